@@ -1,0 +1,43 @@
+import { ValidationError } from './errors';
+import type { Posterior, PosteriorInit } from './types/posterior';
+import type { SerializedModule } from './types/serialized';
+
+/**
+ * Families register themselves by name; the CLI, benchmarks and playground build posteriors only
+ * through this table, so a new family appears everywhere once its package is imported.
+ */
+export interface PosteriorFamily<C = Record<string, unknown>> {
+  family: string;
+  description: string;
+  create(init: PosteriorInit<C>): Posterior;
+  fromJSON(state: SerializedModule): Posterior;
+}
+
+const families = new Map<string, PosteriorFamily<never>>();
+
+export function registerPosterior<C>(entry: PosteriorFamily<C>): void {
+  families.set(entry.family, entry as unknown as PosteriorFamily<never>);
+}
+
+export function listPosteriors(): string[] {
+  return [...families.keys()].sort();
+}
+
+export function getPosteriorFamily(family: string): PosteriorFamily<Record<string, unknown>> {
+  const entry = families.get(family);
+  if (!entry) {
+    const known = listPosteriors();
+    throw new ValidationError(
+      `unknown posterior family ${JSON.stringify(family)}; registered families: ${known.length ? known.join(', ') : '(none: import a @ddvi/posterior-* package)'}`,
+    );
+  }
+  return entry as unknown as PosteriorFamily<Record<string, unknown>>;
+}
+
+export function createPosterior(family: string, init: PosteriorInit): Posterior {
+  return getPosteriorFamily(family).create(init);
+}
+
+export function posteriorFromJSON(state: SerializedModule): Posterior {
+  return getPosteriorFamily(state.kind).fromJSON(state);
+}

@@ -1,0 +1,99 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import type { SeedStream } from '../random/seed_stream';
+import type { Batch } from './dataset';
+import type { Distribution } from './distribution';
+import type { Model } from './model';
+import type { SerializedModule } from './serialized';
+
+/** What a family can do; objectives and benchmarks read these flags, never family names. */
+export interface PosteriorCapabilities {
+  /** `logQ` is an exact log-density (or an exact auxiliary-variable log-ratio), so bounds are valid. */
+  hasDensity: boolean;
+  /** Several samples per x can be importance-weighted (needs hasDensity). */
+  supportsIWAE: boolean;
+  /** `sample` uses a label when given one (semi-supervised variants). */
+  supportsLabels: boolean;
+}
+
+export interface SampleOptions {
+  seed: SeedStream;
+  /** Dropout and other train-only behaviour is on when true. */
+  training: boolean;
+  label?: tf.Tensor1D;
+}
+
+/** One reparameterized draw z ~ q(z | x) per row of x, with what the bound needs. */
+export interface PosteriorSample {
+  /** [batch, latentSize], differentiable with respect to the posterior's variables. */
+  z: tf.Tensor2D;
+  /**
+   * [batch]: log q(z | x) for families with a density; for auxiliary-variable families (DDVI) the
+   * log-ratio log q(z, y | x) - log r(y | z), which gives the same kind of valid bound.
+   * Families without a density (AAE) return zeros and declare `hasDensity: false`.
+   */
+  logQ: tf.Tensor1D;
+  /**
+   * q(z | x) itself when the family's marginal is a known distribution (mean-field), so an
+   * objective may replace Monte Carlo terms with a closed-form KL against the prior.
+   */
+  distribution?: Distribution;
+  /** Extra per-example diagnostics ([batch] each) the family wants reported. */
+  diagnostics?: Record<string, tf.Tensor1D>;
+}
+
+export interface AuxiliaryContext {
+  model: Model;
+  batch: Batch;
+  seed: SeedStream;
+  epoch: number;
+  step: number;
+}
+
+/**
+ * A loss a family trains besides the bound (DDVI's sleep term, the AAE's discriminator), each with
+ * the variables it updates; the trainer runs each as its own optimizer step after the main one.
+ */
+export interface AuxiliaryLoss {
+  name: string;
+  /** Names (as in namedVariables of the posterior or model) this loss updates. */
+  variables: string[];
+  /** How many updates per minibatch (DDVI: 3 sleep updates per wake update). */
+  repeats?: number;
+  loss(context: AuxiliaryContext): tf.Scalar;
+}
+
+/** A named stage of training (e.g. DDVI warm-up with a frozen decoder) a family can ask for. */
+export interface PhaseSpec {
+  name: string;
+  /** Fraction of the total epochs (the fractions of all phases sum to 1), or an absolute count. */
+  epochs: { fraction: number } | { count: number };
+  /** Which variables the main objective updates in this phase, by qualified name prefix. */
+  trainable: (qualifiedName: string) => boolean;
+}
+
+/**
+ * An amortized posterior q(z | x): the one interface every family implements (mean-field
+ * Gaussian, DDVI diffusion, flows, AAE), so any of them drops into the same model and objective.
+ */
+export interface Posterior {
+  readonly family: string;
+  readonly latentSize: number;
+  readonly dataSize: number;
+  readonly capabilities: PosteriorCapabilities;
+  sample(x: tf.Tensor2D, options: SampleOptions): PosteriorSample;
+  /** Extra training losses; an empty array for families that train on the bound alone. */
+  auxiliaryLosses(): AuxiliaryLoss[];
+  /** Training phases the family needs; undefined means one phase that trains everything. */
+  phases?(): PhaseSpec[];
+  namedVariables(): Record<string, tf.Variable>;
+  toJSON(): SerializedModule;
+  dispose(): void;
+}
+
+/** Everything a family's factory receives: the sizes the model fixes, the seed, and its options. */
+export interface PosteriorInit<C = Record<string, unknown>> {
+  latentSize: number;
+  dataSize: number;
+  seed: number;
+  config?: Partial<C>;
+}

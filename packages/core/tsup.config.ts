@@ -1,0 +1,14 @@
+import { defineConfig } from 'tsup';
+import { tsupConfig } from '../../tsup.shared';
+
+export default defineConfig(
+  tsupConfig(
+    { index: 'src/index.ts', testing: 'src/testing/index.ts' },
+    {
+      // tfjs-core's gradient table is ESM-only with extensionless imports, which plain Node cannot
+      // load; bundling it is what the union @tensorflow/tfjs package does too. Its modules share
+      // tfjs' global engine and registries, so the single external tfjs-core stays the one in use.
+      noExternal: [/^@tensorflow\/tfjs-core\/dist\//],
+    },
+  ),
+);

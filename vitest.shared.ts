@@ -1,0 +1,18 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Shared vitest settings: workspace packages resolve to their TypeScript sources through the
+ * `@ddvi/source` export condition, so tests never depend on a stale build.
+ */
+export function vitestConfig(overrides: { testTimeout?: number } = {}) {
+  return defineConfig({
+    resolve: { conditions: ['@ddvi/source'] },
+    test: {
+      include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+      testTimeout: overrides.testTimeout ?? 120_000,
+      hookTimeout: 120_000,
+      pool: 'forks',
+      poolOptions: { forks: { singleFork: true } },
+    },
+  });
+}

@@ -2,6 +2,7 @@ export { DdviError, ValidationError, NonFiniteError, invalid, checkPositive, che
 export { SeedStream, toSeedStream } from './random/seed_stream';
 export type { SeedLike } from './random/seed_stream';
 export { permutation } from './random/shuffle';
+export { stopGradient, allFinite } from './ops';
 export { initBackend } from './backend/init';
 export type { BackendInfo, BackendName } from './backend/init';
 export type { Distribution } from './types/distribution';

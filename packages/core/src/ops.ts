@@ -1,0 +1,19 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+const stop = tf.customGrad((x: tf.Tensor) => ({
+  value: tf.clone(x),
+  gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy),
+}));
+
+/**
+ * Identity in the forward pass, zero gradient backwards (tfjs has no stop_gradient op). Used where
+ * a value must not be trained through: plain `sample`, fantasy data in sleep updates, targets.
+ */
+export function stopGradient<T extends tf.Tensor>(x: T): T {
+  return stop(x) as T;
+}
+
+/** All values finite? One host sync; for guards and tests, not for inner loops. */
+export function allFinite(x: tf.Tensor): boolean {
+  return tf.tidy(() => tf.all(tf.isFinite(x)).dataSync()[0] === 1);
+}

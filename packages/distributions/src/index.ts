@@ -1,0 +1,1 @@
+export { DistributionBase } from './distribution';

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 
-const stop = tf.customGrad((x: tf.Tensor) => ({
+const stop = tf.customGrad(((x: tf.Tensor) => ({
   value: tf.clone(x),
   gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy),
-}));
+})) as unknown as Parameters<typeof tf.customGrad>[0]);
 
 /**
  * Identity in the forward pass, zero gradient backwards (tfjs has no stop_gradient op). Used where

@@ -14,10 +14,28 @@ export abstract class DistributionBase implements Distribution {
   abstract readonly name: string;
   abstract readonly reparameterized: boolean;
 
+  /** Tensors this distribution created (from numbers, casts, reparameterizations); see dispose(). */
+  private readonly ownedTensors: tf.Tensor[] = [];
+
   protected constructor(
     readonly batchShape: readonly number[],
     readonly eventShape: readonly number[],
   ) {}
+
+  /**
+   * Frees the tensors this distribution created itself (parameters given as numbers, casts,
+   * `fromLogVariance` scales). Tensors the caller passed in stay the caller's. Safe to call twice;
+   * a distribution built inside `tf.tidy` needs no dispose.
+   */
+  dispose(): void {
+    for (const t of this.ownedTensors) t.dispose();
+    this.ownedTensors.length = 0;
+  }
+
+  /** Records tensors created by this distribution so dispose() frees them. */
+  protected own(...tensors: tf.Tensor[]): void {
+    this.ownedTensors.push(...tensors);
+  }
 
   sample(seed: SeedLike, sampleShape: readonly number[] = []): tf.Tensor {
     this.checkSampleShape(sampleShape);

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -9,6 +10,7 @@ export function vitestConfig(overrides: { testTimeout?: number } = {}) {
     resolve: { conditions: ['@ddvi/source'] },
     test: {
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+      setupFiles: [fileURLToPath(new URL('./vitest.setup.ts', import.meta.url))],
       testTimeout: overrides.testTimeout ?? 120_000,
       hookTimeout: 120_000,
       pool: 'forks',

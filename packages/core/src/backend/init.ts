@@ -1,7 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import './gradients';
+import { ValidationError } from '../errors';
+import { installMatMulFix } from './matmul_fix';
 
-export type BackendName = 'auto' | 'wasm' | 'cpu' | 'tensorflow';
+/** The backends `initBackend` accepts, 'auto' first. */
+export const BACKEND_NAMES = ['auto', 'wasm', 'cpu', 'tensorflow'] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
+
+/** Environment variable read by `initBackend()` when called without an argument. */
+export const BACKEND_ENV_VAR = 'DDVI_BACKEND';
 
 export interface BackendInfo {
   /** The tfjs backend now active: 'wasm', 'cpu' or 'tensorflow' (tfjs-node). */
@@ -16,13 +23,46 @@ let activeRequest: BackendName | undefined;
 /**
  * Selects and initializes the tfjs backend once per process. 'auto' uses tfjs-node when it can be
  * imported (an optional accelerator we never depend on), else wasm, the fastest backend that
- * installs from the npm registry alone (measured in docs/backends.md).
+ * installs from the npm registry alone (measured in docs/backends.md). Without an argument the
+ * `DDVI_BACKEND` environment variable (auto | wasm | cpu | tensorflow) decides, default 'auto'.
+ * On wasm it also installs the matrix-product fix (./matmul_fix.ts).
  */
-export function initBackend(requested: BackendName = 'auto'): Promise<BackendInfo> {
-  if (active && activeRequest === requested) return active;
-  activeRequest = requested;
-  active = select(requested);
-  return active;
+export function initBackend(requested?: BackendName): Promise<BackendInfo> {
+  let name: BackendName;
+  try {
+    name = requested === undefined ? fromEnv() : checkName(requested, 'initBackend: backend');
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  if (active && activeRequest === name) return active;
+  activeRequest = name;
+  const attempt = select(name).then(
+    (info) => ({ ...info, reason: requested === undefined && envValue() ? `${info.reason} (${BACKEND_ENV_VAR}=${envValue()})` : info.reason }),
+    (e: unknown) => {
+      if (active === attempt) {
+        active = undefined;
+        activeRequest = undefined;
+      }
+      throw e;
+    },
+  );
+  active = attempt;
+  return attempt;
+}
+
+function envValue(): string | undefined {
+  const v = typeof process === 'undefined' ? undefined : process.env?.[BACKEND_ENV_VAR];
+  return v === undefined || v.trim() === '' ? undefined : v.trim();
+}
+
+function fromEnv(): BackendName {
+  const v = envValue();
+  return v === undefined ? 'auto' : checkName(v.toLowerCase(), BACKEND_ENV_VAR);
+}
+
+function checkName(name: string, what: string): BackendName {
+  if ((BACKEND_NAMES as readonly string[]).includes(name)) return name as BackendName;
+  throw new ValidationError(`${what} must be one of ${BACKEND_NAMES.join(', ')}, got ${JSON.stringify(name)}`);
 }
 
 async function select(requested: BackendName): Promise<BackendInfo> {
@@ -30,7 +70,7 @@ async function select(requested: BackendName): Promise<BackendInfo> {
     const ok = await tryTfjsNode();
     if (ok) return { name: 'tensorflow', reason: requested === 'auto' ? '@tensorflow/tfjs-node found' : 'requested' };
     if (requested === 'tensorflow') {
-      throw new Error('backend "tensorflow" requested but @tensorflow/tfjs-node could not be imported; install it or use --backend wasm');
+      throw new Error('backend "tensorflow" requested but @tensorflow/tfjs-node could not be imported; install it, or choose another backend (e.g. DDVI_BACKEND=wasm)');
     }
   }
   if (requested === 'cpu') {
@@ -43,6 +83,7 @@ async function select(requested: BackendName): Promise<BackendInfo> {
   if (dir) wasm.setWasmPaths(dir);
   const ok = await tf.setBackend('wasm');
   if (!ok) throw new Error('the wasm backend failed to initialize');
+  installMatMulFix('wasm');
   return { name: 'wasm', reason: requested === 'auto' ? '@tensorflow/tfjs-node not installed; wasm is the default' : 'requested' };
 }
 

@@ -1,1 +1,6 @@
-export {};
+export { describePosteriorConformance } from './conformance';
+export type { ConformanceOptions } from './conformance';
+export { LinearGaussianModel, referenceLinearGaussian } from './linear_gaussian';
+export type { LinearGaussianOptions } from './linear_gaussian';
+export { TestGaussian } from './gaussian';
+export { testSeed, leakedTensors } from './helpers';

@@ -1,0 +1,185 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../backend/init';
+import { Elbo } from '../objectives/elbo';
+import { Iwae } from '../objectives/iwae';
+import { SeedStream } from '../random/seed_stream';
+import { getPosteriorFamily } from '../registry';
+import { Trainer } from '../train/trainer';
+import { evaluate } from '../train/evaluate';
+import type { Posterior } from '../types/posterior';
+import { testSeed } from './helpers';
+import { LinearGaussianModel, referenceLinearGaussian } from './linear_gaussian';
+
+export interface ConformanceOptions {
+  /** Registered family name; the kit builds every posterior through the registry, as users do. */
+  family: string;
+  /** Family config for the small test problem (e.g. narrow networks). */
+  config?: Record<string, unknown>;
+  /**
+   * After fitting the posterior to the linear-Gaussian model, the ELBO must be within this many
+   * nats of the exact log-evidence (per datapoint). Families whose q cannot match the exact
+   * posterior get a looser gap; default 0.5.
+   */
+  maxGap?: number;
+  /** Epochs of posterior-only training on the reference problem (default 40). */
+  epochs?: number;
+  learningRate?: number;
+}
+
+/**
+ * The posterior conformance kit: one vitest suite every family runs on itself (zuko's
+ * test_flows in spirit). It checks the contract the objectives, trainer and benchmarks rely on.
+ */
+export function describePosteriorConformance(options: ConformanceOptions): void {
+  const { family } = options;
+  const seed = testSeed();
+  // Built in beforeAll, once the backend is ready (users may call this at module top level).
+  let model: LinearGaussianModel;
+  let data: ReturnType<LinearGaussianModel['sampleDataset']>;
+  const make = (s = seed): Posterior =>
+    getPosteriorFamily(family).create({ latentSize: model.latentSize, dataSize: model.dataSize, seed: s, config: options.config });
+
+  describe(`posterior conformance: ${family}`, () => {
+    beforeAll(async () => {
+      await initBackend();
+      model = referenceLinearGaussian();
+      data = model.sampleDataset(256, seed);
+    });
+
+    it('declares consistent capabilities', () => {
+      const q = make();
+      const c = q.capabilities;
+      expect(q.family).toBe(family);
+      if (c.supportsIWAE) expect(c.hasDensity).toBe(true);
+      expect(q.latentSize).toBe(model.latentSize);
+      expect(q.dataSize).toBe(model.dataSize);
+      q.dispose();
+    });
+
+    it('returns z of shape [batch, latentSize] and logQ of shape [batch]', () => {
+      const q = make();
+      tf.tidy(() => {
+        const { x } = data.batch(Int32Array.from([0, 1, 2, 3, 4]));
+        const s = q.sample(x, { seed: new SeedStream(seed), training: true });
+        expect(s.z.shape).toEqual([5, model.latentSize]);
+        expect(s.logQ.shape).toEqual([5]);
+        expect(tf.all(tf.isFinite(s.z)).dataSync()[0]).toBe(1);
+        if (q.capabilities.hasDensity) expect(tf.all(tf.isFinite(s.logQ)).dataSync()[0]).toBe(1);
+      });
+      q.dispose();
+    });
+
+    it('is deterministic under a seed, and different seeds differ', () => {
+      const a = make();
+      const b = make();
+      tf.tidy(() => {
+        const { x } = data.batch(Int32Array.from([0, 1, 2, 3]));
+        const za = a.sample(x, { seed: new SeedStream(seed), training: true }).z.arraySync();
+        const zb = b.sample(x, { seed: new SeedStream(seed), training: true }).z.arraySync();
+        const zc = a.sample(x, { seed: new SeedStream(seed + 1), training: true }).z.arraySync();
+        expect(zb).toEqual(za);
+        expect(zc).not.toEqual(za);
+      });
+      a.dispose();
+      b.dispose();
+    });
+
+    it('gets a non-zero gradient into every variable (from the bound or its auxiliary losses)', () => {
+      const q = make();
+      const vars = q.namedVariables();
+      const reached = new Set<string>();
+      const batch = data.batch(Int32Array.from({ length: 32 }, (_, i) => i));
+      const record = (f: () => tf.Scalar, names: string[]) => {
+        const list = names.map((k) => vars[k]!);
+        const byTf = new Map(names.map((k) => [vars[k]!.name, k]));
+        const { value, grads } = tf.variableGrads(f, list);
+        for (const [tfName, g] of Object.entries(grads)) {
+          if (tf.tidy(() => tf.max(tf.abs(g)).dataSync()[0]!) > 0) reached.add(byTf.get(tfName)!);
+        }
+        tf.dispose([value, ...Object.values(grads)]);
+      };
+      const stream = new SeedStream(seed);
+      const mainLoss = () =>
+        q.capabilities.hasDensity
+          ? new Elbo().compute(model, q, batch, { seed: stream.fork(1), training: true, epoch: 0 }).loss
+          : (tf.mean(tf.sum(tf.square(q.sample(batch.x, { seed: stream.fork(1), training: true }).z), 1)) as tf.Scalar);
+      record(mainLoss, Object.keys(vars));
+      for (const aux of q.auxiliaryLosses()) {
+        const names = aux.variables.map((n) => n.replace(/^posterior\//, '')).filter((n) => n in vars);
+        if (names.length) record(() => aux.loss({ model, batch, seed: stream.fork(aux.name), epoch: 0, step: 0 }), names);
+      }
+      tf.dispose(batch.x);
+      expect(Object.keys(vars).filter((k) => !reached.has(k))).toEqual([]);
+      q.dispose();
+    });
+
+    it('leaks no tensors across training steps', async () => {
+      const q = make();
+      const counts: number[] = [];
+      const trainer = new Trainer({
+        model, posterior: q, objective: q.capabilities.hasDensity ? new Elbo() : zeroObjective,
+        train: data, batchSize: 32, epochs: 1, maxStepsPerEpoch: 6, learningRate: 1e-3, seed,
+        onEvent: (e) => { if (e.type === 'step') counts.push(tf.memory().numTensors); },
+      });
+      await trainer.fit();
+      trainer.dispose();
+      // Optimizer moments are created lazily at the first step; from step 2 on the count is flat.
+      expect(counts.slice(2).every((c) => c === counts[1])).toBe(true);
+      q.dispose();
+    });
+
+    it('round-trips through toJSON / fromJSON to the same samples', () => {
+      const q = make();
+      const restored = getPosteriorFamily(family).fromJSON(JSON.parse(JSON.stringify(q.toJSON())));
+      tf.tidy(() => {
+        const { x } = data.batch(Int32Array.from([5, 6, 7]));
+        const a = q.sample(x, { seed: new SeedStream(seed), training: false });
+        const b = restored.sample(x, { seed: new SeedStream(seed), training: false });
+        expect(b.z.arraySync()).toEqual(a.z.arraySync());
+        expect(b.logQ.arraySync()).toEqual(a.logQ.arraySync());
+      });
+      q.dispose();
+      restored.dispose();
+    });
+
+    it('gives a bound below the exact log-evidence of a linear-Gaussian model, and close to it after fitting', async () => {
+      const q = make();
+      if (!q.capabilities.hasDensity) {
+        q.dispose();
+        return; // Density-free families have no bound to check.
+      }
+      const trainer = new Trainer({
+        model, posterior: q, objective: new Elbo(), train: data, batchSize: 32, epochs: options.epochs ?? 40,
+        learningRate: options.learningRate ?? 3e-3, seed,
+        phases: [{ name: 'posterior', epochs: { fraction: 1 }, trainable: (k) => k.startsWith('posterior/') }],
+      });
+      await trainer.fit();
+      trainer.dispose();
+      const exact = model.logEvidence(data.x).reduce((a, b) => a + b, 0) / data.size;
+      // Average several independent passes to shrink Monte Carlo error; 4 standard errors of slack.
+      const passes = Array.from({ length: 8 }, (_, i) => evaluate(model, q, new Elbo(), data, { seed: seed + 100 + i }).bound!);
+      const mean = passes.reduce((a, b) => a + b, 0) / passes.length;
+      const se = Math.sqrt(passes.reduce((a, b) => a + (b - mean) ** 2, 0) / (passes.length - 1) / passes.length);
+      expect(mean).toBeLessThanOrEqual(exact + 4 * se + 1e-3);
+      expect(exact - mean).toBeLessThanOrEqual(options.maxGap ?? 0.5);
+      if (q.capabilities.supportsIWAE) {
+        const iwae = evaluate(model, q, new Iwae({ k: 16 }), data, { seed: seed + 200 }).bound!;
+        expect(iwae).toBeLessThanOrEqual(exact + 4 * se + 1e-3);
+        expect(iwae).toBeGreaterThanOrEqual(mean - 4 * se - 1e-3);
+      }
+      q.dispose();
+    });
+  });
+}
+
+const zeroObjective = {
+  name: 'zero',
+  compute(_m: unknown, posterior: Posterior, batch: { x: tf.Tensor2D }, context: { seed: SeedStream; training: boolean }) {
+    return tf.tidy(() => {
+      const z = posterior.sample(batch.x, { seed: context.seed, training: context.training }).z;
+      const loss = tf.mean(tf.square(z)) as tf.Scalar;
+      return { loss, bound: tf.zeros([batch.x.shape[0]]) as tf.Tensor1D, terms: { loss: tf.clone(loss) as tf.Scalar } };
+    });
+  },
+};

@@ -1,0 +1,14 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+/** The seed tests use: 17, or DDVI_SEED to reproduce or vary a run without editing tests. */
+export function testSeed(): number {
+  const env = typeof process !== 'undefined' ? process.env.DDVI_SEED : undefined;
+  return env !== undefined ? Number(env) >>> 0 : 17;
+}
+
+/** Runs fn and returns how many tensors it left allocated (0 when it cleans up after itself). */
+export function leakedTensors(fn: () => void): number {
+  const before = tf.memory().numTensors;
+  fn();
+  return tf.memory().numTensors - before;
+}

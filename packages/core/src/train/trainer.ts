@@ -1,0 +1,301 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { loadCheckpoint, saveCheckpoint } from '../checkpoint/checkpoint';
+import type { CheckpointPayload, EpochRecord } from '../checkpoint/checkpoint';
+import { NonFiniteError, ValidationError, checkPositive, checkPositiveInt } from '../errors';
+import { Adam } from '../optim/adam';
+import type { AdamOptions } from '../optim/adam';
+import { SeedStream } from '../random/seed_stream';
+import { permutation } from '../random/shuffle';
+import { assignVariables } from '../serialize';
+import type { Batch, Dataset } from '../types/dataset';
+import type { Model } from '../types/model';
+import type { Objective } from '../types/objective';
+import type { AuxiliaryLoss, PhaseSpec, Posterior } from '../types/posterior';
+import { evaluate } from './evaluate';
+import type { TrainEvent } from './events';
+import { firstNonFinite, readStep } from './guard';
+import { TRAIN_ALL, schedulePhases } from './phases';
+import type { ScheduledPhase } from './phases';
+
+export interface TrainerOptions {
+  model: Model;
+  posterior: Posterior;
+  /** The training objective (its `loss` is minimized). */
+  objective: Objective;
+  train: Dataset;
+  /** Evaluated after each `evalEvery` epochs with `evalObjective` (default: `objective`), training off. */
+  test?: Dataset;
+  evalObjective?: Objective;
+  evalEvery?: number;
+  evalLimit?: number;
+  batchSize: number;
+  epochs: number;
+  learningRate: number;
+  /** Auxiliary losses' learning rate (default: learningRate). */
+  auxLearningRate?: number;
+  adam?: Omit<AdamOptions, 'learningRate'>;
+  seed: number;
+  /** Cap on steps per epoch, for quick runs on a subset of each shuffled epoch. */
+  maxStepsPerEpoch?: number;
+  /** Phases (which variables train when); default: the posterior's own phases, else one phase. */
+  phases?: PhaseSpec[];
+  /** Written atomically after every epoch, and every `checkpointEverySteps` steps when set. */
+  checkpointPath?: string;
+  checkpointEverySteps?: number;
+  /** 'stop' (default) throws at the first non-finite term; 'skip' drops that update, up to maxSkips. */
+  nanPolicy?: 'stop' | 'skip';
+  maxSkips?: number;
+  onEvent?: (event: TrainEvent) => void;
+}
+
+export interface TrainResult {
+  history: EpochRecord[];
+  steps: number;
+  skippedSteps: number;
+  seconds: number;
+}
+
+/**
+ * Fits a posterior (and the model) by stochastic optimization of an objective. Deterministic given
+ * the seed: step n draws from seed.fork(n) and epoch e's shuffle from seed.fork('epoch:e'), so a
+ * run resumed from a checkpoint reproduces an uninterrupted one exactly (same backend).
+ */
+export class Trainer {
+  private readonly options: TrainerOptions;
+  private readonly root: SeedStream;
+  private readonly optimizers = new Map<string, Adam>();
+  private readonly phases: ScheduledPhase[];
+  private readonly stepsPerEpoch: number;
+  private readonly variables: Record<string, tf.Variable>;
+  private lastCheckpoint: string | undefined;
+
+  constructor(options: TrainerOptions) {
+    this.options = options;
+    const { model, posterior, train, test } = options;
+    checkPositiveInt('Trainer', 'batchSize', options.batchSize);
+    checkPositiveInt('Trainer', 'epochs', options.epochs);
+    checkPositive('Trainer', 'learningRate', options.learningRate);
+    if (options.maxStepsPerEpoch !== undefined) checkPositiveInt('Trainer', 'maxStepsPerEpoch', options.maxStepsPerEpoch);
+    if (options.checkpointEverySteps !== undefined) checkPositiveInt('Trainer', 'checkpointEverySteps', options.checkpointEverySteps);
+    for (const [name, size] of [['model.dataSize', model.dataSize], ['posterior.dataSize', posterior.dataSize], ['test.dataSize', test?.dataSize ?? train.dataSize]] as const) {
+      if (size !== train.dataSize) throw new ValidationError(`Trainer: ${name} must equal train.dataSize = ${train.dataSize}, got ${size}`);
+    }
+    if (model.latentSize !== posterior.latentSize) {
+      throw new ValidationError(`Trainer: posterior.latentSize must equal model.latentSize = ${model.latentSize}, got ${posterior.latentSize}`);
+    }
+    this.root = new SeedStream(options.seed >>> 0);
+    this.phases = schedulePhases(options.phases ?? posterior.phases?.() ?? [TRAIN_ALL], options.epochs);
+    const full = Math.ceil(train.size / options.batchSize);
+    this.stepsPerEpoch = Math.min(full, options.maxStepsPerEpoch ?? full);
+    this.variables = qualified(model, posterior);
+  }
+
+  get totalSteps(): number {
+    return this.stepsPerEpoch * this.options.epochs;
+  }
+
+  async fit(resumeFrom?: string | CheckpointPayload): Promise<TrainResult> {
+    const o = this.options;
+    const started = Date.now();
+    const state = { step: 0, epoch: 0, stepInEpoch: 0, skipped: 0, history: [] as EpochRecord[], partial: { sums: {} as Record<string, number>, counted: 0 } };
+    if (resumeFrom !== undefined) Object.assign(state, await this.restore(resumeFrom));
+    const emit = (e: TrainEvent) => o.onEvent?.(e);
+    emit({ type: 'start', totalSteps: this.totalSteps, stepsPerEpoch: this.stepsPerEpoch, epochs: o.epochs, resumedAtStep: state.step });
+    let msPerStep = 0;
+    for (let epoch = state.epoch; epoch < o.epochs; epoch++) {
+      const phase = this.phaseAt(epoch);
+      if (phase.start === epoch || epoch === state.epoch) emit({ type: 'phase', phase: phase.spec.name, epoch });
+      const epochStart = Date.now();
+      const order = permutation(o.train.size, this.root.fork(`epoch:${epoch}`));
+      // A run resumed mid-epoch carries the epoch's running sums, so its record matches an uninterrupted run.
+      const partial = epoch === state.epoch ? state.partial : { sums: {}, counted: 0 };
+      const sums: Record<string, number> = { ...partial.sums };
+      let counted = partial.counted;
+      for (let s = epoch === state.epoch ? state.stepInEpoch : 0; s < this.stepsPerEpoch; s++) {
+        const t0 = Date.now();
+        const indices = order.subarray(s * o.batchSize, Math.min((s + 1) * o.batchSize, o.train.size));
+        const batch = o.train.batch(indices);
+        let terms: Record<string, number> | undefined;
+        try {
+          terms = this.step(batch, phase.spec, state, epoch, emit);
+        } finally {
+          tf.dispose(batch as unknown as tf.TensorContainer);
+        }
+        state.step += 1;
+        if (terms) {
+          for (const [k, v] of Object.entries(terms)) sums[k] = (sums[k] ?? 0) + v;
+          counted += 1;
+        }
+        const dt = Date.now() - t0;
+        msPerStep = msPerStep === 0 ? dt : 0.9 * msPerStep + 0.1 * dt;
+        emit({
+          type: 'step', step: state.step, totalSteps: this.totalSteps, epoch, stepInEpoch: s + 1, stepsPerEpoch: this.stepsPerEpoch,
+          terms: terms ?? {}, msPerStep, etaSeconds: ((this.totalSteps - state.step) * msPerStep) / 1000,
+        });
+        if (o.checkpointPath && o.checkpointEverySteps && state.step % o.checkpointEverySteps === 0 && s + 1 < this.stepsPerEpoch) {
+          await this.checkpoint({ ...state, epoch, stepInEpoch: s + 1, partial: { sums: { ...sums }, counted } }, emit);
+        }
+      }
+      const record: EpochRecord = {
+        epoch, phase: phase.spec.name,
+        train: Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v / Math.max(counted, 1)])),
+        seconds: (Date.now() - epochStart) / 1000,
+      };
+      if (o.test && ((epoch + 1) % (o.evalEvery ?? 1) === 0 || epoch === o.epochs - 1)) {
+        record.test = evaluate(o.model, o.posterior, o.evalObjective ?? o.objective, o.test, { seed: o.seed, limit: o.evalLimit });
+      }
+      state.history.push(record);
+      emit({ type: 'epoch', record });
+      if (o.checkpointPath) await this.checkpoint({ ...state, epoch: epoch + 1, stepInEpoch: 0, partial: { sums: {}, counted: 0 } }, emit);
+    }
+    return { history: state.history, steps: state.step, skippedSteps: state.skipped, seconds: (Date.now() - started) / 1000 };
+  }
+
+  dispose(): void {
+    for (const opt of this.optimizers.values()) opt.dispose();
+    this.optimizers.clear();
+  }
+
+  /** One main update and the family's auxiliary updates; undefined when the update was skipped. */
+  private step(
+    batch: Batch, phase: PhaseSpec, state: { step: number; skipped: number }, epoch: number, emit: (e: TrainEvent) => void,
+  ): Record<string, number> | undefined {
+    const o = this.options;
+    const seed = this.root.fork(state.step);
+    const trainable = Object.fromEntries(Object.entries(this.variables).filter(([k]) => phase.trainable(k)));
+    const main = this.update(`phase:${phase.name}`, o.learningRate, trainable, state, emit, () =>
+      o.objective.compute(o.model, o.posterior, batch, { seed: seed.fork('main'), training: true, epoch }),
+    );
+    if (!main) return undefined;
+    const terms = { ...main };
+    for (const aux of o.posterior.auxiliaryLosses()) {
+      const vars = this.auxVariables(aux);
+      for (let r = 0; r < (aux.repeats ?? 1); r++) {
+        const auxSeed = seed.fork(`aux:${aux.name}:${r}`);
+        const values = this.update(`aux:${aux.name}`, o.auxLearningRate ?? o.learningRate, vars, state, emit, () => ({
+          loss: aux.loss({ model: o.model, batch, seed: auxSeed, epoch, step: state.step }),
+          terms: {},
+        }));
+        if (values && r === (aux.repeats ?? 1) - 1) terms[aux.name] = values.loss!;
+      }
+    }
+    return terms;
+  }
+
+  /** Gradient step on `vars` for the loss `compute` builds, behind the non-finite guard. */
+  private update(
+    optimizerKey: string, learningRate: number, vars: Record<string, tf.Variable>, state: { step: number; skipped: number },
+    emit: (e: TrainEvent) => void, compute: () => { loss: tf.Scalar; terms: Record<string, tf.Scalar> },
+  ): Record<string, number> | undefined {
+    const names = Object.keys(vars);
+    if (names.length === 0) return {};
+    const byTfName = new Map(names.map((k) => [vars[k]!.name, k]));
+    let kept: Record<string, tf.Scalar> = {};
+    const { value, grads: rawGrads } = tf.variableGrads(() => {
+      const r = compute();
+      kept = Object.fromEntries(Object.entries(r.terms).map(([k, t]) => [k, tf.keep(t)]));
+      return r.loss;
+    }, names.map((k) => vars[k]!));
+    const grads: Record<string, tf.Tensor> = {};
+    for (const [tfName, g] of Object.entries(rawGrads)) grads[byTfName.get(tfName)!] = g;
+    try {
+      const values = readStep(value, kept, Object.values(grads));
+      const bad = firstNonFinite(values, grads);
+      if (bad) {
+        if ((this.options.nanPolicy ?? 'stop') === 'stop' || state.skipped >= (this.options.maxSkips ?? 100)) {
+          throw new NonFiniteError(state.step, `${optimizerKey} ${bad.term}`, bad.value, this.lastCheckpoint);
+        }
+        state.skipped += 1;
+        emit({ type: 'skip', step: state.step, term: `${optimizerKey} ${bad.term}`, value: bad.value, skipped: state.skipped });
+        return undefined;
+      }
+      this.optimizer(optimizerKey, learningRate).apply(vars, grads);
+      return { loss: values.loss, ...values.terms };
+    } finally {
+      tf.dispose([value, ...Object.values(grads), ...Object.values(kept)]);
+    }
+  }
+
+  private optimizer(key: string, learningRate: number): Adam {
+    let opt = this.optimizers.get(key);
+    if (!opt) {
+      opt = new Adam({ ...this.options.adam, learningRate });
+      this.optimizers.set(key, opt);
+    }
+    return opt;
+  }
+
+  private auxVariables(aux: AuxiliaryLoss): Record<string, tf.Variable> {
+    const out: Record<string, tf.Variable> = {};
+    for (const name of aux.variables) {
+      const key = name.startsWith('model/') || name.startsWith('posterior/') ? name : `posterior/${name}`;
+      const v = this.variables[key];
+      if (!v) throw new ValidationError(`Trainer: auxiliary loss ${aux.name} names unknown variable ${JSON.stringify(name)}`);
+      out[key] = v;
+    }
+    return out;
+  }
+
+  private phaseAt(epoch: number): ScheduledPhase {
+    return this.phases.find((p) => epoch >= p.start && epoch < p.end) ?? this.phases[this.phases.length - 1]!;
+  }
+
+  private settings() {
+    const o = this.options;
+    return { batchSize: o.batchSize, epochs: o.epochs, learningRate: o.learningRate, objective: o.objective.name, trainSize: o.train.size, stepsPerEpoch: this.stepsPerEpoch };
+  }
+
+  private async checkpoint(
+    state: {
+      step: number; epoch: number; stepInEpoch: number; skipped: number; history: EpochRecord[];
+      partial: { sums: Record<string, number>; counted: number };
+    },
+    emit: (e: TrainEvent) => void,
+  ): Promise<void> {
+    const o = this.options;
+    const payload: CheckpointPayload = {
+      step: state.step, epoch: state.epoch, stepInEpoch: state.stepInEpoch, seed: o.seed, settings: this.settings(),
+      model: o.model.toJSON(), posterior: o.posterior.toJSON(),
+      optimizers: Object.fromEntries([...this.optimizers].map(([k, opt]) => [k, opt.state()])),
+      history: state.history, skippedSteps: state.skipped, partialEpoch: state.partial,
+    };
+    await saveCheckpoint(o.checkpointPath!, payload);
+    this.lastCheckpoint = o.checkpointPath;
+    emit({ type: 'checkpoint', path: o.checkpointPath!, step: state.step });
+  }
+
+  private async restore(from: string | CheckpointPayload) {
+    const p = typeof from === 'string' ? await loadCheckpoint(from) : from;
+    const o = this.options;
+    const expected = this.settings();
+    for (const [k, v] of Object.entries(expected)) {
+      if (k !== 'epochs' && p.settings[k] !== v) {
+        throw new ValidationError(`Trainer: cannot resume: checkpoint has ${k} = ${JSON.stringify(p.settings[k])}, this run has ${JSON.stringify(v)}`);
+      }
+    }
+    if (p.seed !== o.seed) throw new ValidationError(`Trainer: cannot resume: checkpoint has seed ${p.seed}, this run has ${o.seed}`);
+    if (p.posterior.kind !== o.posterior.family) {
+      throw new ValidationError(`Trainer: cannot resume: checkpoint posterior is ${p.posterior.kind}, this run uses ${o.posterior.family}`);
+    }
+    assignVariables('checkpoint model', o.model.namedVariables(), p.model.weights);
+    assignVariables('checkpoint posterior', o.posterior.namedVariables(), p.posterior.weights);
+    for (const [k, s] of Object.entries(p.optimizers)) {
+      const opt = new Adam({ ...o.adam, learningRate: k.startsWith('aux:') ? (o.auxLearningRate ?? o.learningRate) : o.learningRate });
+      opt.loadState(s);
+      this.optimizers.get(k)?.dispose();
+      this.optimizers.set(k, opt);
+    }
+    if (typeof from === 'string') this.lastCheckpoint = from;
+    return {
+      step: p.step, epoch: p.epoch, stepInEpoch: p.stepInEpoch, skipped: p.skippedSteps, history: [...p.history],
+      partial: p.partialEpoch ?? { sums: {}, counted: 0 },
+    };
+  }
+}
+
+function qualified(model: Model, posterior: Posterior): Record<string, tf.Variable> {
+  const out: Record<string, tf.Variable> = {};
+  for (const [k, v] of Object.entries(model.namedVariables())) out[`model/${k}`] = v;
+  for (const [k, v] of Object.entries(posterior.namedVariables())) out[`posterior/${k}`] = v;
+  return out;
+}

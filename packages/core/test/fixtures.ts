@@ -40,7 +40,7 @@ export class LinearPosterior implements Posterior {
     const colNorm2 = Array.from({ length: d }, (_, k) => W.reduce((s, row) => s + row[k]! ** 2, 0));
     const post = colNorm2.map((n2) => 1 / (1 + n2 / noise ** 2));
     const A = W.map((row) => row.map((w, k) => (post[k]! * w) / noise ** 2));
-    const c = Array.from({ length: d }, (_, k) => -W.reduce((s, row, i) => s + A[i]![k]! * b[i]!, 0) / 1);
+    const c = Array.from({ length: d }, (_, k) => -b.reduce((s, bi, i) => s + A[i]![k]! * bi, 0));
     tf.tidy(() => {
       this.a.assign(tf.tensor2d(A));
       this.c.assign(tf.tensor1d(c));

@@ -1,0 +1,35 @@
+import { ValidationError } from '@ddvi/core';
+import { loadMnist } from './mnist';
+import type { MnistOptions } from './mnist';
+import type { TensorDataset } from './tensor_dataset';
+import { makeToyDataset } from './toy';
+import type { ToyDatasetOptions } from './toy';
+
+/** Options of each dataset known to `loadDataset`, by name. */
+export interface DatasetOptionsByName {
+  mnist: MnistOptions;
+  toy: ToyDatasetOptions;
+}
+
+export type DatasetName = keyof DatasetOptionsByName;
+
+const LOADERS: { [K in DatasetName]: (options: DatasetOptionsByName[K]) => Promise<TensorDataset> } = {
+  mnist: (options) => loadMnist(options),
+  toy: async (options) => makeToyDataset(options ?? {}),
+};
+
+/** Names `loadDataset` accepts. */
+export function listDatasets(): DatasetName[] {
+  return Object.keys(LOADERS) as DatasetName[];
+}
+
+/** Loads a dataset by name (e.g. from a CLI flag); an unknown name fails listing the known ones. */
+export function loadDataset<K extends DatasetName>(name: K, options: DatasetOptionsByName[K]): Promise<TensorDataset>;
+export function loadDataset(name: string, options?: unknown): Promise<TensorDataset>;
+export async function loadDataset(name: string, options?: unknown): Promise<TensorDataset> {
+  if (!Object.prototype.hasOwnProperty.call(LOADERS, name)) {
+    throw new ValidationError(`loadDataset: unknown dataset ${JSON.stringify(name)}; known datasets: ${listDatasets().join(', ')}`);
+  }
+  const load = LOADERS[name as DatasetName] as (options: unknown) => Promise<TensorDataset>;
+  return load(options);
+}

@@ -7,7 +7,10 @@ import { defineConfig } from 'vitest/config';
  */
 export function vitestConfig(overrides: { testTimeout?: number } = {}) {
   return defineConfig({
-    resolve: { conditions: ['@ddvi/source'] },
+    // Vite >= 6 resolves vitest's (server-side) imports with ssr.resolve.conditions; setting
+    // conditions replaces Vite's defaults, so they are repeated after ours.
+    resolve: { conditions: ['@ddvi/source', 'module', 'browser', 'development|production'] },
+    ssr: { resolve: { conditions: ['@ddvi/source', 'module', 'node', 'development|production'] } },
     test: {
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
       setupFiles: [fileURLToPath(new URL('./vitest.setup.ts', import.meta.url))],

@@ -2,7 +2,7 @@ export { DdviError, ValidationError, NonFiniteError, invalid, checkPositive, che
 export { SeedStream, toSeedStream } from './random/seed_stream';
 export type { SeedLike } from './random/seed_stream';
 export { permutation } from './random/shuffle';
-export { stopGradient, allFinite } from './ops';
+export { stopGradient, allFinite, tidy } from './ops';
 export { initBackend, BACKEND_NAMES, BACKEND_ENV_VAR } from './backend/init';
 export type { BackendInfo, BackendName } from './backend/init';
 export { installMatMulFix, uninstallMatMulFix, isMatMulFixInstalled, matMulFixStats } from './backend/matmul_fix';

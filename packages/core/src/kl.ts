@@ -4,7 +4,12 @@ import type { Distribution } from './types/distribution';
 type KlFn = (p: Distribution, q: Distribution) => tf.Tensor;
 type Ctor = abstract new (...args: never[]) => Distribution;
 
-const table: { p: Ctor; q: Ctor; fn: KlFn }[] = [];
+// Shared through globalThis, like the posterior registry (see registry.ts).
+const table: { p: Ctor; q: Ctor; fn: KlFn }[] = ((globalThis as Record<symbol, unknown>)[Symbol.for('ddvi.klTable')] ??= []) as {
+  p: Ctor;
+  q: Ctor;
+  fn: KlFn;
+}[];
 
 /** Registers a closed-form KL(p || q) for a pair of distribution classes (subclasses match too). */
 export function registerKL<P extends Distribution, Q extends Distribution>(

@@ -17,3 +17,11 @@ export function stopGradient<T extends tf.Tensor>(x: T): T {
 export function allFinite(x: tf.Tensor): boolean {
   return tf.tidy(() => tf.all(tf.isFinite(x)).dataSync()[0] === 1);
 }
+
+/**
+ * `tf.tidy` for results that hold tensors inside plain objects or class instances (a sample with
+ * its distribution): tfjs keeps every tensor reachable from the result, whatever its type.
+ */
+export function tidy<T>(fn: () => T): T {
+  return tf.tidy(fn as unknown as () => tf.TensorContainer) as unknown as T;
+}

@@ -13,7 +13,9 @@ export interface PosteriorFamily<C = Record<string, unknown>> {
   fromJSON(state: SerializedModule): Posterior;
 }
 
-const families = new Map<string, PosteriorFamily<never>>();
+// Keyed on globalThis so that two copies of this module (two bundles, two install paths) still
+// share one table, as tfjs does with its kernel registry.
+const families: Map<string, PosteriorFamily<never>> = ((globalThis as Record<symbol, unknown>)[Symbol.for('ddvi.posteriorFamilies')] ??= new Map()) as Map<string, PosteriorFamily<never>>;
 
 export function registerPosterior<C>(entry: PosteriorFamily<C>): void {
   families.set(entry.family, entry as unknown as PosteriorFamily<never>);

@@ -19,6 +19,7 @@ export interface BackendInfo {
 
 let active: Promise<BackendInfo> | undefined;
 let activeRequest: BackendName | undefined;
+let activeName: string | undefined;
 
 /**
  * Selects and initializes the tfjs backend once per process. 'auto' uses tfjs-node when it can be
@@ -34,10 +35,15 @@ export function initBackend(requested?: BackendName): Promise<BackendInfo> {
   } catch (e) {
     return Promise.reject(e);
   }
-  if (active && activeRequest === name) return active;
+  // Reuse the selection unless someone switched backends behind our back (tf.setBackend).
+  if (active && activeRequest === name && (activeName === undefined || activeName === tf.getBackend())) return active;
   activeRequest = name;
+  activeName = undefined;
   const attempt = select(name).then(
-    (info) => ({ ...info, reason: requested === undefined && envValue() ? `${info.reason} (${BACKEND_ENV_VAR}=${envValue()})` : info.reason }),
+    (info) => {
+      if (active === attempt) activeName = info.name;
+      return { ...info, reason: requested === undefined && envValue() ? `${info.reason} (${BACKEND_ENV_VAR}=${envValue()})` : info.reason };
+    },
     (e: unknown) => {
       if (active === attempt) {
         active = undefined;
@@ -83,7 +89,7 @@ async function select(requested: BackendName): Promise<BackendInfo> {
   if (dir) wasm.setWasmPaths(dir);
   const ok = await tf.setBackend('wasm');
   if (!ok) throw new Error('the wasm backend failed to initialize');
-  installMatMulFix('wasm');
+  installMatMulFix();
   return { name: 'wasm', reason: requested === 'auto' ? '@tensorflow/tfjs-node not installed; wasm is the default' : 'requested' };
 }
 

@@ -35,6 +35,8 @@ interface WasmBackendLike {
 export interface MatMulFixOptions {
   /** Products with fewer multiply-adds than this keep the original kernel (default 16384). */
   minWork?: number;
+  /** Always take one plan for BatchMatMul instead of the cheaper one (for tests). */
+  force?: 'direct' | 'swapped';
 }
 
 export interface MatMulFixStats {
@@ -53,57 +55,81 @@ export interface MatMulFixStats {
 const KERNELS = ['BatchMatMul', '_FusedMatMul'] as const;
 type KernelName = (typeof KERNELS)[number];
 
+type ResolvedOptions = { minWork: number; force: 'direct' | 'swapped' | undefined };
+
 interface Installed {
   originals: Map<KernelName, tf.KernelConfig>;
-  options: Required<MatMulFixOptions>;
+  options: ResolvedOptions;
 }
 
-const installed = new Map<string, Installed>();
-const stats: MatMulFixStats = { passthrough: 0, direct: 0, swapped: 0, folded: 0, looped: 0 };
+const BACKEND = 'wasm';
 
 /**
- * Wraps the product kernels of `backendName` (default 'wasm'; the only backend that needs it).
- * Idempotent; returns false when the backend has no BatchMatMul kernel registered. `initBackend`
- * installs it whenever it selects wasm.
+ * The install state lives beside tfjs' own global kernel registry, not in this module: a second copy
+ * of this module (a test runner's per-file module graph, two bundles) must see the kernels as already
+ * wrapped, never wrap them twice, and restore tfjs' true originals.
  */
-export function installMatMulFix(backendName = 'wasm', options: MatMulFixOptions = {}): boolean {
-  const opts: Required<MatMulFixOptions> = { minWork: options.minWork ?? 16384 };
-  const current = installed.get(backendName);
+const STATE_KEY = Symbol.for('@ddvi/core/matmul_fix');
+const STATS_KEY = Symbol.for('@ddvi/core/matmul_fix_stats');
+type GlobalWithState = typeof globalThis & { [STATE_KEY]?: Installed; [STATS_KEY]?: MatMulFixStats };
+const stats: MatMulFixStats = ((globalThis as GlobalWithState)[STATS_KEY] ??= {
+  passthrough: 0,
+  direct: 0,
+  swapped: 0,
+  folded: 0,
+  looped: 0,
+});
+function getInstalled(): Installed | undefined {
+  return (globalThis as GlobalWithState)[STATE_KEY];
+}
+function setInstalled(state: Installed | undefined): void {
+  (globalThis as GlobalWithState)[STATE_KEY] = state;
+}
+
+/**
+ * Wraps the wasm backend's product kernels (the only backend that needs it: cpu's are as fast with
+ * flags, tfjs-node's are TensorFlow's). Idempotent (a second call only updates the options);
+ * returns false when the wasm kernels are not registered (tfjs-backend-wasm not imported).
+ * `initBackend` installs it whenever it selects wasm.
+ */
+export function installMatMulFix(options: MatMulFixOptions = {}): boolean {
+  const opts: ResolvedOptions = { minWork: options.minWork ?? 16384, force: options.force };
+  const current = getInstalled();
   if (current) {
-    current.options.minWork = opts.minWork;
+    Object.assign(current.options, opts);
     return true;
   }
-  const transposeKernel = tf.getKernel('Transpose', backendName);
-  if (!tf.getKernel('BatchMatMul', backendName) || !transposeKernel) return false;
+  const transposeKernel = tf.getKernel('Transpose', BACKEND);
+  if (!tf.getKernel('BatchMatMul', BACKEND) || !transposeKernel) return false;
   const state: Installed = { originals: new Map(), options: opts };
   for (const name of KERNELS) {
-    const original = tf.getKernel(name, backendName);
+    const original = tf.getKernel(name, BACKEND);
     if (!original) continue;
     state.originals.set(name, original);
     const kernelFunc =
       name === 'BatchMatMul'
         ? wrapBatchMatMul(original.kernelFunc, transposeKernel.kernelFunc, state.options)
         : wrapFusedMatMul(original.kernelFunc, transposeKernel.kernelFunc, state.options);
-    tf.unregisterKernel(name, backendName);
+    tf.unregisterKernel(name, BACKEND);
     tf.registerKernel({ ...original, kernelFunc });
   }
-  installed.set(backendName, state);
+  setInstalled(state);
   return true;
 }
 
 /** Restores tfjs' original kernels (for baselines and comparison tests). */
-export function uninstallMatMulFix(backendName = 'wasm'): void {
-  const state = installed.get(backendName);
+export function uninstallMatMulFix(): void {
+  const state = getInstalled();
   if (!state) return;
   for (const [name, original] of state.originals) {
-    tf.unregisterKernel(name, backendName);
+    tf.unregisterKernel(name, BACKEND);
     tf.registerKernel(original);
   }
-  installed.delete(backendName);
+  setInstalled(undefined);
 }
 
-export function isMatMulFixInstalled(backendName = 'wasm'): boolean {
-  return installed.has(backendName);
+export function isMatMulFixInstalled(): boolean {
+  return getInstalled() !== undefined;
 }
 
 /** Counts of the paths taken since the last reset (for tests and profiling). */
@@ -164,7 +190,18 @@ function dims(a: Info, b: Info, transposeA: boolean, transposeB: boolean): Dims 
   return { batchA: size(a.shape.slice(0, -2)), batchB: size(b.shape.slice(0, -2)), m, k, n, outShape: [...outer, m, n] };
 }
 
-function wrapBatchMatMul(original: tf.KernelFunc, transposeFunc: tf.KernelFunc, options: Required<MatMulFixOptions>): tf.KernelFunc {
+/**
+ * XNNPACK packs the right operand of every product it runs into its own layout and caches that per
+ * tensor; packing costs about PACK_COST times a transpose of the same size (measured on wasm SIMD).
+ */
+const PACK_COST = 3;
+
+/** Right operands already packed by XNNPACK (it caches the packing per tensor until disposed). */
+const packed = new WeakSet<object>();
+/** Right operands seen unpacked once: seen twice, a tensor is likely reused, so pack it. */
+const sighted = new WeakSet<object>();
+
+function wrapBatchMatMul(original: tf.KernelFunc, transposeFunc: tf.KernelFunc, options: ResolvedOptions): tf.KernelFunc {
   return (args) => {
     const { inputs, backend, attrs } = args;
     const { a, b } = inputs as { a: Info; b: Info };
@@ -174,22 +211,31 @@ function wrapBatchMatMul(original: tf.KernelFunc, transposeFunc: tf.KernelFunc, 
     const foldable = d !== undefined && d.batchB === 1 && !transposeA;
     // Folding costs no extra kernel call, so it counts the whole batch's work.
     const work = d ? d.m * d.k * d.n * (foldable ? d.batchA : 1) : 0;
-    if (!d || (single && !transposeA && !transposeB) || work < options.minWork) {
+    if (!d || work < options.minWork || (d.batchA !== d.batchB && d.batchA !== 1 && d.batchB !== 1)) {
       stats.passthrough++;
       return original(args);
     }
     const be = backend as unknown as WasmBackendLike;
     const t = makeTransposer(transposeFunc, backend);
-    const run = (x: Info, y: Info): Info =>
-      original({ inputs: { a: x, b: y }, backend, attrs: { transposeA: false, transposeB: false } }) as Info;
+    const run = (x: Info, y: Info): Info => {
+      packed.add(y.dataId);
+      return original({ inputs: { a: x, b: y }, backend, attrs: { transposeA: false, transposeB: false } }) as Info;
+    };
 
-    // One matrix product with flags, as matrices viewed [1, rows, cols].
+    // One matrix product op(x)·op(y) = [m, n], operands viewed as [1, rows, cols].
     const product = (x: Info, y: Info, m: number, k: number, n: number): Info => {
-      // Elements moved: transposes, plus XNNPACK's packing of the right operand (k x n, or k x m).
-      const directCost = (transposeA ? m * k : 0) + (transposeB ? k * n : 0) + k * n;
-      const swappedCost = (transposeB ? 0 : k * n) + (transposeA ? 0 : m * k) + k * m + 2 * m * n;
-      if (directCost <= swappedCost) {
-        stats.direct += transposeA || transposeB ? 1 : 0;
+      // Elements moved by each plan: transposes, plus XNNPACK's packing of the right operand.
+      const reuse = !transposeB && (packed.has(y.dataId) || sighted.has(y.dataId));
+      const directCost = (transposeA ? m * k : 0) + (transposeB ? k * n : 0) + (!transposeB && packed.has(y.dataId) ? 0 : PACK_COST * k * n);
+      const swappedCost = (transposeB ? 0 : k * n) + (transposeA ? 0 : m * k) + (transposeA && packed.has(x.dataId) ? 0 : PACK_COST * k * m) + m * n;
+      const swap = options.force === 'swapped' || (options.force !== 'direct' && !reuse && swappedCost < directCost);
+      if (!transposeB) sighted.add(y.dataId);
+      if (!swap) {
+        if (!transposeA && !transposeB) {
+          stats.passthrough++;
+          return run(x, y);
+        }
+        stats.direct++;
         const x2 = transposeA ? t(x) : x;
         const y2 = transposeB ? t(y) : y;
         const out = run(x2, y2);
@@ -211,20 +257,12 @@ function wrapBatchMatMul(original: tf.KernelFunc, transposeFunc: tf.KernelFunc, 
     const { m, k, n } = d;
     const shapeA = (rows: number): number[] => (transposeA ? [1, k, rows] : [1, rows, k]);
     const shapeB = transposeB ? [1, n, k] : [1, k, n];
-    if (single) {
-      const out = product(view(a, shapeA(m)), view(b, shapeB), m, k, n);
-      return { ...out, shape: d.outShape };
-    }
-    if (foldable) {
+    if (single || foldable) {
       // [batch, m, k]·[k, n] is one [batch·m, k]·[k, n] product.
-      stats.folded++;
+      if (!single) stats.folded++;
       const rows = d.batchA * m;
-      const out = transposeB ? product(view(a, shapeA(rows)), view(b, shapeB), rows, k, n) : run(view(a, shapeA(rows)), view(b, shapeB));
+      const out = product(view(a, shapeA(rows)), view(b, shapeB), rows, k, n);
       return { ...out, shape: d.outShape };
-    }
-    if (d.batchA !== d.batchB && d.batchA !== 1 && d.batchB !== 1) {
-      stats.passthrough++;
-      return original(args);
     }
     // One product per batch member, copied into the output.
     stats.looped++;
@@ -235,7 +273,7 @@ function wrapBatchMatMul(original: tf.KernelFunc, transposeFunc: tf.KernelFunc, 
     for (let i = 0; i < batch; i++) {
       const ai = slice(be, a, d.batchA === 1 ? 0 : i, sizeA, shapeA(m));
       const bi = slice(be, b, d.batchB === 1 ? 0 : i, sizeB, shapeB);
-      const oi = transposeA || transposeB ? product(ai, bi, m, k, n) : run(ai, bi);
+      const oi = product(ai, bi, m, k, n);
       be.typedArrayFromHeap(out).set(be.typedArrayFromHeap(view(oi, [m * n])), i * m * n);
       be.disposeData(oi.dataId);
       be.disposeData(ai.dataId);
@@ -253,35 +291,58 @@ function slice(be: WasmBackendLike, x: Info, index: number, count: number, shape
   return out;
 }
 
-function wrapFusedMatMul(original: tf.KernelFunc, transposeFunc: tf.KernelFunc, options: Required<MatMulFixOptions>): tf.KernelFunc {
+function wrapFusedMatMul(original: tf.KernelFunc, transposeFunc: tf.KernelFunc, options: ResolvedOptions): tf.KernelFunc {
   return (args) => {
     const { inputs, backend, attrs } = args;
-    const { a, b } = inputs as { a: Info; b: Info };
+    const { a, b, bias, preluActivationWeights } = inputs as { a: Info; b: Info; bias?: Info; preluActivationWeights?: Info };
     const { transposeA, transposeB } = attrs as unknown as { transposeA: boolean; transposeB: boolean };
     const d = a.dtype === 'float32' && b.dtype === 'float32' ? dims(a, b, transposeA, transposeB) : undefined;
-    // tfjs' fused matMul op always passes rank-3 operands; bias and activation act on the output
-    // elementwise in memory order, which the rewrites below preserve.
-    const handled =
-      d !== undefined &&
-      a.shape.length === 3 &&
-      b.shape.length === 3 &&
-      d.batchB === 1 &&
-      (d.batchA === 1 ? transposeA || transposeB : !transposeA) &&
-      d.m * d.k * d.n >= options.minWork;
-    if (!handled || !d) {
+    // tfjs' fused matMul op always passes rank-3 operands. The original's slow path adds a rank-1 bias
+    // wrongly (bias[N-1] to every row after the first), so with a bias every slow call is rewritten,
+    // however small. Bias and activation act on the output elementwise in memory order, which the
+    // rewrites below preserve.
+    const slow = d !== undefined && (transposeA || transposeB || d.batchA > 1 || d.batchB > 1);
+    const wanted = slow && (bias != null || d.m * d.k * d.n * d.batchA >= options.minWork);
+    const fold = d !== undefined && d.batchB === 1 && (d.batchA === 1 || !transposeA);
+    const loop = d !== undefined && (d.batchA === d.batchB || d.batchA === 1 || d.batchB === 1) && preluActivationWeights == null;
+    if (!d || !wanted || a.shape.length !== 3 || b.shape.length !== 3 || !(fold || loop)) {
       stats.passthrough++;
       return original(args);
     }
     const be = backend as unknown as WasmBackendLike;
     const t = makeTransposer(transposeFunc, backend);
-    const rows = d.batchA * d.m;
-    if (d.batchA > 1) stats.folded++;
-    else stats.direct++;
-    const a2 = transposeA ? t(a) : view(a, [1, rows, d.k]);
-    const b2 = transposeB ? t(b) : b;
-    const out = original({ inputs: { ...inputs, a: a2, b: b2 }, backend, attrs: { ...attrs, transposeA: false, transposeB: false } }) as Info;
-    if (transposeA) be.disposeData(a2.dataId);
-    if (transposeB) be.disposeData(b2.dataId);
+    // op(x)·op(y) + bias with explicit transposes; x, y are [1, rows, cols].
+    const product = (x: Info, y: Info, rows: number): Info => {
+      const x2 = transposeA ? t(x) : view(x, [1, rows, d.k]);
+      const y2 = transposeB ? t(y) : y;
+      const out = original({
+        inputs: { ...inputs, a: x2, b: y2 },
+        backend,
+        attrs: { ...attrs, transposeA: false, transposeB: false },
+      }) as Info;
+      if (transposeA) be.disposeData(x2.dataId);
+      if (transposeB) be.disposeData(y2.dataId);
+      return out;
+    };
+    if (fold) {
+      if (d.batchA > 1) stats.folded++;
+      else stats.direct++;
+      const out = product(a, b, d.batchA * d.m);
+      return { ...out, shape: d.outShape };
+    }
+    stats.looped++;
+    const { m, k, n } = d;
+    const batch = Math.max(d.batchA, d.batchB);
+    const out = be.makeOutput([batch, m, n], 'float32');
+    for (let i = 0; i < batch; i++) {
+      const ai = slice(be, a, d.batchA === 1 ? 0 : i, m * k, transposeA ? [1, k, m] : [1, m, k]);
+      const bi = slice(be, b, d.batchB === 1 ? 0 : i, k * n, transposeB ? [1, n, k] : [1, k, n]);
+      const oi = product(ai, bi, m);
+      be.typedArrayFromHeap(out).set(be.typedArrayFromHeap(view(oi, [m * n])), i * m * n);
+      be.disposeData(oi.dataId);
+      be.disposeData(ai.dataId);
+      be.disposeData(bi.dataId);
+    }
     return { ...out, shape: d.outShape };
   };
 }

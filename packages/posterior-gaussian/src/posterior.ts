@@ -1,0 +1,97 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { SeedStream, ValidationError, assignVariables, checkPositiveInt, checkShape, serializeVariables, tidy } from '@ddvi/core';
+import type { Posterior, PosteriorInit, PosteriorSample, SampleOptions, SerializedModule } from '@ddvi/core';
+import { DiagNormal } from '@ddvi/distributions';
+import { MLP } from '@ddvi/nn';
+import { GAUSSIAN, resolveConfig } from './config';
+import type { GaussianPosteriorConfig } from './config';
+
+/**
+ * Mean-field Gaussian q(z | x) = N(mu(x), diag sigma(x)^2): the VAE encoder (Kingma & Welling
+ * 2014, https://arxiv.org/abs/1312.6114). Its q is exposed, so objectives use the closed-form KL
+ * when the prior is Gaussian and Monte Carlo otherwise (the paper's non-Gaussian priors).
+ *
+ * Warning: mean-field. q cannot represent correlations between latent dimensions, nor the curved,
+ * multi-modal posteriors the paper's pinwheel / swiss-roll priors induce; that gap is what DDVI
+ * and flows close.
+ */
+export class GaussianPosterior implements Posterior {
+  readonly family = GAUSSIAN;
+  readonly capabilities = { hasDensity: true, supportsIWAE: true, supportsLabels: false };
+  readonly config: GaussianPosteriorConfig;
+  private readonly encoder: MLP;
+
+  constructor(
+    readonly latentSize: number,
+    readonly dataSize: number,
+    private readonly seed: number,
+    config: Partial<GaussianPosteriorConfig> = {},
+  ) {
+    checkPositiveInt('GaussianPosterior', 'latentSize', latentSize);
+    checkPositiveInt('GaussianPosterior', 'dataSize', dataSize);
+    this.config = resolveConfig(config);
+    this.encoder = new MLP({
+      inputSize: dataSize, hidden: this.config.hidden, outputs: [latentSize, latentSize], dropout: this.config.dropout,
+      seed: new SeedStream(seed).fork('encoder').next(), name: 'encoder',
+    });
+  }
+
+  static create(init: PosteriorInit<GaussianPosteriorConfig>): GaussianPosterior {
+    return new GaussianPosterior(init.latentSize, init.dataSize, init.seed, init.config);
+  }
+
+  /** q(z | x) for a batch: DiagNormal with batch shape [batch] and event shape [latentSize]. */
+  distribution(x: tf.Tensor2D, options: SampleOptions): DiagNormal {
+    checkShape('GaussianPosterior', 'x', x.shape, [null, this.dataSize]);
+    const [mu, s] = this.encoder.apply(x, options) as [tf.Tensor2D, tf.Tensor2D];
+    return new DiagNormal(mu, this.scale(s), { validateArgs: false });
+  }
+
+  sample(x: tf.Tensor2D, options: SampleOptions): PosteriorSample {
+    return tidy(() => {
+      const q = this.distribution(x, options);
+      const z = q.rsample(options.seed) as tf.Tensor2D;
+      return { z, logQ: q.logProb(z) as tf.Tensor1D, distribution: q };
+    });
+  }
+
+  auxiliaryLosses() {
+    return [];
+  }
+
+  namedVariables(): Record<string, tf.Variable> {
+    return Object.fromEntries(Object.entries(this.encoder.namedVariables()).map(([k, v]) => [`encoder.${k}`, v]));
+  }
+
+  toJSON(): SerializedModule {
+    return {
+      kind: GAUSSIAN,
+      config: { latentSize: this.latentSize, dataSize: this.dataSize, seed: this.seed, options: JSON.parse(JSON.stringify(this.config)) },
+      weights: serializeVariables(this.namedVariables()),
+    };
+  }
+
+  static fromJSON(state: SerializedModule): GaussianPosterior {
+    if (state.kind !== GAUSSIAN) throw new ValidationError(`GaussianPosterior.fromJSON: kind must be "${GAUSSIAN}", got ${JSON.stringify(state.kind)}`);
+    const c = state.config as unknown as { latentSize: number; dataSize: number; seed: number; options: GaussianPosteriorConfig };
+    const q = new GaussianPosterior(c.latentSize, c.dataSize, c.seed, c.options);
+    assignVariables('GaussianPosterior', q.namedVariables(), state.weights);
+    return q;
+  }
+
+  dispose(): void {
+    this.encoder.dispose();
+  }
+
+  private scale(s: tf.Tensor2D): tf.Tensor2D {
+    const { scale, minScale } = this.config;
+    switch (scale) {
+      case 'sigmoid':
+        return tf.sqrt(tf.add(tf.sigmoid(s), minScale * minScale)) as tf.Tensor2D;
+      case 'softplus':
+        return tf.add(tf.softplus(s), minScale) as tf.Tensor2D;
+      case 'exp':
+        return tf.add(tf.exp(tf.mul(0.5, s)), minScale) as tf.Tensor2D;
+    }
+  }
+}

@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ValidationError } from '@ddvi/core';
 import type { SeedStream } from '@ddvi/core';
 import { DistributionBase } from './distribution';
-import { real, simplex } from './constraints';
+import { integerInterval, real, simplex } from './constraints';
+import type { Constraint } from './constraints';
 import { checkConstraint, checkMinRank, formatIndex, toParam } from './internal/params';
 import type { DistributionOptions, ParamInput } from './internal/params';
 import { MIN_LOG, openUniform } from './internal/math';
@@ -31,12 +32,15 @@ export class Categorical extends DistributionBase {
   readonly logits: tf.Tensor;
   /** Number of categories K. */
   readonly numCategories: number;
+  /** Labels 0..K-1; logProb gives -Infinity outside it. */
+  readonly support: Constraint;
 
   constructor(params: CategoricalParams, options: DistributionOptions = {}) {
     const p = prepare(params, options.validateArgs ?? true);
     super(p.logits.shape.slice(0, -1), []);
     this.logits = p.logits;
     this.numCategories = p.logits.shape[p.logits.shape.length - 1]!;
+    this.support = integerInterval(0, this.numCategories - 1);
     this.own(...p.created);
   }
 
@@ -78,10 +82,15 @@ export class Categorical extends DistributionBase {
     return tf.argMax(tf.add(this.logits, gumbel), -1);
   }
 
+  protected override get valueDtype(): 'int32' {
+    return 'int32';
+  }
+
   protected logProbImpl(value: tf.Tensor): tf.Tensor {
-    const labels = value.dtype === 'int32' ? value : tf.cast(value, 'int32');
-    const oneHot = tf.oneHot(labels, this.numCategories);
-    return tf.sum(tf.mul(oneHot, clampedLogProbs(this.logits)), -1);
+    // oneHot(..., 'float32') is wrong on wasm in tfjs 4.22 (int bit patterns); cast an int32 one.
+    const oneHot = tf.cast(tf.oneHot(value, this.numCategories), 'float32');
+    // log(sum(oneHot)) is 0 for labels in 0..K-1 and -Infinity outside (oneHot is all zeros there).
+    return tf.add(tf.sum(tf.mul(oneHot, clampedLogProbs(this.logits)), -1), tf.log(tf.sum(oneHot, -1)));
   }
 
   private labels(): tf.Tensor {

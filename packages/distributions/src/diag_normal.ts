@@ -52,7 +52,7 @@ export class DiagNormal extends DistributionBase {
         throw e;
       }
     }
-    const scale = tf.exp(tf.mul(0.5, lv.tensor));
+    const scale = tf.tidy(() => tf.exp(tf.mul(0.5, lv.tensor)));
     if (lv.created) lv.tensor.dispose();
     let d: DiagNormal;
     try {

@@ -9,6 +9,11 @@ import type { Distribution, SeedLike, SeedStream } from '@ddvi/core';
  * Shapes: `sample(seed, sampleShape)` is `[...sampleShape, ...batchShape, ...eventShape]`;
  * `logProb(value)` takes `[...anything, ...batchShape, ...eventShape]` (batch dims broadcast) and
  * returns it without the event dims.
+ *
+ * Memory: every public method returns a fresh tensor the caller owns. Parameters given as tensors
+ * stay the caller's; tensors a distribution creates (from numbers, casts) are freed by `dispose()`,
+ * or by the enclosing `tf.tidy` when the distribution is built inside one (the usual case in a
+ * training step, together with `validateArgs: false`).
  */
 export abstract class DistributionBase implements Distribution {
   abstract readonly name: string;
@@ -52,7 +57,13 @@ export abstract class DistributionBase implements Distribution {
 
   logProb(value: tf.Tensor): tf.Tensor {
     this.checkValueShape(value);
-    return tf.tidy(() => this.logProbImpl(value));
+    const dtype = this.valueDtype;
+    return tf.tidy(() => this.logProbImpl(value.dtype === dtype ? value : tf.cast(value, dtype)));
+  }
+
+  /** The dtype logProbImpl receives (values of other dtypes are cast): float32, int32 for labels. */
+  protected get valueDtype(): 'float32' | 'int32' {
+    return 'float32';
   }
 
   abstract mean(): tf.Tensor;

@@ -1,7 +1,15 @@
+import './kl_rules';
+
 export { DistributionBase } from './distribution';
+export { Normal } from './normal';
 export { DiagNormal } from './diag_normal';
+export { Bernoulli } from './bernoulli';
+export { ContinuousBernoulli } from './continuous_bernoulli';
 export { Categorical } from './categorical';
 export type { CategoricalParams } from './categorical';
+export { Mixture } from './mixture';
+export { klNormalNormal, klDiagNormalDiagNormal, klBernoulliBernoulli, klCategoricalCategorical } from './kl_rules';
 export { real, positive, unitInterval, simplex, integerInterval } from './constraints';
 export type { Constraint } from './constraints';
+export type { BinaryParams } from './internal/binary_params';
 export type { DistributionOptions, ParamInput } from './internal/params';

@@ -65,3 +65,10 @@ export function mcStats(samples: tf.Tensor): { mean: number[]; se: number[]; var
   const varSe = m4.map((v4, j) => Math.sqrt(Math.max(v4 - m2[j]! * m2[j]!, 0) / n));
   return { mean, se, variance, varSe };
 }
+
+/** d.logProb(x) downloaded; disposes x and the result. */
+export function logProbOf(d: { logProb(x: tf.Tensor): tf.Tensor }, x: tf.Tensor): number[] {
+  const v = take(d.logProb(x));
+  x.dispose();
+  return v;
+}

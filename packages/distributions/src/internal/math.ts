@@ -32,8 +32,10 @@ export function bernoulliLogDensity(x: tf.Tensor, logits: tf.Tensor): tf.Tensor 
 /** probs -> logits, with probs clamped to [eps, 1 - eps] so that 0 and 1 stay finite (as PyTorch's clamp_probs). */
 export function probsToLogits(probs: tf.Tensor): tf.Tensor {
   const eps = 1.1920928955078125e-7;
-  const p = tf.clipByValue(probs, eps, 1 - eps);
-  return tf.sub(tf.log(p), tf.log1p(tf.neg(p)));
+  return tf.tidy(() => {
+    const p = tf.clipByValue(probs, eps, 1 - eps);
+    return tf.sub(tf.log(p), tf.log1p(tf.neg(p)));
+  });
 }
 
 /** Uniform draws in (0, 1) strictly, safe for log(u) and log(1 - u) in float32. */

@@ -5,23 +5,26 @@ import * as tf from '@tensorflow/tfjs-core';
  *
  * The wasm backend runs a product through XNNPACK only when neither transpose flag is set and both
  * operands are single matrices; every other call (a transpose flag, a batch of matrices) falls back
- * to a naive triple loop that is 10-20x slower. tfjs' own BatchMatMul gradient and the gradient of
+ * to a naive loop that is 10-20x slower. tfjs' own BatchMatMul gradient and the gradient of
  * `tf.fused.matMul` both use the flags, so without a fix the backward pass dominates every training
- * step. The same slow path also adds the bias of a flagged `tf.fused.matMul` wrongly (it uses bias[N-1]
- * for every row after the first; tfjs 4.22).
+ * step. That slow path also adds the bias of a flagged or batched `tf.fused.matMul` wrongly (bias[N-1]
+ * to every row after the first; tfjs 4.22).
  *
- * The fix works at kernel level: it wraps the wasm `BatchMatMul` and `_FusedMatMul` kernels so that a
- * call the original would send to the slow loop is rewritten into calls it sends to XNNPACK:
- *  - transpose flags: the operand is transposed explicitly (wasm `Transpose` kernel) and the original
- *    kernel runs without flags. For BatchMatMul the cheaper of C = op(A)·op(B) and C = (op(B)ᵀ·op(A)ᵀ)ᵀ
- *    is chosen by the elements moved (transposes plus XNNPACK's packing of the right operand), so
- *    dC·Wᵀ transposes the small dC twice instead of the large W once.
- *  - batches: [batch, M, K]·[K, N] becomes one [batch·M, K]·[K, N] product; equal batches of both
- *    operands run as one product per batch member.
- * Small products (below `minWork` multiply-adds) keep the original kernel, where the extra kernel calls
- * would cost more than they save. Results are the same products, summed in another order: they agree
- * with the original kernel to float32 rounding. Gradients stay tfjs' own, so every op built on matMul
- * (including fused matMul and its gradient) benefits.
+ * The fix works at kernel level, below the gradients: it wraps the wasm `BatchMatMul` and
+ * `_FusedMatMul` kernels so that every product large enough to matter reaches XNNPACK:
+ *  - transpose flags: operands are transposed explicitly (the wasm `Transpose` kernel) and the
+ *    original kernel runs without flags;
+ *  - BatchMatMul picks the cheaper of C = op(A)·op(B) and C = (op(B)ᵀ·op(A)ᵀ)ᵀ by counting elements
+ *    moved: transposes, plus XNNPACK's packing of the right operand, which it caches per tensor and
+ *    which costs ~3 transposes. So dY·Wᵀ transposes the small dY and the output instead of the large W,
+ *    and x·W with freshly updated weights packs xᵀ instead of W; a right operand seen a second time is
+ *    packed (and then cached), as in evaluation with fixed weights;
+ *  - batches: [batch, M, K]·[K, N] becomes one [batch·M, K]·[K, N] product; other batches run as one
+ *    product per batch member.
+ * Products below `minWork` multiply-adds keep the original kernel (the extra calls would cost more
+ * than they save), except fused products with a bias, which are always rewritten for correctness.
+ * Results are the same sums in another order (equal to float32 rounding); gradients stay tfjs' own,
+ * so forward flagged products, fused matMul and its gradient all benefit. Measured in docs/backends.md.
  */
 
 type Info = tf.TensorInfo;
@@ -42,9 +45,9 @@ export interface MatMulFixOptions {
 export interface MatMulFixStats {
   /** Calls the original kernel ran unchanged (already fast, too small, or not handled). */
   passthrough: number;
-  /** Flagged products rewritten as op(A)·op(B) with explicit transposes. */
+  /** Flagged products run as op(A)·op(B) with explicit transposes. */
   direct: number;
-  /** Flagged products rewritten as (op(B)ᵀ·op(A)ᵀ)ᵀ. */
+  /** Products run as (op(B)ᵀ·op(A)ᵀ)ᵀ. */
   swapped: number;
   /** Batched products folded into one matrix product. */
   folded: number;

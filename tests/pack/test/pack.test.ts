@@ -172,7 +172,7 @@ describe.concurrent.each(published.map((p) => [p.json.name, p] as const))('%s', 
     }
 
     const entries = entryPoints(pkg);
-    const kit = (e: (typeof entries)[number]): boolean => importsVitest(join(pkg.dir, e.esmFile ?? ''));
+    const kit = (e: (typeof entries)[number]): boolean => !!e.esmFile && importsVitest(join(pkg.dir, e.esmFile));
     const plain = entries.filter((e) => !kit(e));
     const kits = entries.filter(kit);
     const requirable = entries.filter((e) => e.cjsFile);

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { run } from './exec';
 
 export type Exports = Record<string, string[]>;
@@ -61,7 +61,15 @@ export async function runScript(dir: string, code: string, format: 'esm' | 'cjs'
   return lastResult(await run(process.execPath, args, { cwd: dir, env }), format);
 }
 
-/** Whether a built file imports vitest (a test kit rather than library code). */
-export function importsVitest(file: string): boolean {
-  return existsSync(file) && /(from\s*|import\s*\(\s*|require\s*\(\s*)["']vitest["']/.test(readFileSync(file, 'utf8'));
+const IMPORT = /(?:from\s*|import\s*\(?\s*|require\s*\(\s*)["']([^"']+)["']/g;
+
+/** Whether a built file, or a chunk of its package it imports, imports vitest (a test kit). */
+export function importsVitest(file: string, seen = new Set<string>()): boolean {
+  if (seen.has(file) || !existsSync(file)) return false;
+  seen.add(file);
+  for (const [, specifier] of readFileSync(file, 'utf8').matchAll(IMPORT)) {
+    if (specifier === 'vitest') return true;
+    if (specifier!.startsWith('.') && importsVitest(join(dirname(file), specifier!), seen)) return true;
+  }
+  return false;
 }

@@ -1,0 +1,14 @@
+export { Prior2D } from './prior';
+export type { ClassSample } from './prior';
+export { Pinwheel, PINWHEEL_RADIAL_CUTOFF_STDS } from './pinwheel';
+export type { PinwheelOptions } from './pinwheel';
+export { SwissRoll, SWISS_ROLL_QUADRATURE } from './swiss_roll';
+export type { SwissRollOptions } from './swiss_roll';
+export { Square } from './square';
+export type { SquareOptions } from './square';
+export { IsotropicGaussian, GaussianMixture } from './gaussian';
+export type { IsotropicGaussianOptions, GaussianMixtureOptions } from './gaussian';
+export { KdePrior, kdeLogProb, REFERENCE_KDE_BANDWIDTHS } from './kde';
+export type { KdeOptions } from './kde';
+export { createPrior, listPriors } from './registry';
+export type { PriorOptions } from './registry';

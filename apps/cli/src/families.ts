@@ -1,0 +1,6 @@
+/**
+ * Posterior families the command knows. Importing a family's package registers it with
+ * @ddvi/core's registry; everything else in the CLI reads families from that registry
+ * (listPosteriors, createPosterior, posteriorFromJSON) and never names one. Add a family here.
+ */
+import '@ddvi/posterior-gaussian';

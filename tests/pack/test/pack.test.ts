@@ -151,7 +151,7 @@ describe.concurrent.each(published.map((p) => [p.json.name, p] as const))('%s', 
     const tarballs = await Promise.all(closure.map(async (n) => (await packed(n)).file));
 
     // Optional peers (a test kit's vitest, an extra backend) too, as a user of the whole API would.
-    const peers = { ...pkg.json.peerDependencies };
+    const peers = pkg.json.peerDependencies ?? {};
     const optionalPeers = Object.keys(peers).filter((p) => pkg.json.peerDependenciesMeta?.[p]?.optional && !byName.has(p));
     const dir = mkdtempSync(join(work, 'install-'));
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', version: '0.0.0', private: true }));

@@ -28,15 +28,18 @@ export function evaluate(
   for (let start = 0, b = 0; start < n; start += batchSize, b++) {
     const end = Math.min(start + batchSize, n);
     const indices = Int32Array.from({ length: end - start }, (_, i) => start + i);
-    const values = tf.tidy(() => {
+    let names: string[] = [];
+    // Read values outside tidy: tidy walks every element of a returned typed array.
+    const stacked = tf.tidy(() => {
       const batch = data.batch(indices);
       const r = objective.compute(model, posterior, batch, { seed: root.fork(b), training: false, epoch: 0 });
-      const names = Object.keys(r.terms);
-      const stacked = tf.stack(names.map((k) => r.terms[k]!));
-      return { names, values: stacked.dataSync() };
+      names = Object.keys(r.terms);
+      return tf.stack(names.map((k) => r.terms[k]!));
     });
-    values.names.forEach((k, i) => {
-      sums[k] = (sums[k] ?? 0) + values.values[i]! * (end - start);
+    const values = stacked.dataSync();
+    stacked.dispose();
+    names.forEach((k, i) => {
+      sums[k] = (sums[k] ?? 0) + values[i]! * (end - start);
     });
   }
   return Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v / n]));
@@ -59,11 +62,12 @@ export function encodeLatents(posterior: Posterior, data: Dataset, options: Eval
   for (let start = 0, b = 0; start < n; start += batchSize, b++) {
     const end = Math.min(start + batchSize, n);
     const indices = Int32Array.from({ length: end - start }, (_, i) => start + i);
-    const values = tf.tidy(() => {
+    const zb = tf.tidy(() => {
       const batch = data.batch(indices);
-      return posterior.sample(batch.x, { seed: root.fork(b), training: false }).z.dataSync();
+      return posterior.sample(batch.x, { seed: root.fork(b), training: false }).z;
     });
-    z.set(values, start * d);
+    z.set(zb.dataSync(), start * d);
+    zb.dispose();
   }
   const labels = data.labels?.().slice(0, n);
   return labels ? { z, latentSize: d, labels } : { z, latentSize: d };

@@ -1,18 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'vitest';
 
-/** Fixed test seed (TFP's test_seed()): 17 unless DDVI_SEED is set. */
-export function testSeed(): number {
-  const s = process.env.DDVI_SEED;
-  return s === undefined ? 17 : Number(s);
-}
-
-/** Runs fn and asserts tf.memory().numTensors is unchanged afterwards. */
-export function expectNoLeak(fn: () => void): void {
-  const before = tf.memory().numTensors;
-  fn();
-  expect(tf.memory().numTensors).toBe(before);
-}
+export { expectNoLeak, testSeed } from '@ddvi/core/testing';
 
 /** Downloads a tensor (and disposes it) as a plain number array. */
 export function take(t: tf.Tensor): number[] {

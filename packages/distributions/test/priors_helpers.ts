@@ -6,27 +6,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'vitest';
 
+export { expectNoLeak, testSeed } from '@ddvi/core/testing';
+export { take } from './helpers';
+
 export const LOG_2PI = Math.log(2 * Math.PI);
-
-/** Fixed test seed: 17 unless DDVI_SEED is set. */
-export function testSeed(): number {
-  const s = process.env.DDVI_SEED;
-  return s === undefined ? 17 : Number(s) >>> 0;
-}
-
-/** Asserts fn leaves tf.memory().numTensors unchanged. */
-export function expectNoLeak(fn: () => void): void {
-  const before = tf.memory().numTensors;
-  fn();
-  expect(tf.memory().numTensors).toBe(before);
-}
-
-/** Downloads and disposes. */
-export function take(t: tf.Tensor): number[] {
-  const v = Array.from(t.dataSync());
-  t.dispose();
-  return v;
-}
 
 /** log(sum(exp(v))) in float64. */
 export function lse(v: number[]): number {

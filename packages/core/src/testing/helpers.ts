@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { expect } from 'vitest';
 
 /** The seed tests use: 17, or DDVI_SEED to reproduce or vary a run without editing tests. */
 export function testSeed(): number {
@@ -11,4 +12,9 @@ export function leakedTensors(fn: () => void): number {
   const before = tf.memory().numTensors;
   fn();
   return tf.memory().numTensors - before;
+}
+
+/** Asserts that fn leaves tf.memory().numTensors unchanged. */
+export function expectNoLeak(fn: () => void): void {
+  expect(leakedTensors(fn)).toBe(0);
 }

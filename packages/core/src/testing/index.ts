@@ -3,4 +3,4 @@ export type { ConformanceOptions } from './conformance';
 export { LinearGaussianModel, referenceLinearGaussian } from './linear_gaussian';
 export type { LinearGaussianOptions } from './linear_gaussian';
 export { TestGaussian } from './gaussian';
-export { testSeed, leakedTensors } from './helpers';
+export { testSeed, leakedTensors, expectNoLeak } from './helpers';

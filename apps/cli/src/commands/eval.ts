@@ -32,6 +32,8 @@ export interface EvalFlags {
  */
 export async function evalCommand(flags: EvalFlags, io: Io): Promise<number> {
   if (!flags.checkpoint) throw new UsageError('--checkpoint <path> is required');
+  // A missing checkpoint is the first thing to report, before anything that reads beside it.
+  if (!existsSync(flags.checkpoint)) throw new UsageError(`checkpoint not found or unreadable: ${flags.checkpoint}`);
   const iwaeK = flags.iwaeK === undefined ? 100 : integer('--iwae-k', flags.iwaeK, 0);
   const backendName = flags.backend === undefined ? undefined : choice('--backend', flags.backend, BACKEND_NAMES);
   const run = readRunConfig(flags.checkpoint);

@@ -1,0 +1,16 @@
+export type { NoisingProcess, StepInput, GaussianParams, MarginalSample } from './types';
+export { GaussianMarkovProcess } from './gaussian_markov';
+export type { GaussianMarkovTables } from './gaussian_markov';
+export { GaussianDiffusion } from './gaussian_diffusion';
+export { VarianceExploding } from './variance_exploding';
+export { betaSchedule, alphasCumprodSchedule } from './schedules/schedule';
+export type { NoiseSchedule } from './schedules/schedule';
+export { linearSchedule } from './schedules/linear';
+export type { LinearScheduleOptions } from './schedules/linear';
+export { cosineSchedule } from './schedules/cosine';
+export type { CosineScheduleOptions } from './schedules/cosine';
+export { sigmoidSchedule } from './schedules/sigmoid';
+export type { SigmoidScheduleOptions } from './schedules/sigmoid';
+export { diagGaussianKL, stepKL } from './kl';
+export { denoisingLoss, reverseSample, sampleSteps } from './generic';
+export type { NoisePredictor, ReverseSampleOptions } from './generic';

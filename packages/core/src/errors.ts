@@ -24,6 +24,20 @@ export class NonFiniteError extends DdviError {
   }
 }
 
+/** A family's health check found training diverged (Posterior.checkHealth); the run stops there. */
+export class DivergenceError extends DdviError {
+  constructor(
+    readonly epoch: number,
+    readonly reason: string,
+    readonly checkpoint?: string,
+  ) {
+    super(
+      `training diverged at epoch ${epoch + 1}: ${reason}` +
+        (checkpoint ? `; the last good checkpoint is kept at ${checkpoint}` : '; no checkpoint was written yet'),
+    );
+  }
+}
+
 /** Throws a ValidationError of the form "<where>: <param> must be <expected>, got <actual>". */
 export function invalid(where: string, param: string, expected: string, actual: unknown): never {
   throw new ValidationError(`${where}: ${param} must be ${expected}, got ${describe(actual)}`);

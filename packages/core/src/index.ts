@@ -1,4 +1,4 @@
-export { DdviError, ValidationError, NonFiniteError, invalid, checkPositive, checkPositiveInt, checkShape } from './errors';
+export { DdviError, ValidationError, NonFiniteError, DivergenceError, invalid, checkPositive, checkPositiveInt, checkShape } from './errors';
 export { SeedStream, toSeedStream } from './random/seed_stream';
 export type { SeedLike } from './random/seed_stream';
 export { permutation } from './random/shuffle';
@@ -29,6 +29,8 @@ export { serializeTensor, deserializeTensor, serializeVariables, assignVariables
 export { Elbo, linearWarmup } from './objectives/elbo';
 export type { ElboOptions, Weight } from './objectives/elbo';
 export { Iwae } from './objectives/iwae';
+export { Reconstruction } from './objectives/reconstruction';
+export type { ReconstructionOptions } from './objectives/reconstruction';
 export type { IwaeOptions } from './objectives/iwae';
 export { Adam } from './optim/adam';
 export type { AdamOptions, AdamState } from './optim/adam';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { TestGaussian } from '../src/testing';
-import type { Posterior, PosteriorSample, SampleOptions, SerializedModule } from '../src';
+import type { AuxiliaryLoss, Posterior, PosteriorSample, SampleOptions, SerializedModule } from '../src';
 import { assignVariables, serializeVariables } from '../src';
 
 /**
@@ -48,7 +48,7 @@ export class LinearPosterior implements Posterior {
     });
   }
 
-  auxiliaryLosses() {
+  auxiliaryLosses(): AuxiliaryLoss[] {
     return [];
   }
 

@@ -18,7 +18,7 @@ describe('Elbo and Iwae on the linear-Gaussian model', () => {
     const batch = data.batch(Int32Array.from({ length: 64 }, (_, i) => i));
     for (const objective of [new Elbo(), new Iwae({ k: 5 })]) {
       const r = objective.compute(model, q, batch, { seed: new SeedStream(3), training: false, epoch: 0 });
-      const bound = r.bound.dataSync();
+      const bound = r.bound!.dataSync();
       bound.forEach((v, i) => expect(Math.abs(v - exact[i]!)).toBeLessThan(1e-3));
       tf.dispose(r as unknown as tf.TensorContainer);
     }
@@ -33,7 +33,7 @@ describe('Elbo and Iwae on the linear-Gaussian model', () => {
       let total = 0;
       for (let r = 0; r < reps; r++) {
         const res = o.compute(model, q, batch, { seed: new SeedStream(100 + r), training: false, epoch: 0 });
-        total += tf.mean(res.bound).dataSync()[0]!;
+        total += tf.mean(res.bound!).dataSync()[0]!;
         tf.dispose(res as unknown as tf.TensorContainer);
       }
       return total / reps;
@@ -55,8 +55,8 @@ describe('Elbo and Iwae on the linear-Gaussian model', () => {
     const batch = data.batch(Int32Array.from([0, 1, 2, 3]));
     const a = new Elbo({ analyticKl: false }).compute(model, q, batch, { seed: new SeedStream(7), training: false, epoch: 0 });
     const b = new Iwae({ k: 1 }).compute(model, q, batch, { seed: new SeedStream(7), training: false, epoch: 0 });
-    const av = a.bound.dataSync();
-    b.bound.dataSync().forEach((v, i) => expect(v).toBeCloseTo(av[i]!, 4));
+    const av = a.bound!.dataSync();
+    b.bound!.dataSync().forEach((v, i) => expect(v).toBeCloseTo(av[i]!, 4));
     tf.dispose([a, b, batch.x] as unknown as tf.TensorContainer);
     q.dispose();
   });

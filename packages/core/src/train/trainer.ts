@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { loadCheckpoint, saveCheckpoint } from '../checkpoint/checkpoint';
 import type { CheckpointPayload, EpochRecord } from '../checkpoint/checkpoint';
-import { NonFiniteError, ValidationError, checkPositive, checkPositiveInt } from '../errors';
+import { DivergenceError, NonFiniteError, ValidationError, checkPositive, checkPositiveInt } from '../errors';
 import { Adam } from '../optim/adam';
 import type { AdamOptions } from '../optim/adam';
 import { SeedStream } from '../random/seed_stream';
@@ -146,6 +146,9 @@ export class Trainer {
       }
       state.history.push(record);
       emit({ type: 'epoch', record });
+      // Before the checkpoint, so a diverged epoch never overwrites the last good one.
+      const problem = o.posterior.checkHealth?.(record, state.history);
+      if (problem !== undefined) throw new DivergenceError(epoch, problem, this.lastCheckpoint);
       if (o.checkpointPath) await this.checkpoint({ ...state, epoch: epoch + 1, stepInEpoch: 0, partial: { sums: {}, counted: 0 } }, emit);
     }
     return { history: state.history, steps: state.step, skippedSteps: state.skipped, seconds: (Date.now() - started) / 1000 };
@@ -172,11 +175,18 @@ export class Trainer {
       const vars = this.auxVariables(aux);
       for (let r = 0; r < (aux.repeats ?? 1); r++) {
         const auxSeed = seed.fork(`aux:${aux.name}:${r}`);
-        const values = this.update(`aux:${aux.name}`, o.auxLearningRate ?? o.learningRate, vars, state, emit, () => ({
-          loss: aux.loss({ model: o.model, batch, seed: auxSeed, epoch, step: state.step }),
-          terms: {},
-        }));
-        if (values && r === (aux.repeats ?? 1) - 1) terms[aux.name] = values.loss!;
+        const values = this.update(`aux:${aux.name}`, o.auxLearningRate ?? o.learningRate, vars, state, emit, () => {
+          const reported: Record<string, tf.Scalar> = {};
+          const report = (name: string, value: tf.Scalar) => void (reported[name] = value);
+          const loss = aux.loss({ model: o.model, batch, seed: auxSeed, epoch, step: state.step, epochs: o.epochs, report });
+          return { loss, terms: reported };
+        });
+        if (values && r === (aux.repeats ?? 1) - 1) {
+          const { loss, ...reported } = values;
+          terms[aux.name] = loss!;
+          // Diagnostics under their own names unless that would overwrite another term.
+          for (const [k, v] of Object.entries(reported)) terms[k in terms ? `${aux.name}.${k}` : k] = v;
+        }
       }
     }
     return terms;

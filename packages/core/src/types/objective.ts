@@ -14,8 +14,12 @@ export interface ObjectiveContext {
 export interface ObjectiveResult {
   /** The scalar the optimizer minimizes (may weigh terms, e.g. a KL warm-up). */
   loss: tf.Scalar;
-  /** [batch] per-example lower bound on log p(x) in nats, unweighted; what reports quote. */
-  bound: tf.Tensor1D;
+  /**
+   * [batch] per-example lower bound on log p(x) in nats, unweighted; what reports quote. Absent when
+   * the objective is not a bound (`Reconstruction`, for families without a tractable density):
+   * reports then show "n/a", never a number.
+   */
+  bound?: tf.Tensor1D;
   /** Named batch-mean diagnostics (reconstruction, kl, ...), each a scalar. */
   terms: Record<string, tf.Scalar>;
 }

@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import type { EpochRecord } from '../checkpoint/checkpoint';
 import type { SeedStream } from '../random/seed_stream';
 import type { Batch } from './dataset';
 import type { Distribution } from './distribution';
@@ -47,6 +48,13 @@ export interface AuxiliaryContext {
   seed: SeedStream;
   epoch: number;
   step: number;
+  /** Total epochs of the run, for schedules that depend on it (the AAE's discriminator noise). */
+  epochs?: number;
+  /**
+   * Records a named scalar diagnostic of this update (e.g. the discriminator's accuracy); the
+   * trainer reports it per step and per epoch like the loss. Absent outside the trainer.
+   */
+  report?(name: string, value: tf.Scalar): void;
 }
 
 /**
@@ -85,6 +93,13 @@ export interface Posterior {
   auxiliaryLosses(): AuxiliaryLoss[];
   /** Training phases the family needs; undefined means one phase that trains everything. */
   phases?(): PhaseSpec[];
+  /**
+   * Called by the trainer at the end of every epoch (after evaluation, before the checkpoint) with
+   * that epoch's record and the whole history including it. Returns a reason when training has
+   * diverged (e.g. an adversary's accuracy pinned at 0 or 1 for several epochs); the trainer then
+   * stops with a DivergenceError and keeps the previous epoch's checkpoint.
+   */
+  checkHealth?(record: EpochRecord, history: readonly EpochRecord[]): string | undefined;
   namedVariables(): Record<string, tf.Variable>;
   toJSON(): SerializedModule;
   dispose(): void;

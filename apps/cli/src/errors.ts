@@ -1,16 +1,16 @@
-import { DdviError, NonFiniteError } from '@ddvi/core';
+import { DdviError, DivergenceError, NonFiniteError } from '@ddvi/core';
 import { CommanderError } from 'commander';
 
 /** Bad command-line input: the message names the flag, what was expected and what was given. */
 export class UsageError extends DdviError {}
 
-/** Exit codes: 0 ok, 1 bad input or failure, 2 training diverged (non-finite loss or gradient). */
+/** Exit codes: 0 ok, 1 bad input or failure, 2 training diverged (non-finite loss or gradient, or a family's health check). */
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_NON_FINITE = 2;
 
 export function exitCodeFor(error: unknown): number {
-  if (error instanceof NonFiniteError) return EXIT_NON_FINITE;
+  if (error instanceof NonFiniteError || error instanceof DivergenceError) return EXIT_NON_FINITE;
   if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_OK : EXIT_FAILURE;
   return EXIT_FAILURE;
 }

@@ -3,4 +3,5 @@
  * @ddvi/core's registry; everything else in the CLI reads families from that registry
  * (listPosteriors, createPosterior, posteriorFromJSON) and never names one. Add a family here.
  */
+import '@ddvi/posterior-adversarial';
 import '@ddvi/posterior-gaussian';

@@ -1,6 +1,9 @@
 import type { BackendInfo, EpochRecord } from '@ddvi/core';
 import { duration, num } from './format';
 
+/** What reports say instead of a density metric (ELBO, IWAE) for families without a tractable density. */
+export const NO_DENSITY = 'n/a (no tractable density)';
+
 /** What `ddvi train` records in metrics.json; bounds are nats per datapoint (spec D1). */
 export interface RunMetrics {
   tool: { name: string; version: string };
@@ -14,8 +17,10 @@ export interface RunMetrics {
     /** Test-set terms of the last epoch's evaluation (training off): bound = ELBO, reconstruction, kl. */
     test: Record<string, number>;
     elbo: number | null;
-    /** Importance-weighted bound with k samples on the test subset, null when --iwae-k 0. */
+    /** Importance-weighted bound with k samples on the test subset, null when --iwae-k 0 or not applicable. */
     iwae: { k: number; bound: number; examples: number; seconds: number } | null;
+    /** Whether ELBO and IWAE apply: NO_DENSITY for families without a tractable density (elbo and iwae are then null). */
+    densityMetrics: 'reported' | typeof NO_DENSITY;
   };
   timing: {
     startedAt: string;
@@ -36,11 +41,16 @@ export function metricsMarkdown(m: RunMetrics): string {
   const c = m.config as Record<string, unknown>;
   lines.push(`# ddvi train: ${String(c.dataset)}, ${String(c.posterior)} posterior, ${String(c.prior)} prior, seed ${String(c.seed)}`, '');
   lines.push('Bounds are lower bounds on log p(x) in nats per datapoint (higher is better).', '');
+  if (m.final.densityMetrics === NO_DENSITY) {
+    lines.push(`The ${String(c.posterior)} family has no tractable density, so no bound exists for it: ELBO and IWAE are ${NO_DENSITY}; it trains on the reconstruction.`, '');
+  }
   lines.push('## Result', '', '| metric | value |', '| --- | --- |');
-  lines.push(`| test ELBO | ${num(m.final.elbo ?? undefined)} |`);
+  const density = m.final.densityMetrics !== NO_DENSITY;
+  lines.push(`| test ELBO | ${density ? num(m.final.elbo ?? undefined) : NO_DENSITY} |`);
   if (m.final.test.reconstruction !== undefined) lines.push(`| test reconstruction E[log p(x\\|z)] | ${num(m.final.test.reconstruction)} |`);
   if (m.final.test.kl !== undefined) lines.push(`| test KL(q \\|\\| p) | ${num(m.final.test.kl)} |`);
-  lines.push(`| test IWAE bound | ${m.final.iwae ? `${num(m.final.iwae.bound)} (k = ${m.final.iwae.k}, ${m.final.iwae.examples} examples)` : 'not computed'} |`);
+  const iwae = m.final.iwae ? `${num(m.final.iwae.bound)} (k = ${m.final.iwae.k}, ${m.final.iwae.examples} examples)` : 'not computed';
+  lines.push(`| test IWAE bound | ${density ? iwae : NO_DENSITY} |`);
   lines.push(`| backend | ${m.backend.name} (${m.backend.reason}) |`);
   lines.push(`| wall time (this invocation) | ${duration(m.timing.wallSeconds)} |`);
   lines.push(`| training time (all epochs) | ${duration(m.timing.trainSeconds)} |`);

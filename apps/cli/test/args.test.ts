@@ -115,11 +115,11 @@ describe('other commands', () => {
   it('list shows families, priors and datasets from the registries', async () => {
     const r = await runCli(['list']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/posteriors \(--posterior\):\n\s+gaussian/);
+    expect(r.stdout).toMatch(/posteriors \(--posterior\):\n\s+aae .*\n\s+gaussian/);
     expect(r.stdout).toContain('pinwheel');
     expect(r.stdout).toMatch(/datasets \(--dataset\):\n\s+mnist\n\s+toy/);
     const j = JSON.parse((await runCli(['list', '--json'])).stdout);
-    expect(j.posteriors.map((p: { name: string }) => p.name)).toContain('gaussian');
+    expect(j.posteriors.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['aae', 'gaussian']));
   });
 
   it('eval: a missing or corrupt checkpoint is one line, exit 1; DDVI_DEBUG adds the stack', async () => {

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Elbo, Iwae, Trainer, evaluate, initBackend, linearWarmup, loadCheckpoint, writeFileAtomic } from '@ddvi/core';
+import { Elbo, Iwae, Reconstruction, Trainer, evaluate, initBackend, linearWarmup, loadCheckpoint, writeFileAtomic } from '@ddvi/core';
 import type { CheckpointPayload, Dataset, Posterior } from '@ddvi/core';
 import { writePlots } from '../artifacts';
 import { loadSplits } from '../data';
@@ -8,7 +8,7 @@ import { UsageError } from '../errors';
 import { duration, num, terms } from '../format';
 import { println } from '../io';
 import type { Io } from '../io';
-import { metricsMarkdown } from '../metrics';
+import { NO_DENSITY, metricsMarkdown } from '../metrics';
 import type { RunMetrics } from '../metrics';
 import { TrainProgress } from '../progress';
 import { buildFresh, buildFromCheckpoint, checkResumable } from '../setup';
@@ -41,8 +41,11 @@ export async function trainCommand(flags: TrainFlags, io: Io, command: string): 
   const progress = new TrainProgress(io, { logEvery: config.logEvery });
   try {
     const beta = config.klWarmup > 0 ? linearWarmup(config.beta, config.klWarmup) : config.beta;
+    // Objectives follow the family's capabilities: a bound only where there is a density.
+    const density = posterior.capabilities.hasDensity;
+    const evalObjective = density ? new Elbo() : new Reconstruction();
     trainer = new Trainer({
-      model, posterior, objective: new Elbo({ beta }), evalObjective: new Elbo(), train, test,
+      model, posterior, objective: density ? new Elbo({ beta }) : new Reconstruction(), evalObjective, train, test,
       batchSize: config.batchSize, epochs: config.epochs, learningRate: config.learningRate, seed: config.seed,
       maxStepsPerEpoch: config.stepsPerEpoch, checkpointPath, checkpointEverySteps: config.checkpointEvery,
       nanPolicy: 'stop',
@@ -55,14 +58,19 @@ export async function trainCommand(flags: TrainFlags, io: Io, command: string): 
     println(
       io.stdout,
       `training ${config.posterior} posterior, ${config.prior} prior: ${config.epochs} epochs x ${Math.ceil(trainer.totalSteps / config.epochs)} steps, ` +
-        `batch ${config.batchSize}, lr ${config.learningRate}, beta ${config.beta}${config.klWarmup ? ` (warm-up ${config.klWarmup} epochs)` : ''}, seed ${config.seed}`,
+        `batch ${config.batchSize}, lr ${config.learningRate}, ` +
+        (density ? `beta ${config.beta}${config.klWarmup ? ` (warm-up ${config.klWarmup} epochs)` : ''}` : 'objective reconstruction') +
+        `, seed ${config.seed}`,
     );
+    if (!density) {
+      println(io.stdout, `note: the ${config.posterior} family has no tractable density: it trains on the reconstruction (with its own auxiliary losses); ELBO and IWAE are ${NO_DENSITY}`);
+    }
 
     const result = await trainer.fit(resumeFrom);
     progress.stop();
     const last = result.history[result.history.length - 1];
-    const finalTest = last?.test ?? evaluate(model, posterior, new Elbo(), test, { seed: config.seed });
-    println(io.stdout, `final test ELBO: ${num(finalTest.bound)} nats (${terms(finalTest)})`);
+    const finalTest = last?.test ?? evaluate(model, posterior, evalObjective, test, { seed: config.seed });
+    println(io.stdout, `final test ELBO: ${density ? `${num(finalTest.bound)} nats` : NO_DENSITY} (${terms(finalTest)})`);
 
     const iwae = finalIwae(config, model, posterior, test, io);
     const files = [CHECKPOINT_FILE, RUN_FILE, 'metrics.json', 'metrics.md'];
@@ -85,7 +93,7 @@ export async function trainCommand(flags: TrainFlags, io: Io, command: string): 
         resumedFrom: resumeFrom ? resumeFrom.step : null,
       },
       history: result.history,
-      final: { test: finalTest, elbo: finalTest.bound ?? null, iwae },
+      final: { test: finalTest, elbo: finalTest.bound ?? null, iwae, densityMetrics: density ? 'reported' : NO_DENSITY },
       timing: {
         startedAt, finishedAt: new Date(finishedMs).toISOString(), wallSeconds: (finishedMs - startedMs) / 1000,
         trainSeconds: result.history.reduce((a, r) => a + r.seconds, 0), msPerStep: progress.steps ? progress.msPerStep : null,
@@ -147,6 +155,10 @@ function finalIwae(
   config: TrainConfig, model: Parameters<typeof evaluate>[0], posterior: Posterior, test: Dataset, io: Io,
 ): RunMetrics['final']['iwae'] {
   if (config.iwaeK === 0) return null;
+  if (!posterior.capabilities.hasDensity) {
+    println(io.stdout, `test IWAE bound: ${NO_DENSITY}; --iwae-k ${config.iwaeK} ignored`);
+    return null;
+  }
   if (!posterior.capabilities.supportsIWAE) {
     println(io.stdout, `test IWAE bound: not available (the ${config.posterior} family does not support importance weighting)`);
     return null;

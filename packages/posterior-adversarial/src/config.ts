@@ -1,0 +1,85 @@
+import { ValidationError } from '@ddvi/core';
+
+export const AAE = 'aae';
+
+export const ENCODERS = ['deterministic', 'gaussian'] as const;
+
+/** Options of the adversarial autoencoder posterior; defaults are the reference's aae_vanilla (spec §8). */
+export interface AdversarialPosteriorConfig {
+  /** Encoder hidden widths; the reference's MNIST encoder is 784 -> 1000 -> 1000 -> z. */
+  hidden: number[];
+  /** Encoder dropout (on during training only; the reference keeps it on always, spec D5). */
+  dropout: number;
+  /**
+   * 'deterministic' (the reference): z = Q(x). 'gaussian': z = mu(x) + exp(s(x) / 2) * eps, a
+   * stochastic encoder whose density is still not used (the objective is not a bound).
+   */
+  encoder: (typeof ENCODERS)[number];
+  /** Discriminator hidden widths: z -> 1000 -> 1000 -> 1 in the reference. */
+  discriminatorHidden: number[];
+  /** Dropout after each discriminator hidden layer; on in both adversarial updates, as in the reference. */
+  discriminatorDropout: number;
+  /** The discriminator's multiplicative input noise x + N(0, 1) * sigma * x in the first epoch (0.3). */
+  noiseSigma: number;
+  /**
+   * 'reference': after epoch e (0-based) of N, sigma = max(0, 0.1 * (floor((N - (e + 1)) / floor(N / 4)) - 1));
+   * 'constant': noiseSigma throughout (0 turns the noise off).
+   */
+  noiseSchedule: 'reference' | 'constant';
+  /** N of the schedule when the trainer does not say how many epochs the run has (200, the reference's MNIST run). */
+  scheduleEpochs: number;
+  /** Weight of the discriminator and generator losses (6 in the reference). */
+  adversarialWeight: number;
+  /** Inside the logs: log(D + eps), log(1 - D + eps) (1e-15 in the reference). */
+  eps: number;
+  /** Stop when the discriminator's epoch-mean accuracy stays within `divergenceTolerance` of 0 or 1 for this many consecutive epochs (0: never). */
+  divergencePatience: number;
+  divergenceTolerance: number;
+}
+
+export const DEFAULT_CONFIG: AdversarialPosteriorConfig = {
+  hidden: [1000, 1000], dropout: 0.2, encoder: 'deterministic', discriminatorHidden: [1000, 1000], discriminatorDropout: 0.2,
+  noiseSigma: 0.3, noiseSchedule: 'reference', scheduleEpochs: 200, adversarialWeight: 6, eps: 1e-15,
+  divergencePatience: 10, divergenceTolerance: 0.005,
+};
+
+const where = 'aae posterior';
+
+export function resolveConfig(partial: Partial<AdversarialPosteriorConfig> = {}): AdversarialPosteriorConfig {
+  const known = Object.keys(DEFAULT_CONFIG);
+  for (const k of Object.keys(partial)) {
+    if (!known.includes(k)) throw new ValidationError(`${where}: unknown config key ${JSON.stringify(k)}; known keys: ${known.join(', ')}`);
+  }
+  const c = { ...DEFAULT_CONFIG, ...partial };
+  if (!ENCODERS.includes(c.encoder)) throw new ValidationError(`${where}: encoder must be one of ${ENCODERS.join(', ')}, got ${JSON.stringify(c.encoder)}`);
+  if (c.noiseSchedule !== 'reference' && c.noiseSchedule !== 'constant') {
+    throw new ValidationError(`${where}: noiseSchedule must be "reference" or "constant", got ${JSON.stringify(c.noiseSchedule)}`);
+  }
+  for (const k of ['dropout', 'discriminatorDropout'] as const) {
+    if (!(c[k] >= 0 && c[k] < 1)) throw new ValidationError(`${where}: ${k} must be in [0, 1), got ${c[k]}`);
+  }
+  for (const k of ['noiseSigma', 'adversarialWeight', 'eps'] as const) {
+    if (!(Number.isFinite(c[k]) && c[k] >= 0)) throw new ValidationError(`${where}: ${k} must be a finite number >= 0, got ${c[k]}`);
+  }
+  if (!(Number.isInteger(c.scheduleEpochs) && c.scheduleEpochs >= 1)) throw new ValidationError(`${where}: scheduleEpochs must be an integer >= 1, got ${c.scheduleEpochs}`);
+  if (!(Number.isInteger(c.divergencePatience) && c.divergencePatience >= 0)) {
+    throw new ValidationError(`${where}: divergencePatience must be an integer >= 0, got ${c.divergencePatience}`);
+  }
+  if (!(c.divergenceTolerance >= 0 && c.divergenceTolerance < 0.5)) {
+    throw new ValidationError(`${where}: divergenceTolerance must be in [0, 0.5), got ${c.divergenceTolerance}`);
+  }
+  return c;
+}
+
+/**
+ * The discriminator's input-noise sigma during epoch `epoch` (0-based) of an `epochs`-epoch run,
+ * as the reference's aae_vanilla sets it: `initial` (0.3) in the first epoch; after epoch e it
+ * becomes max(0, 0.1 * (floor((N - (e + 1)) / floor(N / 4)) - 1)). For N = 200: 0.3, then 0.2 for
+ * epochs 1-50, 0.1 for 51-100, 0 from 101 on. Runs shorter than 4 epochs use floor(N / 4) = 1 (the
+ * reference divides by zero there).
+ */
+export function noiseSigma(epoch: number, epochs: number, initial = 0.3): number {
+  if (epoch <= 0) return initial;
+  const quarter = Math.max(1, Math.floor(epochs / 4));
+  return Math.max(0, 0.1 * (Math.floor((epochs - epoch) / quarter) - 1));
+}

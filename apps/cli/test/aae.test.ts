@@ -44,6 +44,17 @@ describe('ddvi train --posterior aae (a family without a density)', () => {
     expect(md).toMatch(/\| test reconstruction E\[log p\(x\\\|z\)\] \| -?\d/);
   });
 
+  it('eval reports the reconstruction and marks ELBO and IWAE n/a', async () => {
+    const r = await runCli(['eval', '--checkpoint', join(out, 'checkpoint.json'), '--iwae-k', '3']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^test ELBO: n\/a \(no tractable density\) \(rec -?\d+\.\d+\)$/m);
+    expect(r.stdout).toMatch(/^test IWAE bound: n\/a \(no tractable density\); --iwae-k 3 ignored$/m);
+    const e = JSON.parse(readFileSync(join(out, 'eval.json'), 'utf8'));
+    expect(e).toMatchObject({ posterior: 'aae', elbo: null, iwae: null, densityMetrics: NO_DENSITY });
+    const m = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8')) as RunMetrics;
+    expect(e.terms.reconstruction).toBeCloseTo(m.final.test.reconstruction!, 3);
+  });
+
   it('a divergence (accuracy pinned) exits 2 with one line naming the epoch and the reason', async () => {
     // Tolerance 0.4999 with patience 1: any epoch whose mean accuracy is not exactly 0.5 counts as pinned.
     const config = '{"discriminatorHidden":[32,32],"divergencePatience":1,"divergenceTolerance":0.4999}';

@@ -1,11 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { BACKEND_NAMES, Elbo, Iwae, evaluate, initBackend, listPosteriors, loadCheckpoint, writeFileAtomic } from '@ddvi/core';
+import { BACKEND_NAMES, Elbo, Iwae, Reconstruction, evaluate, initBackend, listPosteriors, loadCheckpoint, writeFileAtomic } from '@ddvi/core';
 import { listDatasets } from '@ddvi/benchmarks';
 import { loadSplits } from '../data';
 import { UsageError } from '../errors';
 import { duration, num, terms } from '../format';
 import { println } from '../io';
+import { NO_DENSITY } from '../metrics';
 import type { Io } from '../io';
 import { choice, integer, seed } from '../parse';
 import { buildFromCheckpoint } from '../setup';
@@ -64,10 +65,13 @@ export async function evalCommand(flags: EvalFlags, io: Io): Promise<number> {
     println(io.stdout, `data: ${test.name} ${test.size} examples`);
 
     const t0 = Date.now();
-    const elbo = evaluate(model, posterior, new Elbo(), test, { seed: evalSeed });
-    println(io.stdout, `test ELBO: ${num(elbo.bound)} nats (${terms(elbo)})`);
+    const density = posterior.capabilities.hasDensity;
+    const elbo = evaluate(model, posterior, density ? new Elbo() : new Reconstruction(), test, { seed: evalSeed });
+    println(io.stdout, `test ELBO: ${density ? `${num(elbo.bound)} nats` : NO_DENSITY} (${terms(elbo)})`);
     let iwae: { k: number; bound: number } | null = null;
-    if (iwaeK > 0 && posterior.capabilities.supportsIWAE) {
+    if (iwaeK > 0 && !density) {
+      println(io.stdout, `test IWAE bound: ${NO_DENSITY}; --iwae-k ${iwaeK} ignored`);
+    } else if (iwaeK > 0 && posterior.capabilities.supportsIWAE) {
       const r = evaluate(model, posterior, new Iwae({ k: iwaeK, chunk: Math.min(iwaeK, 50) }), test, {
         seed: evalSeed, batchSize: Math.max(1, Math.floor(5000 / Math.min(iwaeK, 50))),
       });
@@ -80,7 +84,7 @@ export async function evalCommand(flags: EvalFlags, io: Io): Promise<number> {
     const record = {
       tool: { name: CLI_NAME, version: CLI_VERSION }, checkpoint: flags.checkpoint, step: payload.step, epoch: payload.epoch,
       posterior: payload.posterior.kind, backend, dataset, test: { name: test.name, size: test.size }, seed: evalSeed,
-      elbo: elbo.bound ?? null, terms: elbo, iwae, seconds: (Date.now() - t0) / 1000,
+      elbo: elbo.bound ?? null, terms: elbo, iwae, densityMetrics: density ? 'reported' : NO_DENSITY, seconds: (Date.now() - t0) / 1000,
     };
     await writeFileAtomic(out, `${JSON.stringify(record, null, 2)}\n`);
     println(io.stdout, `wrote ${out} (${duration(record.seconds)})`);

@@ -53,6 +53,14 @@ function oracle(p: NoisingProcess): NoisePredictor {
   return (yt, t) => tf.tidy(() => p.predictNoiseFromY0(yt, tf.broadcastTo(tf.tensor2d([mu0]), yt.shape) as tf.Tensor2D, t));
 }
 
+/** Mean and std of r(y_t | y_0 = mu0) through the interface, as host arrays. */
+function closedForm(p: NoisingProcess, t: number): [number[], number[]] {
+  const y0 = tf.tensor2d([mu0]);
+  const mg = p.marginal(y0, t);
+  y0.dispose();
+  return [take(mg.mean), take(mg.std)];
+}
+
 const T = 20;
 const cases: Array<[string, () => NoisingProcess]> = [
   ['GaussianDiffusion(linear)', () => new GaussianDiffusion(linearSchedule(T))],
@@ -107,8 +115,7 @@ describe.each(cases)('generic consumers on %s', (_label, make) => {
     expect(states.shape).toEqual([p.T + 1, N, 3]);
     const data = states.dataSync();
     for (const t of [p.T / 2, 1]) {
-      const mg = p.marginal(tf.tensor2d([mu0]), t);
-      const [m, s] = [take(mg.mean), take(mg.std)];
+      const [m, s] = closedForm(p, t);
       expectGaussianStats(data.subarray(t * N * 3, (t + 1) * N * 3), N, m, s.map((v) => v * v), 5, `t=${t}`);
     }
     expectClose(data.subarray(0, 30), Array.from({ length: 30 }, (_, i) => mu0[i % 3]!), 2e-3, 1e-3, 'y_0');
@@ -117,8 +124,7 @@ describe.each(cases)('generic consumers on %s', (_label, make) => {
     const dd = ddim.dataSync();
     const nv = noise.dataSync();
     for (const t of [p.T - 1, p.T / 2, 0]) {
-      const mg = p.marginal(tf.tensor2d([mu0]), t);
-      const [m, s] = [take(mg.mean), take(mg.std)];
+      const [m, s] = closedForm(p, t);
       const expected = Array.from({ length: 30 }, (_, i) => m[i % 3]! + s[i % 3]! * nv[i]!);
       expectClose(dd.subarray(t * N * 3, t * N * 3 + 30), expected, 2e-3, 1e-3, `ddim t=${t}`);
     }

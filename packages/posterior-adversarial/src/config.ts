@@ -32,6 +32,14 @@ export interface AdversarialPosteriorConfig {
   adversarialWeight: number;
   /** Inside the logs: log(D + eps), log(1 - D + eps) (1e-15 in the reference). */
   eps: number;
+  /**
+   * The reference's aae_semi: D sees concat(z, onehot_{K+1}(label)), label K meaning "unlabeled"
+   * (batch labels outside [0, K), or no labels); real samples are (z ~ p(z | c), onehot(c)) with half
+   * of the c replaced by K. Needs a prior with classes (`sampleWithClass`, numClasses = K).
+   */
+  semiSupervised: boolean;
+  /** K, the number of classes (the prior's and the labels'), for the semi-supervised variant. */
+  numClasses: number;
   /** Stop when the discriminator's epoch-mean accuracy stays within `divergenceTolerance` of 0 or 1 for this many consecutive epochs (0: never). */
   divergencePatience: number;
   divergenceTolerance: number;
@@ -40,7 +48,7 @@ export interface AdversarialPosteriorConfig {
 export const DEFAULT_CONFIG: AdversarialPosteriorConfig = {
   hidden: [1000, 1000], dropout: 0.2, encoder: 'deterministic', discriminatorHidden: [1000, 1000], discriminatorDropout: 0.2,
   noiseSigma: 0.3, noiseSchedule: 'reference', scheduleEpochs: 200, adversarialWeight: 6, eps: 1e-15,
-  divergencePatience: 10, divergenceTolerance: 0.005,
+  divergencePatience: 10, divergenceTolerance: 0.005, semiSupervised: false, numClasses: 10,
 };
 
 const where = 'aae posterior';
@@ -62,6 +70,8 @@ export function resolveConfig(partial: Partial<AdversarialPosteriorConfig> = {})
     if (!(Number.isFinite(c[k]) && c[k] >= 0)) throw new ValidationError(`${where}: ${k} must be a finite number >= 0, got ${c[k]}`);
   }
   if (!(Number.isInteger(c.scheduleEpochs) && c.scheduleEpochs >= 1)) throw new ValidationError(`${where}: scheduleEpochs must be an integer >= 1, got ${c.scheduleEpochs}`);
+  if (typeof c.semiSupervised !== 'boolean') throw new ValidationError(`${where}: semiSupervised must be true or false, got ${JSON.stringify(c.semiSupervised)}`);
+  if (!(Number.isInteger(c.numClasses) && c.numClasses >= 1)) throw new ValidationError(`${where}: numClasses must be an integer >= 1, got ${c.numClasses}`);
   if (!(Number.isInteger(c.divergencePatience) && c.divergencePatience >= 0)) {
     throw new ValidationError(`${where}: divergencePatience must be an integer >= 0, got ${c.divergencePatience}`);
   }
@@ -78,8 +88,10 @@ export function resolveConfig(partial: Partial<AdversarialPosteriorConfig> = {})
  * epochs 1-50, 0.1 for 51-100, 0 from 101 on. Runs shorter than 4 epochs use floor(N / 4) = 1 (the
  * reference divides by zero there).
  */
-export function noiseSigma(epoch: number, epochs: number, initial = 0.3): number {
+export function noiseSigma(epoch: number, epochs: number, initial = 0.3, semiSupervised = false): number {
   if (epoch <= 0) return initial;
   const quarter = Math.max(1, Math.floor(epochs / 4));
-  return Math.max(0, 0.1 * (Math.floor((epochs - epoch) / quarter) - 1));
+  const steps = Math.floor((epochs - epoch) / quarter);
+  // aae_semi: 0.1 * ((N - (e + 1)) // (N // 4)), without the -1 (200 epochs: 0.3 until epoch 50, then 0.2, 0.1, 0 in the last).
+  return semiSupervised ? Math.max(0, steps / 10) : Math.max(0, (steps - 1) / 10);
 }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { SeedStream, ValidationError, assignVariables, checkPositiveInt, checkShape, serializeVariables, stopGradient, tidy } from '@ddvi/core';
+import { SeedStream, ValidationError, assignVariables, checkPositiveInt, checkShape, permutation, serializeVariables, stopGradient, tidy } from '@ddvi/core';
 import type {
-  AuxiliaryContext, AuxiliaryLoss, EpochRecord, PhaseSpec, Posterior, PosteriorInit, PosteriorSample, SampleOptions, SerializedModule,
+  AuxiliaryContext, Distribution, AuxiliaryLoss, EpochRecord, PhaseSpec, Posterior, PosteriorInit, PosteriorSample, SampleOptions, SerializedModule,
 } from '@ddvi/core';
 import { MLP } from '@ddvi/nn';
 import { AAE, noiseSigma, resolveConfig } from './config';
@@ -21,13 +21,15 @@ export const DISCRIMINATOR_ACCURACY = 'discriminatorAccuracy';
  *   with D's multiplicative input noise on;
  * - `generator` (the encoder's variables): -w * mean log(D(Q(x)) + eps), noise off.
  *
+ * With `semiSupervised` (the reference's aae_semi) D sees concat(z, onehot_{K+1}(label)) instead of z.
+ *
  * There is no tractable q(z | x): `logQ` is zeros, `hasDensity` is false, and no bound is reported.
  * Warning: adversarial training can diverge; the discriminator's accuracy is reported every step
  * and `checkHealth` stops a run whose accuracy stays pinned at 0 or 1.
  */
 export class AdversarialPosterior implements Posterior {
   readonly family = AAE;
-  readonly capabilities = { hasDensity: false, supportsIWAE: false, supportsLabels: false };
+  readonly capabilities: { hasDensity: false; supportsIWAE: false; supportsLabels: boolean };
   readonly config: AdversarialPosteriorConfig;
   private readonly encoder: MLP;
   private readonly discriminator: MLP;
@@ -41,6 +43,7 @@ export class AdversarialPosterior implements Posterior {
     checkPositiveInt('AdversarialPosterior', 'latentSize', latentSize);
     checkPositiveInt('AdversarialPosterior', 'dataSize', dataSize);
     this.config = resolveConfig(config);
+    this.capabilities = { hasDensity: false, supportsIWAE: false, supportsLabels: this.config.semiSupervised };
     const root = new SeedStream(seed);
     const c = this.config;
     this.encoder = new MLP({
@@ -49,7 +52,7 @@ export class AdversarialPosterior implements Posterior {
     });
     try {
       this.discriminator = new MLP({
-        inputSize: latentSize, hidden: c.discriminatorHidden, outputs: [1], dropout: c.discriminatorDropout,
+        inputSize: latentSize + (c.semiSupervised ? c.numClasses + 1 : 0), hidden: c.discriminatorHidden, outputs: [1], dropout: c.discriminatorDropout,
         seed: root.fork('discriminator').next(), name: 'discriminator',
       });
     } catch (e) {
@@ -67,9 +70,13 @@ export class AdversarialPosterior implements Posterior {
     return tidy(() => ({ z: this.encode(x, options.training, options.seed), logQ: tf.zeros([x.shape[0]]) as tf.Tensor1D }));
   }
 
-  /** The discriminator's probability that z came from the prior: [batch]. With `noise`, the training-time input noise. */
-  discriminate(z: tf.Tensor2D, seed: SeedStream, sigma: number): tf.Tensor1D {
-    return tf.tidy(() => tf.sigmoid(tf.squeeze(this.discriminatorLogits(z, seed, sigma), [1])) as tf.Tensor1D);
+  /**
+   * The discriminator's probability that its input came from the prior: [batch]. The input is z,
+   * or for the semi-supervised variant concat(z, onehot_{K+1}(label)); sigma > 0 adds the
+   * training-time multiplicative noise.
+   */
+  discriminate(input: tf.Tensor2D, seed: SeedStream, sigma: number): tf.Tensor1D {
+    return tf.tidy(() => tf.sigmoid(tf.squeeze(this.discriminatorLogits(input, seed, sigma), [1])) as tf.Tensor1D);
   }
 
   auxiliaryLosses(): AuxiliaryLoss[] {
@@ -81,9 +88,11 @@ export class AdversarialPosterior implements Posterior {
         variables: Object.keys(this.discriminatorVariables()),
         loss: (ctx) => {
           const n = ctx.batch.x.shape[0];
-          const real = ctx.model.prior().sample(ctx.seed.fork('prior'), [n]) as tf.Tensor2D;
           // The encoder is not trained here: its output is data for D.
-          const fake = stopGradient(this.encode(ctx.batch.x, true, ctx.seed.fork('encoder')));
+          const z = stopGradient(this.encode(ctx.batch.x, true, ctx.seed.fork('encoder')));
+          const [real, fake] = this.config.semiSupervised
+            ? [this.realWithLabels(ctx.model.prior(), n, ctx.seed.fork('prior')), this.withLabels(z, this.batchLabels(ctx.batch.label, n))]
+            : [ctx.model.prior().sample(ctx.seed.fork('prior'), [n]) as tf.Tensor2D, z];
           const sigma = this.sigma(ctx);
           const dReal = this.discriminate(real, ctx.seed.fork('real'), sigma);
           const dFake = this.discriminate(fake, ctx.seed.fork('fake'), sigma);
@@ -96,7 +105,8 @@ export class AdversarialPosterior implements Posterior {
         name: 'generator',
         variables: Object.keys(this.encoderVariables()),
         loss: (ctx) => {
-          const fake = this.encode(ctx.batch.x, true, ctx.seed.fork('encoder'));
+          const z = this.encode(ctx.batch.x, true, ctx.seed.fork('encoder'));
+          const fake = this.config.semiSupervised ? this.withLabels(z, this.batchLabels(ctx.batch.label, z.shape[0])) : z;
           // The reference puts D in eval mode here: no input noise (its dropout stays on).
           return tf.mul(-w, tf.mean(log(this.discriminate(fake, ctx.seed.fork('fake'), 0)))) as tf.Scalar;
         },
@@ -177,8 +187,44 @@ export class AdversarialPosterior implements Posterior {
   }
 
   private sigma(ctx: AuxiliaryContext): number {
-    const { noiseSchedule, noiseSigma: initial } = this.config;
-    return noiseSchedule === 'constant' ? initial : noiseSigma(ctx.epoch, ctx.epochs ?? this.config.scheduleEpochs, initial);
+    const { noiseSchedule, noiseSigma: initial, semiSupervised } = this.config;
+    return noiseSchedule === 'constant' ? initial : noiseSigma(ctx.epoch, ctx.epochs ?? this.config.scheduleEpochs, initial, semiSupervised);
+  }
+
+  /** concat(z, onehot_{K+1}(labels)); labels int32 [batch] in 0..K (K = unlabeled). */
+  private withLabels(z: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor2D {
+    // Integer one-hot, then cast (float32 oneHot is wrong on wasm).
+    return tf.tidy(() => tf.concat([z, tf.cast(tf.oneHot(labels, this.config.numClasses + 1), 'float32')], 1) as tf.Tensor2D);
+  }
+
+  /** The batch's labels with anything outside [0, K) (and a missing label vector) as K, "unlabeled". */
+  private batchLabels(label: tf.Tensor1D | undefined, n: number): tf.Tensor1D {
+    const k = this.config.numClasses;
+    return tf.tidy(() => {
+      if (!label) return tf.fill([n], k, 'int32') as tf.Tensor1D;
+      const l = tf.cast(label, 'int32');
+      const known = tf.logicalAnd(tf.greaterEqual(l, 0), tf.less(l, k));
+      return tf.where(known, l, tf.fill([n], k, 'int32')) as tf.Tensor1D;
+    });
+  }
+
+  /** Real inputs of the semi-supervised D: (z ~ p(z | c), onehot(c)) with exactly floor(n / 2) of the c replaced by K. */
+  private realWithLabels(prior: Distribution, n: number, seed: SeedStream): tf.Tensor2D {
+    const k = this.config.numClasses;
+    const withClass = prior as Distribution & { numClasses?: number; sampleWithClass?: (s: SeedStream, n: number) => { z: tf.Tensor2D; label: tf.Tensor1D } };
+    if (typeof withClass.sampleWithClass !== 'function' || withClass.numClasses !== k) {
+      throw new ValidationError(
+        `AdversarialPosterior: the semi-supervised variant needs a prior with ${k} classes (sampleWithClass, numClasses = numClasses); ` +
+          `the model's prior ${JSON.stringify(prior.name)} has ${withClass.numClasses ?? 'no'} classes`,
+      );
+    }
+    return tf.tidy(() => {
+      const { z, label } = withClass.sampleWithClass!(seed.fork('sample'), n);
+      const flip = new Int32Array(n);
+      permutation(n, seed.fork('flip')).subarray(0, Math.floor(n / 2)).forEach((i) => (flip[i] = 1));
+      const labels = tf.where(tf.cast(tf.tensor1d(flip, 'int32'), 'bool'), tf.fill([n], k, 'int32'), tf.cast(label, 'int32')) as tf.Tensor1D;
+      return this.withLabels(z, labels);
+    });
   }
 
   private encoderVariables(): Record<string, tf.Variable> {

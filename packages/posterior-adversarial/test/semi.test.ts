@@ -82,6 +82,23 @@ describe('semi-supervised aae (aae_semi)', () => {
     q.dispose();
   });
 
+  it('gives every variable a gradient: the discriminator from its loss, the encoder from the generator loss', () => {
+    // The conformance kit's reference model has a prior without classes, so this variant is checked here.
+    const q = new AdversarialPosterior(2, 2, 1, { hidden: [8], discriminatorHidden: [8], semiSupervised: true, numClasses: K });
+    const vars = q.namedVariables();
+    const batch = test.batch(Int32Array.from({ length: 16 }, (_, i) => i));
+    const reached: string[] = [];
+    for (const aux of q.auxiliaryLosses()) {
+      const { value, grads } = tf.variableGrads(() => aux.loss({ model, batch, seed: new SeedStream(2), epoch: 0, step: 0 }), aux.variables.map((k) => vars[k]!));
+      const byTf = new Map(aux.variables.map((k) => [vars[k]!.name, k]));
+      for (const [n, g] of Object.entries(grads)) if (tf.tidy(() => tf.max(tf.abs(g)).dataSync()[0]!) > 0) reached.push(byTf.get(n)!);
+      tf.dispose([value, ...Object.values(grads)]);
+    }
+    expect(reached.sort()).toEqual(Object.keys(vars).sort());
+    tf.dispose([batch.x, batch.label!]);
+    q.dispose();
+  });
+
   async function fit(semiSupervised: boolean) {
     const fresh = DecoderModel.fromJSON(model.toJSON());
     const q = new AdversarialPosterior(2, 2, 3, { hidden: [32, 32], dropout: 0, discriminatorHidden: [64, 64], semiSupervised, numClasses: K });

@@ -228,25 +228,5 @@ describe('wasm matMul fix', () => {
     tf.dispose([a, b, w]);
   });
 
-  it('makes flagged products much faster than the original kernel', async () => {
-    await tf.setBackend('wasm');
-    const dy = operand([128, 500], 18);
-    const W = operand([500, 500], 19);
-    const time = (fixed: boolean): number => {
-      if (fixed) installMatMulFix({});
-      else uninstallMatMulFix();
-      let best = Infinity;
-      for (let i = 0; i < 3; i++) {
-        const t0 = performance.now();
-        tf.tidy(() => tf.matMul(dy, W, false, true).dataSync());
-        best = Math.min(best, performance.now() - t0);
-      }
-      return best;
-    };
-    const original = time(false);
-    const fixed = time(true);
-    tf.dispose([dy, W]);
-    // typically 5-15x; a loose bound keeps a loaded machine from failing the test
-    expect(fixed).toBeLessThan(original / 1.5);
-  });
+  // Its speed is a performance claim, measured by `pnpm bench:step` (docs/backends.md), not timed in a test.
 });

@@ -44,3 +44,5 @@ export type { EvaluateOptions, Latents } from './train/evaluate';
 export { saveCheckpoint, loadCheckpoint, encodeCheckpoint, decodeCheckpoint, CheckpointError } from './checkpoint/checkpoint';
 export type { CheckpointPayload, EpochRecord } from './checkpoint/checkpoint';
 export { writeFileAtomic } from './checkpoint/atomic_write';
+export { posteriorToJSON, posteriorFromState } from './posterior_state';
+export type { PosteriorState } from './posterior_state';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { SeedStream, ValidationError, assignVariables, checkPositiveInt, checkShape, permutation, serializeVariables, stopGradient, tidy } from '@ddvi/core';
+import { SeedStream, ValidationError, checkPositiveInt, checkShape, permutation, posteriorFromState, posteriorToJSON, stopGradient, tidy } from '@ddvi/core';
 import type {
   AuxiliaryContext, Distribution, AuxiliaryLoss, EpochRecord, PhaseSpec, Posterior, PosteriorInit, PosteriorSample, SampleOptions, SerializedModule,
 } from '@ddvi/core';
@@ -144,19 +144,13 @@ export class AdversarialPosterior implements Posterior {
   }
 
   toJSON(): SerializedModule {
-    return {
-      kind: AAE,
-      config: { latentSize: this.latentSize, dataSize: this.dataSize, seed: this.seed, options: JSON.parse(JSON.stringify(this.config)) },
-      weights: serializeVariables(this.namedVariables()),
-    };
+    return posteriorToJSON(this, this.seed, this.config);
   }
 
   static fromJSON(state: SerializedModule): AdversarialPosterior {
-    if (state.kind !== AAE) throw new ValidationError(`AdversarialPosterior.fromJSON: kind must be "${AAE}", got ${JSON.stringify(state.kind)}`);
-    const c = state.config as unknown as { latentSize: number; dataSize: number; seed: number; options: AdversarialPosteriorConfig };
-    const q = new AdversarialPosterior(c.latentSize, c.dataSize, c.seed, c.options);
-    assignVariables('AdversarialPosterior', q.namedVariables(), state.weights);
-    return q;
+    return posteriorFromState<AdversarialPosteriorConfig, AdversarialPosterior>(
+      AAE, state, (s) => new AdversarialPosterior(s.latentSize, s.dataSize, s.seed, s.options),
+    );
   }
 
   dispose(): void {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { SeedStream, ValidationError, assignVariables, checkPositiveInt, checkShape, serializeVariables, tidy } from '@ddvi/core';
+import { SeedStream, checkPositiveInt, checkShape, posteriorFromState, posteriorToJSON, tidy } from '@ddvi/core';
 import type { Posterior, PosteriorInit, PosteriorSample, SampleOptions, SerializedModule } from '@ddvi/core';
 import { DiagNormal } from '@ddvi/distributions';
 import { MLP } from '@ddvi/nn';
@@ -64,19 +64,13 @@ export class GaussianPosterior implements Posterior {
   }
 
   toJSON(): SerializedModule {
-    return {
-      kind: GAUSSIAN,
-      config: { latentSize: this.latentSize, dataSize: this.dataSize, seed: this.seed, options: JSON.parse(JSON.stringify(this.config)) },
-      weights: serializeVariables(this.namedVariables()),
-    };
+    return posteriorToJSON(this, this.seed, this.config);
   }
 
   static fromJSON(state: SerializedModule): GaussianPosterior {
-    if (state.kind !== GAUSSIAN) throw new ValidationError(`GaussianPosterior.fromJSON: kind must be "${GAUSSIAN}", got ${JSON.stringify(state.kind)}`);
-    const c = state.config as unknown as { latentSize: number; dataSize: number; seed: number; options: GaussianPosteriorConfig };
-    const q = new GaussianPosterior(c.latentSize, c.dataSize, c.seed, c.options);
-    assignVariables('GaussianPosterior', q.namedVariables(), state.weights);
-    return q;
+    return posteriorFromState<GaussianPosteriorConfig, GaussianPosterior>(
+      GAUSSIAN, state, (s) => new GaussianPosterior(s.latentSize, s.dataSize, s.seed, s.options),
+    );
   }
 
   dispose(): void {

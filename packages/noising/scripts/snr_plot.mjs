@@ -35,7 +35,7 @@ svg += `<text x="${(L + W - R) / 2}" y="${H - 12}" text-anchor="middle">t / T</t
 svg += `<text transform="translate(16 ${(Tp + H - B) / 2}) rotate(-90)" text-anchor="middle">log10 SNR_t = log10(m_t² / s_t²) (clipped at ${yMin})</text>\n`;
 series.forEach((s, k) => {
   svg += `<polyline fill="none" stroke="${s.color}" stroke-width="2" points="${s.pts.map(([u, v]) => `${x(u).toFixed(1)},${y(v).toFixed(1)}`).join(' ')}"/>\n`;
-  svg += `<line x1="${W - R - 250}" x2="${W - R - 230}" y1="${Tp + 14 + k * 16}" y2="${Tp + 14 + k * 16}" stroke="${s.color}" stroke-width="2"/><text x="${W - R - 225}" y="${Tp + 18 + k * 16}">${s.name}</text>\n`;
+  svg += `<line x1="${W - R - 290}" x2="${W - R - 270}" y1="${Tp + 14 + k * 16}" y2="${Tp + 14 + k * 16}" stroke="${s.color}" stroke-width="2"/><text x="${W - R - 265}" y="${Tp + 18 + k * 16}">${s.name}</text>\n`;
 });
 svg += '</svg>\n';
 const out = fileURLToPath(new URL('../../../docs/noising-snr.svg', import.meta.url));

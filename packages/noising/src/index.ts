@@ -1,6 +1,6 @@
 export type { NoisingProcess, StepInput, GaussianParams, MarginalSample } from './types';
 export { GaussianMarkovProcess } from './gaussian_markov';
-export type { GaussianMarkovTables } from './gaussian_markov';
+export type { GaussianMarkovTables } from './markov_tables';
 export { GaussianDiffusion } from './gaussian_diffusion';
 export { VarianceExploding } from './variance_exploding';
 export { betaSchedule, alphasCumprodSchedule } from './schedules/schedule';

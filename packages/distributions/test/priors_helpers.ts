@@ -215,3 +215,19 @@ export function tfGrad(logProb: (z: tf.Tensor) => tf.Tensor, pts: number[][]): n
   const g = tf.tidy(() => tf.grad((z: tf.Tensor) => tf.sum(logProb(z)))(tf.tensor2d(pts)).dataSync());
   return pts.map((_, i) => [g[2 * i]!, g[2 * i + 1]!]);
 }
+
+/**
+ * Two log-density estimates at the same points agree on average: |mean(a - b)| and mean|a - b|
+ * below the given tolerances (a KDE against the exact density it converges to, say).
+ */
+export function expectLogDensitiesAgree(a: number[], b: number[], tol: { meanDiff: number; meanAbs: number }): void {
+  expect(a.length).toBe(b.length);
+  let meanDiff = 0;
+  let meanAbs = 0;
+  a.forEach((v, i) => {
+    meanDiff += (v - b[i]!) / a.length;
+    meanAbs += Math.abs(v - b[i]!) / a.length;
+  });
+  expect(Math.abs(meanDiff)).toBeLessThan(tol.meanDiff);
+  expect(meanAbs).toBeLessThan(tol.meanAbs);
+}

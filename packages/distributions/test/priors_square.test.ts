@@ -20,6 +20,7 @@ import {
   refSquare,
   Rng,
   rows2,
+  expectLogDensitiesAgree,
   take,
   testSeed,
   tfGrad,
@@ -232,16 +233,7 @@ describe('Square density', () => {
       const kde = new KdePrior(p, { samples: 20000, bandwidths: [0.03], seed: 4, clamp: null });
       const expected = new Square({ noiseLevel: 50 * Math.hypot(0.06, 0.03), alongStd: 0.03 });
       const z = p.sample(testSeed() + 2, [300]);
-      const a = take(kde.logProb(z));
-      const b = take(expected.logProb(z));
-      let meanDiff = 0;
-      let meanAbs = 0;
-      a.forEach((v, i) => {
-        meanDiff += (v - b[i]!) / a.length;
-        meanAbs += Math.abs(v - b[i]!) / a.length;
-      });
-      expect(Math.abs(meanDiff)).toBeLessThan(0.03);
-      expect(meanAbs).toBeLessThan(0.15);
+      expectLogDensitiesAgree(take(kde.logProb(z)), take(expected.logProb(z)), { meanDiff: 0.03, meanAbs: 0.15 });
       z.dispose();
       kde.dispose();
     });

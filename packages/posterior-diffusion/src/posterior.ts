@@ -179,9 +179,10 @@ export class DdviPosterior implements Posterior {
   /**
    * log v_t of reverse step t, [B, d]: the configured fixed variance, or for 'learned'
    * u log beta_t + (1 - u) log betatilde_t with u = sigmoid(the denoiser's second head), so it stays
-   * between the two natural choices (both are log beta_1 at t = 1, spec D2).
+   * between the two natural choices (both are log beta_1 at t = 1, spec D2). `head` is the
+   * denoiser's variance output (ignored unless reverseVariance = 'learned').
    */
-  private reverseLogVariance(t: number, head: tf.Tensor2D | undefined, shape: [number, number]): tf.Tensor2D {
+  reverseLogVariance(t: number, head: tf.Tensor2D | undefined, shape: [number, number]): tf.Tensor2D {
     return tidy(() => {
       if (!head) return this.process.reverseVariance(t, shape, this.config.reverseVariance as 'posterior' | 'forward').logVariance;
       const low = this.process.reverseVariance(t, shape, 'posterior').logVariance;
@@ -229,8 +230,9 @@ export class DdviPosterior implements Posterior {
           tidy(() => {
             const n = sleepBatch || ctx.batch.x.shape[0];
             const z = ctx.model.prior().sample(ctx.seed.fork('prior'), [n]) as tf.Tensor2D;
-            // The decoder's mean as the fantasy x (the reference's P(z) under no_grad).
-            const fantasy = stopGradient(ctx.model.likelihood(z, { training: false, seed: ctx.seed.fork('decoder') }).mean() as tf.Tensor2D);
+            // The reference uses the decoder's mean P(z) (under no_grad) as the fantasy x.
+            const decoded = ctx.model.likelihood(z, { training: false, seed: ctx.seed.fork('decoder') });
+            const fantasy = stopGradient((this.config.fantasy === 'mean' ? decoded.mean() : decoded.sample(ctx.seed.fork('fantasy'))) as tf.Tensor2D);
             const a = this.context.apply(fantasy, { training: true, seed: ctx.seed.fork('context') })[0]!;
             const t = sampleSteps(this.T, n, ctx.seed.fork('t'));
             const { yt, noise } = this.process.marginalSample(z, t, ctx.seed.fork('noise'));

@@ -4,6 +4,9 @@ import { KdePrior, REFERENCE_KDE_BANDWIDTHS } from '@ddvi/distributions';
 import { mustBe } from '../datasets/validate';
 import { toPoints, type PointsInput } from './points';
 
+/** Kernel entries (samples x latents) scored per chunk: ~8 MB per float32 tensor. */
+const CHUNK_ENTRIES = 2_000_000;
+
 export interface LatentNllOptions {
   /** The (test) latents whose aggregate posterior is scored, [n, 2] (spec §10.2: the 10k test latents). */
   latents: PointsInput;
@@ -53,10 +56,19 @@ export function latentNll(options: LatentNllOptions): number {
   let kde: KdePrior | null = null;
   try {
     kde = new KdePrior(points, { bandwidths: options.bandwidths ?? REFERENCE_KDE_BANDWIDTHS, clamp: null });
-    const mean = tf.tidy(() => tf.mean(kde!.logProb(samples)));
-    const value = mean.dataSync()[0]!;
-    mean.dispose();
-    return -value;
+    // Score the samples in chunks, each in its own tidy, summing on the host: KdePrior.logProb
+    // frees its per-chunk [rows, N] distance matrices only when the whole call ends, which for
+    // 10k x 10k (x 5 bandwidths) exceeds the wasm heap.
+    const m = samples.shape[0];
+    const rows = Math.max(1, Math.floor(CHUNK_ENTRIES / latents.n));
+    let total = 0;
+    for (let start = 0; start < m; start += rows) {
+      const size = Math.min(rows, m - start);
+      const sum = tf.tidy(() => tf.sum(kde!.logProb(tf.slice(samples, [start, 0], [size, 2]))));
+      total += sum.dataSync()[0]!;
+      sum.dispose();
+    }
+    return -total / m;
   } finally {
     kde?.dispose();
     points.dispose();

@@ -24,7 +24,7 @@ export interface MmdOptions {
  * three means are computed by the same code, so identical inputs give identical sums).
  *
  * Computed on tfjs (the 10k x 10k x 784 Gram products are matrix multiplications) in row chunks,
- * each chunk's kernel sum accumulated in float64 on the host, so memory stays at a few chunk
+ * each chunk's kernel row sums accumulated in float64 on the host, so memory stays at a few chunk
  * tensors. Distances use |a|^2 + |b|^2 - 2 a.b on data centred on the pooled mean (which keeps
  * the norms, and so float32 cancellation, small), clamped at 0.
  */
@@ -99,9 +99,11 @@ function kernelMean(a: tf.Tensor2D, b: tf.Tensor2D, sigmas: readonly number[], c
         const d2 = tf.relu(tf.sub(tf.add(aNorm, bNorm), tf.mul(2, tf.matMul(ac, bt))));
         let k: tf.Tensor = tf.exp(tf.mul(d2, -1 / (2 * sigmas[0]!)));
         for (let s = 1; s < sigmas.length; s++) k = tf.add(k, tf.exp(tf.mul(d2, -1 / (2 * sigmas[s]!))));
-        return tf.sum(k);
+        return tf.sum(k, 1);
       });
-      total += chunkSum.dataSync()[0]!;
+      // Row sums come back and are added in float64: a float32 sum over millions of entries
+      // would lose digits that the difference kxx + kyy - 2 kxy needs.
+      for (const v of chunkSum.dataSync()) total += v;
       chunkSum.dispose();
     }
   } finally {

@@ -68,6 +68,7 @@ async function main() {
   const times = Object.fromEntries(Object.keys(families).map((k) => [k, []]));
   for (let round = 0; round < opts.rounds; round++) {
     for (const [name, { family, config }] of Object.entries(families)) {
+      const before = tf.memory().numTensors;
       const model = new DecoderModel({ latentSize: 2, dataSize: 784, prior: 'pinwheel', seed: 1 });
       const posterior = core.createPosterior(family, { latentSize: 2, dataSize: 784, seed: 2, config });
       const stamps = [];
@@ -75,15 +76,14 @@ async function main() {
         model, posterior, objective: new core.Elbo(), train: data, batchSize: B, epochs: 1, learningRate: 1e-4, seed: 3,
         onEvent: (e) => { if (e.type === 'step') stamps.push(performance.now()); },
       });
-      const before = tf.memory().numTensors;
       await trainer.fit();
-      const leaked = tf.memory().numTensors - before;
       trainer.dispose();
       posterior.dispose();
       model.dispose();
+      const leaked = tf.memory().numTensors - before;
       const deltas = stamps.slice(1).map((t, i) => t - stamps[i]).slice(Math.max(0, opts.warmup - 1));
       times[name].push(...deltas);
-      console.log(`round ${round + 1}/${opts.rounds} ${name}: median ${median(deltas).toFixed(0)} ms/step over ${deltas.length} steps (tensors after: ${leaked >= 0 ? '+' : ''}${leaked})`);
+      console.log(`round ${round + 1}/${opts.rounds} ${name}: median ${median(deltas).toFixed(0)} ms/step over ${deltas.length} steps (tensors left after disposing everything: ${leaked})`);
     }
   }
   const result = {

@@ -108,7 +108,8 @@ export class DdviPosterior implements Posterior {
       const logR = this.capabilities.hasDensity ? this.process.chainLogProb(path.states) : tf.zerosLike(path.logQ);
       const logQ = tf.sub(path.logQ, logR) as tf.Tensor1D;
       const encoderKl = tf.mul(0.5, tf.sum(tf.sub(tf.add(tf.square(mu), tf.exp(logVar)), tf.add(1, logVar)), 1)) as tf.Tensor1D;
-      const diagnostics: Record<string, tf.Tensor1D> = { encoderKl };
+      // logRatio separates the chain's own term from -log p(z) inside the reported kl.
+      const diagnostics: Record<string, tf.Tensor1D> = { encoderKl, logRatio: logQ };
       if (this.config.wake === 'bound') {
         return { z, logQ, diagnostics, surrogate: { logQ: path.smoothedLogRatio, penalty: tf.zerosLike(logQ) as tf.Tensor1D } };
       }

@@ -59,7 +59,7 @@ describe('a user-written noising process in DDVI', () => {
     expect(bound - before).toBeGreaterThan(5);
     expect(exact - bound).toBeLessThan(1.5);
     const restored = DdviPosterior.fromJSON(JSON.parse(JSON.stringify(q.toJSON())));
-    const x = data.batch([0, 1, 2]).x;
+    const x = data.batch(Int32Array.from([0, 1, 2])).x;
     tf.tidy(() => {
       const a = q.sample(x, { seed: new SeedStream(1), training: false }).z.arraySync();
       const b = restored.sample(x, { seed: new SeedStream(1), training: false }).z.arraySync();

@@ -16,3 +16,4 @@ export { makeToyDataset, makeToyGenerator } from './datasets/toy';
 export type { ToyDatasetOptions, ToyGeneratorOptions, ToyGenerator } from './datasets/toy';
 export { loadDataset, listDatasets } from './datasets/registry';
 export type { DatasetName, DatasetOptionsByName } from './datasets/registry';
+export * from './genotypes/index';

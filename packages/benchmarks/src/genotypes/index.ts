@@ -1,4 +1,5 @@
-export type { SnpRecord, ReaderStats, GenotypeSource } from './types';
+export type { SnpRecord, ReaderStats, GenotypeSource, ChromosomeFilter } from './types';
+export { isAutosome, chromosomePredicate } from './types';
 export { openVcf } from './vcf';
 export type { VcfReadOptions, VcfHeader } from './vcf';
 export { openPlink, readFam, decodeBedBlock, BED_MAGIC } from './plink';

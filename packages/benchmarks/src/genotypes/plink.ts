@@ -1,7 +1,8 @@
 import { open, stat } from 'node:fs/promises';
 import { ValidationError } from '@ddvi/core';
 import { notFound, readLines } from './text_lines';
-import type { GenotypeSource, ReaderStats, SnpRecord } from './types';
+import { chromosomePredicate } from './types';
+import type { ChromosomeFilter, GenotypeSource, ReaderStats, SnpRecord } from './types';
 
 /**
  * Streaming reader of PLINK 1 binary filesets (.bed + .bim + .fam), SNP-major mode only.
@@ -92,6 +93,8 @@ export interface PlinkReadOptions {
   sampleId?: 'iid' | 'fid_iid';
   /** SNPs per .bed read (default: as many as fit in 4 MiB). */
   chunkSnps?: number;
+  /** Keep only these chromosomes (names or a predicate such as `isAutosome`); see VcfReadOptions. */
+  chromosomes?: ChromosomeFilter;
 }
 
 /**
@@ -148,7 +151,8 @@ export async function openPlink(prefix: string, options: PlinkReadOptions = {}):
     );
   }
 
-  const stats: ReaderStats = { records: 0, yielded: 0, multiAllelic: 0, noAlt: 0 };
+  const stats: ReaderStats = { records: 0, yielded: 0, multiAllelic: 0, noAlt: 0, otherChromosome: 0 };
+  const keepChrom = chromosomePredicate(options.chromosomes);
   const chunkSnps = options.chunkSnps ?? Math.max(1, Math.floor((4 << 20) / bytesPerSnp));
   let started = false;
 
@@ -176,9 +180,14 @@ export async function openPlink(prefix: string, options: PlinkReadOptions = {}):
           inBuf = want / bytesPerSnp;
           next = 0;
         }
-        decodeBedBlock(buf.subarray(next * bytesPerSnp, (next + 1) * bytesPerSnp), n, dosage);
+        const block = buf.subarray(next * bytesPerSnp, (next + 1) * bytesPerSnp);
         next++;
         stats.records++;
+        if (keepChrom && !keepChrom(rec.chrom)) {
+          stats.otherChromosome++;
+          continue;
+        }
+        decodeBedBlock(block, n, dosage);
         stats.yielded++;
         yield { chrom: rec.chrom, pos: rec.pos, id: rec.id, ref: rec.a2, alt: rec.a1, dosage };
       }

@@ -31,6 +31,24 @@ export interface ReaderStats {
   multiAllelic: number;
   /** Records skipped because ALT is "." (monomorphic reference sites). */
   noAlt: number;
+  /** Records skipped by the reader's `chromosomes` option (their genotypes are not parsed). */
+  otherChromosome: number;
+}
+
+/** Which chromosomes a reader keeps: a list of names, or a predicate (e.g. `isAutosome`). */
+export type ChromosomeFilter = readonly string[] | ((chrom: string) => boolean);
+
+/** True for the human autosomes 1..22, with or without a "chr" prefix. */
+export function isAutosome(chrom: string): boolean {
+  return /^(chr)?([1-9]|1\d|2[0-2])$/i.test(chrom);
+}
+
+/** The predicate of a ChromosomeFilter (undefined: keep all). */
+export function chromosomePredicate(filter: ChromosomeFilter | undefined): ((chrom: string) => boolean) | undefined {
+  if (filter === undefined) return undefined;
+  if (typeof filter === 'function') return filter;
+  const set = new Set(filter);
+  return (c) => set.has(c);
 }
 
 /** A genotype file opened for streaming: the samples up front, SNPs one at a time. */

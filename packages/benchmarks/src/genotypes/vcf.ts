@@ -1,7 +1,8 @@
 import VCFParser from '@gmod/vcf';
 import { ValidationError } from '@ddvi/core';
 import { readLines } from './text_lines';
-import type { GenotypeSource, ReaderStats, SnpRecord } from './types';
+import { chromosomePredicate } from './types';
+import type { ChromosomeFilter, GenotypeSource, ReaderStats, SnpRecord } from './types';
 
 /**
  * Streaming VCF genotype reader (plain text or gzip / BGZF, detected from the magic bytes).
@@ -23,6 +24,12 @@ export interface VcfReadOptions {
    * stores haploid calls.
    */
   haploid?: 'error' | 'homozygous';
+  /**
+   * Keep only these chromosomes (names or a predicate such as `isAutosome`); other records are
+   * skipped before their genotypes are parsed (counted in `stats.otherChromosome`). Use it to
+   * leave out chrX/Y/MT, whose male calls are haploid.
+   */
+  chromosomes?: ChromosomeFilter;
 }
 
 /** The parsed header of a VCF. */
@@ -115,7 +122,8 @@ export async function openVcf(path: string, options: VcfReadOptions = {}): Promi
     throw new ValidationError(`${where}: header rejected by the VCF parser: ${(err as Error).message}`);
   }
   const header: VcfHeader = { fileformat, samples, lines: lineNo };
-  const stats: ReaderStats = { records: 0, yielded: 0, multiAllelic: 0, noAlt: 0 };
+  const stats: ReaderStats = { records: 0, yielded: 0, multiAllelic: 0, noAlt: 0, otherChromosome: 0 };
+  const keepChrom = chromosomePredicate(options.chromosomes);
   let started = false;
 
   async function* snps(): AsyncGenerator<SnpRecord> {
@@ -173,6 +181,10 @@ export async function openVcf(path: string, options: VcfReadOptions = {}): Promi
         const at = `${where} line ${lineNumber}`;
         if (line.charCodeAt(0) === 35) throw new ValidationError(`${at}: header line ${preview(line)} after the #CHROM line`);
         stats.records++;
+        if (keepChrom && !keepChrom(line.slice(0, Math.max(0, line.indexOf(TAB))))) {
+          stats.otherChromosome++;
+          continue;
+        }
         let tabs = 0;
         for (let p = line.indexOf(TAB); p !== -1; p = line.indexOf(TAB, p + 1)) tabs++;
         if (tabs !== expectedTabs) {

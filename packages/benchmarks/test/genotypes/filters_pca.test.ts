@@ -22,7 +22,6 @@ describe('filterSnps', () => {
   // 20 samples each.
   const common = rec('common', [...Array(10).fill(0), ...Array(10).fill(1)]); // p = 0.25
   const rare = rec('rare', [1, ...Array(19).fill(0)]); // p = 1/40 = 0.025
-  const veryRare = rec('veryRare', [1, ...Array(59).fill(0)].slice(0, 20)); // p = 0.025 too
   const missing2 = rec('missing2', [-1, -1, ...Array(9).fill(0), ...Array(9).fill(2)]); // 10% missing
   const mono = rec('mono', Array(20).fill(2));
   const allMissing = rec('allMissing', Array(20).fill(-1));

@@ -54,6 +54,12 @@ describe('openPlink', () => {
     expect(src.stats.records).toBe(3);
   });
 
+  it('skips chromosomes not asked for', async () => {
+    const src = await openPlink(files(), { chromosomes: ['2'], chunkSnps: 1 });
+    expect((await readAll(src)).map((r) => [r.id, r.dosage])).toEqual([['rs3', [1, 1, 2, -1, 2]]]);
+    expect(src.stats).toMatchObject({ records: 3, yielded: 1, otherChromosome: 2 });
+  });
+
   it('round-trips writePlink -> openPlink', async () => {
     const samples = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'];
     const snps = [

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BgzfWriter, BGZF_EOF } from '../../src/genotypes/bgzf';
+import { isAutosome } from '../../src/genotypes/types';
 import { openVcf } from '../../src/genotypes/vcf';
 import { genotypeTemp, readAll } from './helpers';
 
@@ -35,7 +36,7 @@ describe('openVcf', () => {
     expect(src.samples).toEqual(['S1', 'S2', 'S3', 'S4']);
     expect(src.header.fileformat).toBe('VCFv4.1');
     expect(await readAll(src)).toEqual(EXPECTED);
-    expect(src.stats).toEqual({ records: 5, yielded: 3, multiAllelic: 1, noAlt: 1 });
+    expect(src.stats).toEqual({ records: 5, yielded: 3, multiAllelic: 1, noAlt: 1, otherChromosome: 0 });
   }
 
   it('reads known genotypes back exactly from a plain VCF', async () => {
@@ -90,6 +91,17 @@ describe('openVcf', () => {
     );
     const src = await openVcf(p, { haploid: 'homozygous' });
     expect((await readAll(src))[0]!.dosage).toEqual([0, 2, -1, 1]);
+  });
+
+  it('skips other chromosomes before parsing their genotypes', async () => {
+    const p = tmp.path('chr.vcf');
+    // The chrX line has haploid calls, an error unless the line is skipped.
+    writeFileSync(p, [...HEADER, BODY[0], 'X\t10\trsx\tA\tG\t.\tPASS\t.\tGT\t0\t1\t.\t0/1', BODY[4]].join('\n') + '\n');
+    const src = await openVcf(p, { chromosomes: isAutosome });
+    expect((await readAll(src)).map((r) => r.id)).toEqual(['rs1', 'rs5']);
+    expect(src.stats.otherChromosome).toBe(1);
+    const only2 = await openVcf(p, { chromosomes: ['2'] });
+    expect((await readAll(only2)).map((r) => r.id)).toEqual(['rs5']);
   });
 
   const bad: [string, string, RegExp][] = [

@@ -27,3 +27,5 @@ export { pcaEmbedding, umapEmbedding, tsneEmbedding } from './embeddings';
 export type { PcMatrix, UmapOptions, TsneEmbeddingOptions } from './embeddings';
 export { tsne } from './tsne';
 export type { TsneOptions } from './tsne';
+export { writeGenotypePcs, readGenotypePcs, PCS_FORMAT, PCS_VERSION } from './pcs_file';
+export type { SavedGenotypePcs } from './pcs_file';

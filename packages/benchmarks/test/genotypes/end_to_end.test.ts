@@ -1,4 +1,6 @@
+import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readGenotypePcs, writeGenotypePcs } from '../../src/genotypes/pcs_file';
 import { genotypeDataset, genotypePca } from '../../src/genotypes/pipeline';
 import type { GenotypePcaResult } from '../../src/genotypes/pipeline';
 import { openVcf } from '../../src/genotypes/vcf';
@@ -117,6 +119,20 @@ describe('simulated genotypes end to end', () => {
     const r = await genotypePca({ vcf: tmp.path('sim.vcf'), panel: tmp.path('part.panel'), components: 2, labels: { unlabeled: 'drop' } });
     expect(r.n).toBe(300);
     expect(r.droppedSamples).toHaveLength(30);
+  });
+
+  it('saves and reloads the PC matrix exactly', async () => {
+    const r = results.vcf!;
+    await writeGenotypePcs(tmp.path('pcs.json'), r);
+    const back = await readGenotypePcs(tmp.path('pcs.json'));
+    expect(Array.from(back.scores)).toEqual(Array.from(r.scores));
+    expect(Array.from(back.labels)).toEqual(Array.from(r.labels));
+    expect(back.samples).toEqual(r.samples);
+    expect(back.populations).toEqual(r.populations);
+    expect(Array.from(back.eigenvalues)).toEqual(Array.from(r.eigenvalues));
+    expect(genotypeDataset(back).size).toBe(330);
+    writeFileSync(tmp.path('bad.json'), JSON.stringify({ format: 'other', version: 1 }));
+    await expect(readGenotypePcs(tmp.path('bad.json'))).rejects.toThrow(/bad\.json: expected format "ddvi-genotype-pcs" version 1, found "other"/);
   });
 
   it('rejects ambiguous inputs', async () => {

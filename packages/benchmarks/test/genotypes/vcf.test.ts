@@ -93,6 +93,32 @@ describe('openVcf', () => {
     expect((await readAll(src))[0]!.dosage).toEqual([0, 2, -1, 1]);
   });
 
+  it('reads a header in the style of the 1000 Genomes Affymetrix release (meta lines, INFO, contigs, extra FORMAT keys)', async () => {
+    const p = tmp.path('affy.vcf.gz');
+    const text = [
+      '##fileformat=VCFv4.1',
+      '##FILTER=<ID=PASS,Description="All filters passed">',
+      '##fileDate=20140825',
+      '##reference=ftp://ftp.1000genomes.ebi.ac.uk//vol1/ftp/technical/reference/human_g1k_v37.fasta.gz',
+      '##source=affy_6.0',
+      '##contig=<ID=1,assembly=b37,length=249250621>',
+      '##INFO=<ID=AF,Number=A,Type=Float,Description="Estimated allele frequency in the range (0,1]">',
+      '##INFO=<ID=NS,Number=1,Type=Integer,Description="Number of samples with data">',
+      '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
+      '##FORMAT=<ID=GC,Number=1,Type=Float,Description="Genotype confidence">',
+      '#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tHG00096\tNA12878\tNA19238',
+      '1\t564621\tSNP_A-8575125\tC\tT\t.\tPASS\tAF=0.33;NS=3\tGT:GC\t0/0:0.99\t0/1:0.87\t1/1:0.91',
+      '1\t721290\trs12565286\tG\tC\t.\tPASS\tAF=0.5;NS=2\tGT:GC\t./.:.\t0/1:0.5\t1/1:0.97',
+    ].join('\n') + '\n';
+    writeFileSync(p, gzipSync(text));
+    const src = await openVcf(p);
+    expect(src.samples).toEqual(['HG00096', 'NA12878', 'NA19238']);
+    expect(await readAll(src)).toEqual([
+      { chrom: '1', pos: 564621, id: 'SNP_A-8575125', ref: 'C', alt: 'T', dosage: [0, 1, 2] },
+      { chrom: '1', pos: 721290, id: 'rs12565286', ref: 'G', alt: 'C', dosage: [-1, 1, 2] },
+    ]);
+  });
+
   it('skips other chromosomes before parsing their genotypes', async () => {
     const p = tmp.path('chr.vcf');
     // The chrX line has haploid calls, an error unless the line is skipped.

@@ -16,6 +16,7 @@ export class GramAccumulator {
   private readonly g: Float64Array;
   private readonly x: Float64Array;
   private filled = 0;
+  private taken = false;
   /** SNPs added so far. */
   snps = 0;
 
@@ -28,6 +29,7 @@ export class GramAccumulator {
 
   /** Adds one SNP (dosages of the N samples, -1 missing) with allele frequency p in (0, 1). */
   addSnp(dosage: Int8Array, p: number): void {
+    if (this.taken) throw new ValidationError('GramAccumulator: the matrix was handed over by takeMatrix(); the accumulator is spent');
     if (dosage.length !== this.n) throw new ValidationError(`GramAccumulator.addSnp: expected ${this.n} dosages, got ${dosage.length}`);
     if (!(p > 0 && p < 1)) throw new ValidationError(`GramAccumulator.addSnp: allele frequency must be in (0, 1), got ${p}`);
     standardizeInto(dosage, p, this.x, this.filled, this.block);
@@ -38,6 +40,7 @@ export class GramAccumulator {
 
   /** Adds one already-standardized column (length N). */
   addColumn(values: ArrayLike<number>): void {
+    if (this.taken) throw new ValidationError('GramAccumulator: the matrix was handed over by takeMatrix(); the accumulator is spent');
     if (values.length !== this.n) throw new ValidationError(`GramAccumulator.addColumn: expected ${this.n} values, got ${values.length}`);
     for (let i = 0; i < this.n; i++) this.x[i * this.block + this.filled] = values[i]!;
     this.filled++;
@@ -52,8 +55,23 @@ export class GramAccumulator {
     this.filled = 0;
   }
 
+  /**
+   * The full symmetric N x N Gram matrix, mirrored in place into the accumulator's own storage,
+   * which is handed over: the accumulator cannot be used afterwards (saves an N x N copy).
+   */
+  takeMatrix(): Float64Array {
+    this.flush();
+    const n = this.n;
+    const g = this.g;
+    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) g[j * n + i] = g[i * n + j]!;
+    this.taken = true;
+    return g;
+  }
+
+
   /** The full symmetric N x N Gram matrix (row-major, a new array). */
   matrix(): Float64Array {
+    if (this.taken) throw new ValidationError('GramAccumulator: the matrix was handed over by takeMatrix(); the accumulator is spent');
     this.flush();
     const n = this.n;
     const out = new Float64Array(this.g);

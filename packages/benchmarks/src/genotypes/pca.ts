@@ -34,9 +34,9 @@ export function pcaFromGram(gram: Float64Array, n: number, k: number): PcaResult
   let trace = 0;
   for (let i = 0; i < n; i++) trace += gram[i * n + i]!;
   if (!Number.isFinite(trace)) throw new ValidationError(`${where}: the Gram matrix has non-finite entries`);
-  const rows: number[][] = new Array(n);
-  for (let i = 0; i < n; i++) rows[i] = Array.from(gram.subarray(i * n, (i + 1) * n));
-  const evd = new EigenvalueDecomposition(new Matrix(rows), { assumeSymmetric: true });
+  const input = new Matrix(n, n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) input.set(i, j, gram[i * n + j]!);
+  const evd = new EigenvalueDecomposition(input, { assumeSymmetric: true });
   const values = evd.realEigenvalues;
   const vectors = evd.eigenvectorMatrix;
   const order = values.map((_, i) => i).sort((a, b) => values[b]! - values[a]! || a - b);

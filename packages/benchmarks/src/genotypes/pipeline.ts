@@ -104,7 +104,7 @@ export async function genotypePca(options: GenotypePcaOptions): Promise<Genotype
         `${filter.droppedMaf} under minMaf, ${filter.droppedMonomorphic} monomorphic)`,
     );
   }
-  const pca = pcaFromGram(gram.matrix(), n, Math.min(components, gram.snps));
+  const pca = pcaFromGram(gram.takeMatrix(), n, Math.min(components, gram.snps));
   return {
     ...pca,
     source: source.source,

@@ -117,6 +117,8 @@ describe('GramAccumulator and pcaFromGram', () => {
       for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) worst = Math.max(worst, Math.abs(G[i * n + j]! - direct.get(i, j)));
       expect(worst).toBeLessThan(1e-9);
       expect(g.snps).toBe(m);
+      expect(Array.from(g.takeMatrix())).toEqual(Array.from(G));
+      expect(() => g.addSnp(dosages[0]!, ps[0]!)).toThrow(/handed over by takeMatrix/);
     }
   });
 

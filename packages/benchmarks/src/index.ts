@@ -38,3 +38,4 @@ export { summarize } from './metrics/summarize';
 export type { Summary } from './metrics/summarize';
 export { studentTQuantile } from './metrics/student_t';
 export type { PointsInput, LabelsInput } from './metrics/points';
+export * from './genotypes/index';

@@ -135,6 +135,9 @@ export class Trainer {
         if (o.checkpointPath && o.checkpointEverySteps && state.step % o.checkpointEverySteps === 0 && s + 1 < this.stepsPerEpoch) {
           await this.checkpoint({ ...state, epoch, stepInEpoch: s + 1, partial: { sums: { ...sums }, counted } }, emit);
         }
+        // Give the event loop a turn every step: signal handlers (Ctrl-C keeps the last checkpoint),
+        // progress output, a browser page and a test runner's heartbeat all need it during long fits.
+        await yieldToEventLoop();
       }
       const record: EpochRecord = {
         epoch, phase: phase.spec.name,
@@ -308,4 +311,9 @@ function qualified(model: Model, posterior: Posterior): Record<string, tf.Variab
   for (const [k, v] of Object.entries(model.namedVariables())) out[`model/${k}`] = v;
   for (const [k, v] of Object.entries(posterior.namedVariables())) out[`posterior/${k}`] = v;
   return out;
+}
+
+function yieldToEventLoop(): Promise<void> {
+  const immediate = (globalThis as { setImmediate?: (fn: () => void) => unknown }).setImmediate;
+  return new Promise((resolve) => (immediate ? immediate(resolve) : setTimeout(resolve, 0)));
 }

@@ -130,7 +130,7 @@ export class DdviPosterior implements Posterior {
   trajectory(mu: tf.Tensor2D, logVar: tf.Tensor2D, context: tf.Tensor2D, seed: SeedStream): ReverseTrajectory {
     const [B, d] = mu.shape;
     const T = this.T;
-    const { reverseMean, reverseVariance } = this.config;
+    const { reverseVariance } = this.config;
     return tidy(() => {
       const eps0 = tf.randomNormal([B, d], 0, 1, 'float32', seed.fork('yT').next());
       let y = tf.add(mu, tf.mul(tf.exp(tf.mul(0.5, logVar)), eps0)) as tf.Tensor2D;
@@ -143,8 +143,7 @@ export class DdviPosterior implements Posterior {
       const means: tf.Tensor2D[] = [];
       for (let t = T; t >= 1; t--) {
         const out = this.denoiser.apply(y, context, t);
-        const eps = reverseVariance === 'learned' ? (tf.slice(out, [0, 0], [B, d]) as tf.Tensor2D) : out;
-        const mean = reverseMean === 'ddim' ? this.process.ddimStep(y, eps, t) : this.process.posteriorFromNoise(y, eps, t).mean;
+        const mean = this.reverseMean(y, reverseVariance === 'learned' ? (tf.slice(out, [0, 0], [B, d]) as tf.Tensor2D) : out, t);
         means.push(mean);
         if (noise) {
           const logVariance = this.reverseLogVariance(t, reverseVariance === 'learned' ? (tf.slice(out, [0, d], [B, d]) as tf.Tensor2D) : undefined, [B, d]);
@@ -159,6 +158,21 @@ export class DdviPosterior implements Posterior {
         states.push(y);
       }
       return { states: tf.stack(states.reverse()) as tf.Tensor3D, means: tf.stack(means.reverse()) as tf.Tensor3D, logQ, smoothedLogRatio: smoothed };
+    });
+  }
+
+  /**
+   * The mean of reverse step t from the denoiser's prediction (noise or y_0, by `predict`), in the
+   * configured form: 'ddpm' the forward posterior at the implied y_0, 'ddim' the eta = 0 update.
+   */
+  private reverseMean(y: tf.Tensor2D, prediction: tf.Tensor2D, t: number): tf.Tensor2D {
+    return tidy(() => {
+      const { predict, reverseMean } = this.config;
+      if (predict === 'y0') {
+        if (reverseMean === 'ddpm') return this.process.posteriorFromY0(y, prediction, t).mean;
+        return this.process.ddimStep(y, this.process.predictNoiseFromY0(y, prediction, t), t);
+      }
+      return reverseMean === 'ddim' ? this.process.ddimStep(y, prediction, t) : this.process.posteriorFromNoise(y, prediction, t).mean;
     });
   }
 
@@ -239,7 +253,9 @@ export class DdviPosterior implements Posterior {
             const { yt, noise } = this.process.marginalSample(z, t, ctx.seed.fork('noise'));
             const out = this.denoiser.apply(yt, a, t);
             const predicted = this.config.reverseVariance === 'learned' ? (tf.slice(out, [0, 0], [n, this.latentSize]) as tf.Tensor2D) : out;
-            return tf.mul(sleepWeight, tf.mean(elementwiseLoss(sleep, tf.sub(predicted, noise)))) as tf.Scalar;
+            // The denoising target in the denoiser's own parameterization: the noise, or z itself.
+            const target = this.config.predict === 'y0' ? z : noise;
+            return tf.mul(sleepWeight, tf.mean(elementwiseLoss(sleep, tf.sub(predicted, target)))) as tf.Scalar;
           }),
       },
     ];

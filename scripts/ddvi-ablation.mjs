@@ -9,7 +9,9 @@
 // Variants: mean-field (the Gaussian VAE encoder), ddvi (our defaults), ddvi-no-sleep (sleep weight
 // 0), ddvi-T1 / -T5 / -T20 / -T40 (number of noising steps), ddvi-reference (the reference's
 // training: Huber wake term, KL(q(y_T|x) || N(0, I)), fixed posterior variances), ddvi-pretrain (the
-// first quarter of the epochs trains only the sleep term, spec §4.3 stage 0). Each run writes
+// first quarter of the epochs trains only the sleep term, spec §4.3 stage 0), ddvi-sleep-mean (the
+// decoder's mean as the sleep fantasy, as the reference), ddvi-sleep-once (1 sleep update per batch
+// instead of 3). Each run writes
 // its own folder (checkpoint, metrics.json/.md, latent.png); a run whose metrics.json exists is not
 // repeated, so a killed ablation resumes. The table goes to <out>/ablation.md and ablation.json
 // (temp file + rename).
@@ -31,6 +33,8 @@ const VARIANTS = {
   'ddvi-T20': { posterior: 'ddvi', config: { noising: { kind: 'linear', T: 20 } } },
   'ddvi-T40': { posterior: 'ddvi', config: { noising: { kind: 'linear', T: 40 } } },
   'ddvi-pretrain': { posterior: 'ddvi', config: { priorPretrain: 0.25 } },
+  'ddvi-sleep-mean': { posterior: 'ddvi', config: { fantasy: 'mean' } },
+  'ddvi-sleep-once': { posterior: 'ddvi', config: { sleepRepeats: 1 } },
   'ddvi-reference': { posterior: 'ddvi', config: { wake: 'huber', reverseVariance: 'posterior', fantasy: 'mean' } },
 };
 const DEFAULT_VARIANTS = Object.keys(VARIANTS);

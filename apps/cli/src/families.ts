@@ -4,4 +4,5 @@
  * (listPosteriors, createPosterior, posteriorFromJSON) and never names one. Add a family here.
  */
 import '@ddvi/posterior-adversarial';
+import '@ddvi/posterior-flow';
 import '@ddvi/posterior-gaussian';

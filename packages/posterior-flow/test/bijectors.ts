@@ -2,7 +2,9 @@ import type { Bijector } from '../src';
 import { AffineCoupling, Chain, IAFStep, MAFStep, Permute } from '../src';
 
 /** One of each bijector for size d, context size c (0: unconditional), built from a seed. */
-export function makeBijectors(d: number, c: number, seed: number): Record<string, Bijector> {
+export type BijectorKind = 'permute' | 'reverse' | 'coupling' | 'iaf' | 'maf' | 'chain';
+
+export function makeBijectors(d: number, c: number, seed: number): Record<BijectorKind, Bijector> {
   const perm = Array.from({ length: d }, (_, i) => (i * 3 + seed) % d);
   const unique = new Set(perm).size === d ? perm : Array.from({ length: d }, (_, i) => d - 1 - i);
   const mask = Array.from({ length: d }, (_, j) => (j % 2 === seed % 2 ? 1 : 0));

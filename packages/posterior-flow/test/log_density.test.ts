@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { SeedStream, createPosterior } from '@ddvi/core';
 import type { AmortizedFlowPosterior, EncoderConfig } from '../src';
-import { HIAFPosterior, standardNormalLogProb } from '../src';
+import { AffineCoupling, Chain, FlowDistribution, HIAFPosterior, MAFStep, Permute, standardNormalLogProb } from '../src';
 import { maxAbsDiff } from './jacobian';
 
 const config = { hidden: [16], dropout: 0, flowHidden: [8], contextSize: 3 };
@@ -37,6 +37,24 @@ describe('logQ is the exact log-density of the sample', () => {
       expect(maxAbsDiff(s.logQ.dataSync(), gaussian.dataSync())).toBeLessThan(1e-4);
     });
     q.dispose();
+  });
+
+  it('FlowDistribution: the density of a sample is the same through forward (sampling) and inverse (density)', () => {
+    // MAF samples take d sequential passes; a wrong pass count or log-scale would break the match.
+    const flow = new FlowDistribution(
+      new Chain([
+        new MAFStep({ size: 4, hidden: [16], contextSize: 2, ordering: 'random', seed: 1 }),
+        Permute.reverse(4),
+        new AffineCoupling({ size: 4, mask: [1, 0, 1, 0], hidden: [16], contextSize: 2, seed: 2 }),
+        new MAFStep({ size: 4, hidden: [16], contextSize: 2, seed: 3 }),
+      ]),
+    );
+    tf.tidy(() => {
+      const ctx = tf.randomNormal([12, 2], 0, 1, 'float32', 8) as tf.Tensor2D;
+      const { y, logProb } = flow.sampleAndLogProb(12, 5, ctx);
+      expect(maxAbsDiff(logProb.dataSync(), flow.logProb(y, ctx).dataSync())).toBeLessThan(1e-4);
+    });
+    flow.dispose();
   });
 
   it('hiaf: logQ = log q(z1|x) + log q(z2|x,z1) - log r(z1|z2,x), reported term by term', () => {

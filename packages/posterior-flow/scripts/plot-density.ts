@@ -39,16 +39,19 @@ async function main(): Promise<void> {
   const flowLogDensity = tf.tidy(() => flow.logProb(grid).dataSync());
   const samples = (test.arraySync() as number[][]).slice(0, 2000);
 
-  const title = `MAF (${FIT.layers} steps, MADE [${FIT.hidden.join(', ')}]) fitted by maximum likelihood to ${FIT.nTrain} pinwheel samples, ${steps} Adam steps, ${backend.name}`;
-  const caption =
-    `held-out log-likelihood, nats/point: MAF ${flowLL.toFixed(2)} | full-covariance Gaussian ${gaussLL.toFixed(2)} | exact ${exactTestLogLik.toFixed(2)}`;
+  const title = [
+    `MAF (${FIT.layers} steps, MADE [${FIT.hidden.join(', ')}]) fitted by maximum likelihood`,
+    `to ${FIT.nTrain} pinwheel samples: ${steps} Adam steps, batch ${FIT.batch}, ${backend.name}`,
+  ];
+  const caption = `held-out log-likelihood (nats/point): MAF ${flowLL.toFixed(2)}, full-cov. Gaussian ${gaussLL.toFixed(2)}, exact ${exactTestLogLik.toFixed(2)}`;
   const svg = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${2 * PANEL + 30}" height="${PANEL + 90}" font-family="sans-serif" font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${2 * PANEL + 30}" height="${PANEL + 125}" font-family="sans-serif" font-size="12">`,
     `<rect width="100%" height="100%" fill="white"/>`,
-    `<text x="10" y="20">${title}</text>`,
+    `<text x="10" y="18">${title[0]}</text><text x="10" y="34">${title[1]}</text>`,
     panel(10, 'target: 2,000 held-out samples', scatter(samples)),
-    panel(PANEL + 20, `fitted MAF log-density (${LOG_RANGE} nats below its max: white) and the samples`, heatmap(flowLogDensity) + scatter(samples, 0.35)),
-    `<text x="10" y="${PANEL + 80}">${caption}</text>`,
+    panel(PANEL + 20, 'fitted MAF log-density, samples over it', heatmap(flowLogDensity) + scatter(samples, 0.35)),
+    `<text x="${PANEL + 20}" y="${PANEL + 90}">(white: ${LOG_RANGE} nats or more below its maximum)</text>`,
+    `<text x="10" y="${PANEL + 115}">${caption}</text>`,
     '</svg>',
   ].join('\n');
   writeFileSync(out, svg);
@@ -66,7 +69,7 @@ function toPixel(v: number): number {
 }
 
 function panel(x: number, label: string, body: string): string {
-  return `<g transform="translate(${x},40)"><rect width="${PANEL}" height="${PANEL}" fill="none" stroke="#999"/>${body}<text x="0" y="${PANEL + 18}">${label}</text></g>`;
+  return `<g transform="translate(${x},52)"><rect width="${PANEL}" height="${PANEL}" fill="none" stroke="#999"/>${body}<text x="0" y="${PANEL + 18}">${label}</text></g>`;
 }
 
 function scatter(points: number[][], opacity = 1): string {

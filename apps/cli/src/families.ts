@@ -4,5 +4,6 @@
  * (listPosteriors, createPosterior, posteriorFromJSON) and never names one. Add a family here.
  */
 import '@ddvi/posterior-adversarial';
+import '@ddvi/posterior-diffusion';
 import '@ddvi/posterior-flow';
 import '@ddvi/posterior-gaussian';

@@ -15,6 +15,7 @@ export type {
   PosteriorCapabilities,
   PosteriorInit,
   PosteriorSample,
+  TrainingSurrogate,
   SampleOptions,
   AuxiliaryLoss,
   AuxiliaryContext,

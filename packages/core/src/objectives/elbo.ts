@@ -24,6 +24,10 @@ export interface ElboOptions {
  * estimated with one reparameterized sample; the KL is closed-form when registered for the pair,
  * otherwise the Monte Carlo term log q(z|x) - log p(z). For auxiliary-variable families (DDVI)
  * `logQ` is already the auxiliary log-ratio, so the same estimator is their bound.
+ *
+ * When training and the family supplies a `surrogate` (DDVI's wake term), the loss is
+ *   -log p(x|z) + beta * (surrogate.logQ - log p(z)) + surrogate.penalty
+ * while `bound` is still the exact estimate above.
  */
 export class Elbo implements Objective {
   readonly name = 'elbo';
@@ -49,12 +53,21 @@ export class Elbo implements Objective {
       const closed = this.analyticKl && q.distribution ? klDivergence(q.distribution, prior) : undefined;
       const kl = (closed ?? tf.sub(q.logQ, prior.logProb(q.z))) as tf.Tensor1D;
       const bound = tf.sub(logLik, kl) as tf.Tensor1D;
-      const loss = tf.neg(tf.sub(tf.mean(logLik), tf.mul(beta, tf.mean(kl)))) as tf.Scalar;
       const terms: Record<string, tf.Scalar> = {
         bound: tf.mean(bound) as tf.Scalar,
         reconstruction: tf.mean(logLik) as tf.Scalar,
         kl: tf.mean(kl) as tf.Scalar,
       };
+      let loss: tf.Scalar;
+      if (context.training && q.surrogate) {
+        // The family's training signal (spec D3); the reported bound above stays exact.
+        const trainKl = tf.sub(q.surrogate.logQ, prior.logProb(q.z));
+        loss = tf.add(tf.neg(tf.sub(tf.mean(logLik), tf.mul(beta, tf.mean(trainKl)))), tf.mean(q.surrogate.penalty)) as tf.Scalar;
+        terms['surrogateKl'] = tf.mean(trainKl) as tf.Scalar;
+        terms['surrogatePenalty'] = tf.mean(q.surrogate.penalty) as tf.Scalar;
+      } else {
+        loss = tf.neg(tf.sub(tf.mean(logLik), tf.mul(beta, tf.mean(kl)))) as tf.Scalar;
+      }
       for (const [name, value] of Object.entries(q.diagnostics ?? {})) terms[name] = tf.mean(value) as tf.Scalar;
       return { loss, bound, terms };
     });

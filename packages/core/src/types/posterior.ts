@@ -40,6 +40,24 @@ export interface PosteriorSample {
   distribution?: Distribution;
   /** Extra per-example diagnostics ([batch] each) the family wants reported. */
   diagnostics?: Record<string, tf.Tensor1D>;
+  /**
+   * A training signal that replaces the bound's regularizer when the exact one trains poorly
+   * (DDVI's wake term, spec D3). Objectives use it only when training; reported bounds always use
+   * `logQ`. Absent for families that train on the bound itself.
+   */
+  surrogate?: TrainingSurrogate;
+}
+
+/**
+ * What a training loss uses in place of log q: the regularizer becomes
+ * beta * (logQ - log p(z)) + penalty, both per example [batch]. Naming the pieces (rather than
+ * handing over a finished loss) keeps the prior, the reconstruction and beta in the objective.
+ */
+export interface TrainingSurrogate {
+  /** Stands in for logQ in the KL-like term (DDVI reference: KL(q(y_T | x) || N(0, I))). */
+  logQ: tf.Tensor1D;
+  /** Added to the loss as is, already weighted by the family (DDVI: the wake denoising term). */
+  penalty: tf.Tensor1D;
 }
 
 export interface AuxiliaryContext {

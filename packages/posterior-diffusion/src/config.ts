@@ -1,0 +1,150 @@
+import { ValidationError } from '@ddvi/core';
+import type { NoisingSpec } from '@ddvi/noising';
+
+export const DDVI = 'ddvi';
+
+export const REVERSE_MEANS = ['ddim', 'ddpm'] as const;
+export const REVERSE_VARIANCES = ['learned', 'posterior', 'forward', 'none'] as const;
+export const WAKE_LOSSES = ['huber', 'mse', 'bound'] as const;
+export const SLEEP_LOSSES = ['huber', 'mse'] as const;
+export const FANTASIES = ['mean', 'sample'] as const;
+
+/**
+ * DDVI's posterior (spec §1-§6). Architecture defaults are the paper's MNIST setting
+ * (diff_vae_warmup): T = 40 linear betas 1e-4..0.02, encoder 784 -> 1000 -> 1000 -> (mu, logvar),
+ * context encoder 784 -> 1000 -> 1000 -> 2 with dropout 0.4, denoiser width 128 with a residual,
+ * 3 Huber sleep updates per batch.
+ *
+ * Training defaults depart from the reference where measurement showed its choices cost bound
+ * (docs/ddvi.md): the chain trains on its own bound (Rao-Blackwellized, wake = 'bound') with
+ * learned reverse variances and the DDPM mean, and the sleep term sees sampled x. The reference's
+ * training is `REFERENCE_TRAINING`.
+ */
+export interface DdviPosteriorConfig {
+  /** The forward process r the reverse chain inverts; any registered kind (`registerNoisingProcess`). */
+  noising: NoisingSpec;
+  encoderHidden: number[];
+  encoderDropout: number;
+  /** The auxiliary context encoder a = Q2(x) that conditions every reverse step. */
+  contextHidden: number[];
+  contextSize: number;
+  contextDropout: number;
+  /** Denoiser eps(y_t, a, t): width of every conditional layer and their number (>= 2). */
+  denoiserWidth: number;
+  denoiserLayers: number;
+  /**
+   * Mean of a reverse step from the predicted noise: 'ddim' (the reference, eta = 0 update) or
+   * 'ddpm' (the forward posterior at the implied y_0).
+   */
+  reverseMean: (typeof REVERSE_MEANS)[number];
+  /**
+   * Noise of a reverse step (spec D2: every step has positive variance): 'posterior' betatilde_t
+   * for t >= 2 and beta_1 for the last step; 'forward' beta_t; 'learned' a per-example
+   * interpolation between the two in log space, predicted by the denoiser (Nichol & Dhariwal
+   * 2021): the right value depends on how wide q(z | x) is against the step's noise, so a fixed
+   * choice costs bound; 'none' the reference's deterministic chain, which has no density (D4): its
+   * bound is then not reported.
+   */
+  reverseVariance: (typeof REVERSE_VARIANCES)[number];
+  /**
+   * The training signal of the reverse chain (spec D3): 'huber' / 'mse' the reference's wake term on
+   * one random step (with KL(q(y_T | x) || N(0, I)) in place of log q); 'bound' trains the exact
+   * per-trajectory bound itself.
+   */
+  wake: (typeof WAKE_LOSSES)[number];
+  /** Weight of the wake term relative to a per-pixel-mean reconstruction, as the reference's diff_weight. */
+  wakeWeight: number;
+  sleep: (typeof SLEEP_LOSSES)[number];
+  /** Weight of the sleep term; 0 turns the sleep term off (the ablation). */
+  sleepWeight: number;
+  /** Sleep updates per minibatch (reference: 3 unsupervised, 30 semi-supervised). */
+  sleepRepeats: number;
+  /**
+   * The sleep term's x for a prior draw z: 'mean' the decoder's mean (the reference), 'sample' a
+   * draw x ~ p(x | z), which makes the sleep target E[eps | y_t, x] the one the bound wants.
+   */
+  fantasy: (typeof FANTASIES)[number];
+  /** Sleep batch size; 0 means the data batch's size. */
+  sleepBatch: number;
+  /**
+   * Staged training (spec §4.3, D8) as fractions of the epochs: first `priorPretrain` trains only
+   * the sleep term (the denoiser learns to invert r on prior samples before it sees data), then
+   * `frozenDecoder` trains the posterior with the model frozen, then everything trains.
+   */
+  priorPretrain: number;
+  frozenDecoder: number;
+}
+
+export const DEFAULT_CONFIG: DdviPosteriorConfig = {
+  noising: { kind: 'linear', T: 40 },
+  encoderHidden: [1000, 1000],
+  encoderDropout: 0.2,
+  contextHidden: [1000, 1000],
+  contextSize: 2,
+  contextDropout: 0.4,
+  denoiserWidth: 128,
+  denoiserLayers: 4,
+  reverseMean: 'ddpm',
+  reverseVariance: 'learned',
+  wake: 'bound',
+  wakeWeight: 1,
+  sleep: 'huber',
+  sleepWeight: 1,
+  sleepRepeats: 3,
+  fantasy: 'sample',
+  sleepBatch: 0,
+  priorPretrain: 0,
+  frozenDecoder: 0,
+};
+
+/**
+ * The reference implementation's training choices (spec §4.2, with D2's positive reverse
+ * variances): Huber wake term on one random step with KL(q(y_T | x) || N(0, I)) in place of log q,
+ * the DDIM mean, betatilde variances, and the decoder's mean as the sleep fantasy.
+ */
+export const REFERENCE_TRAINING: Partial<DdviPosteriorConfig> = {
+  wake: 'huber',
+  reverseMean: 'ddim',
+  reverseVariance: 'posterior',
+  fantasy: 'mean',
+};
+
+const where = 'ddvi posterior';
+
+function check(ok: boolean, name: string, expected: string, got: unknown): void {
+  if (!ok) throw new ValidationError(`${where}: ${name} must be ${expected}, got ${JSON.stringify(got)}`);
+}
+
+function oneOf<T extends string>(name: string, allowed: readonly T[], got: unknown): void {
+  check((allowed as readonly unknown[]).includes(got), name, `one of ${allowed.join(', ')}`, got);
+}
+
+function widths(name: string, v: unknown): void {
+  check(Array.isArray(v) && v.every((w) => Number.isInteger(w) && w > 0), name, 'an array of positive integers', v);
+}
+
+export function resolveConfig(partial: Partial<DdviPosteriorConfig> = {}): DdviPosteriorConfig {
+  const known = Object.keys(DEFAULT_CONFIG);
+  for (const k of Object.keys(partial)) {
+    if (!known.includes(k)) throw new ValidationError(`${where}: unknown config key ${JSON.stringify(k)}; known keys: ${known.join(', ')}`);
+  }
+  const c = { ...DEFAULT_CONFIG, ...partial };
+  check(c.noising !== null && typeof c.noising === 'object' && typeof c.noising.kind === 'string', 'noising', 'an object { kind, T, ... }', c.noising);
+  check(Number.isInteger(c.noising.T) && c.noising.T >= 1, 'noising.T', 'an integer >= 1', c.noising.T);
+  widths('encoderHidden', c.encoderHidden);
+  widths('contextHidden', c.contextHidden);
+  for (const k of ['encoderDropout', 'contextDropout'] as const) check(c[k] >= 0 && c[k] < 1, k, 'in [0, 1)', c[k]);
+  for (const k of ['contextSize', 'denoiserWidth', 'sleepRepeats'] as const) check(Number.isInteger(c[k]) && c[k] >= 1, k, 'an integer >= 1', c[k]);
+  check(Number.isInteger(c.denoiserLayers) && c.denoiserLayers >= 2, 'denoiserLayers', 'an integer >= 2', c.denoiserLayers);
+  check(Number.isInteger(c.sleepBatch) && c.sleepBatch >= 0, 'sleepBatch', 'an integer >= 0 (0: the data batch size)', c.sleepBatch);
+  oneOf('reverseMean', REVERSE_MEANS, c.reverseMean);
+  oneOf('reverseVariance', REVERSE_VARIANCES, c.reverseVariance);
+  oneOf('wake', WAKE_LOSSES, c.wake);
+  oneOf('sleep', SLEEP_LOSSES, c.sleep);
+  oneOf('fantasy', FANTASIES, c.fantasy);
+  for (const k of ['wakeWeight', 'sleepWeight'] as const) check(Number.isFinite(c[k]) && c[k] >= 0, k, 'a finite number >= 0', c[k]);
+  for (const k of ['priorPretrain', 'frozenDecoder'] as const) check(c[k] >= 0 && c[k] < 1, k, 'a fraction in [0, 1)', c[k]);
+  check(c.priorPretrain + c.frozenDecoder < 1, 'priorPretrain + frozenDecoder', 'below 1 (some epochs must train everything)', c.priorPretrain + c.frozenDecoder);
+  check(!(c.wake === 'bound' && c.reverseVariance === 'none'), 'wake', "not 'bound' when reverseVariance is 'none' (a deterministic chain has no density)", c.wake);
+  return c;
+}

@@ -1,0 +1,10 @@
+import './register';
+
+export { DdviPosterior } from './posterior';
+export type { ReverseTrajectory } from './posterior';
+export { ConditionalDenoiser } from './denoiser';
+export type { DenoiserOptions } from './denoiser';
+export { elementwiseLoss } from './losses';
+export { ddviPhases } from './phases';
+export { DDVI, DEFAULT_CONFIG, REFERENCE_TRAINING, REVERSE_MEANS, REVERSE_VARIANCES, WAKE_LOSSES, SLEEP_LOSSES, FANTASIES, resolveConfig } from './config';
+export type { DdviPosteriorConfig } from './config';

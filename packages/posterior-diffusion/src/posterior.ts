@@ -1,0 +1,278 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { SeedStream, ValidationError, checkPositiveInt, checkShape, posteriorFromState, posteriorToJSON, stopGradient, tidy } from '@ddvi/core';
+import type {
+  AuxiliaryLoss, Posterior, PosteriorInit, PosteriorSample, PhaseSpec, SampleOptions, SerializedModule,
+} from '@ddvi/core';
+import { MLP } from '@ddvi/nn';
+import { createNoisingProcess, sampleSteps } from '@ddvi/noising';
+import type { NoisingProcess } from '@ddvi/noising';
+import { DDVI, resolveConfig } from './config';
+import type { DdviPosteriorConfig } from './config';
+import { ConditionalDenoiser } from './denoiser';
+import { elementwiseLoss } from './losses';
+import { ddviPhases } from './phases';
+
+const LOG_2PI = Math.log(2 * Math.PI);
+
+/** One pass of the reverse chain, everything the bound and the wake term read. */
+export interface ReverseTrajectory {
+  /** [T + 1, B, d]: index t holds y_t (index 0 is z = y_0, index T the encoder's draw). */
+  states: tf.Tensor3D;
+  /** [T, B, d]: index t - 1 holds the mean of q(y_{t-1} | y_t, x). */
+  means: tf.Tensor3D;
+  /** [B]: log q(y_{0:T} | x), exact (0 terms for a deterministic chain). */
+  logQ: tf.Tensor1D;
+  /**
+   * [B]: -H(q(y_T | x)) + sum_t E_q[log q(y_{t-1} | y_t, x) - log r(y_t | y_{t-1}) | y_t], an
+   * unbiased, lower-variance estimate of E[logQ - log r] (the training signal of wake = 'bound').
+   */
+  smoothedLogRatio: tf.Tensor1D;
+}
+
+/**
+ * Denoising diffusion variational inference (Piriyakulkij, Wang & Kuleshov, AAAI 2025,
+ * https://arxiv.org/abs/2401.02739): an encoder gives q(y_T | x) = N(mu(x), diag e^logvar(x)), a
+ * learned reverse chain q(y_{t-1} | y_t, x) refines it, conditioned on a context a = Q2(x) through
+ * a noise predictor, and z = y_0. The chain reverses a user-chosen noising process r (any
+ * registered `NoisingProcess`).
+ *
+ * `logQ` is the auxiliary-variable log-ratio log q(y_{0:T} | x) - log r(y_{1:T} | y_0) of one
+ * sampled trajectory (spec D2), so the shared ELBO and IWAE objectives give valid bounds with it.
+ * Training, by default, uses the reference's surrogate (spec D3): KL(q(y_T | x) || N(0, I)) in place
+ * of log q and a Huber wake term on one random step; the sleep term (an auxiliary loss) trains the
+ * denoiser and the context encoder on prior samples pushed through r.
+ */
+export class DdviPosterior implements Posterior {
+  readonly family = DDVI;
+  readonly capabilities: Posterior['capabilities'];
+  readonly config: DdviPosteriorConfig;
+  readonly process: NoisingProcess;
+  private readonly encoder: MLP;
+  private readonly context: MLP;
+  private readonly denoiser: ConditionalDenoiser;
+
+  constructor(
+    readonly latentSize: number,
+    readonly dataSize: number,
+    private readonly seed: number,
+    config: Partial<DdviPosteriorConfig> = {},
+  ) {
+    checkPositiveInt('DdviPosterior', 'latentSize', latentSize);
+    checkPositiveInt('DdviPosterior', 'dataSize', dataSize);
+    this.config = resolveConfig(config);
+    if (this.config.priorPretrain > 0 && this.config.sleepWeight === 0) {
+      throw new ValidationError('ddvi posterior: priorPretrain > 0 trains only the sleep term, so sleepWeight must be > 0');
+    }
+    const c = this.config;
+    const density = c.reverseVariance !== 'none';
+    this.capabilities = { hasDensity: density, supportsIWAE: density, supportsLabels: false };
+    const seeds = new SeedStream(seed);
+    this.process = createNoisingProcess(c.noising);
+    try {
+      this.encoder = new MLP({
+        inputSize: dataSize, hidden: c.encoderHidden, outputs: [latentSize, latentSize], dropout: c.encoderDropout,
+        seed: seeds.fork('encoder').next(), name: 'encoder',
+      });
+      this.context = new MLP({
+        inputSize: dataSize, hidden: c.contextHidden, outputs: [c.contextSize], dropout: c.contextDropout,
+        seed: seeds.fork('context').next(), name: 'context',
+      });
+      this.denoiser = new ConditionalDenoiser({
+        latentSize, contextSize: c.contextSize, steps: this.process.T, width: c.denoiserWidth, layers: c.denoiserLayers,
+        outputSize: c.reverseVariance === 'learned' ? 2 * latentSize : latentSize,
+        seed: seeds.fork('denoiser').next(),
+      });
+    } catch (e) {
+      this.process.dispose();
+      throw e;
+    }
+  }
+
+  static create(init: PosteriorInit<DdviPosteriorConfig>): DdviPosterior {
+    return new DdviPosterior(init.latentSize, init.dataSize, init.seed, init.config);
+  }
+
+  /** Number of reverse steps T (the noising process's). */
+  get T(): number {
+    return this.process.T;
+  }
+
+  sample(x: tf.Tensor2D, options: SampleOptions): PosteriorSample {
+    checkShape('DdviPosterior', 'x', x.shape, [null, this.dataSize]);
+    const { seed, training } = options;
+    return tidy(() => {
+      const [mu, logVar] = this.encoder.apply(x, { training, seed: seed.fork('encoder') }) as [tf.Tensor2D, tf.Tensor2D];
+      const a = this.context.apply(x, { training, seed: seed.fork('context') })[0]!;
+      const path = this.trajectory(mu, logVar, a, seed);
+      const z = tf.squeeze(tf.slice(path.states, [0, 0, 0], [1, -1, -1]), [0]) as tf.Tensor2D;
+      const logR = this.capabilities.hasDensity ? this.process.chainLogProb(path.states) : tf.zerosLike(path.logQ);
+      const logQ = tf.sub(path.logQ, logR) as tf.Tensor1D;
+      const encoderKl = tf.mul(0.5, tf.sum(tf.sub(tf.add(tf.square(mu), tf.exp(logVar)), tf.add(1, logVar)), 1)) as tf.Tensor1D;
+      // logRatio separates the chain's own term from -log p(z) inside the reported kl.
+      const diagnostics: Record<string, tf.Tensor1D> = { encoderKl, logRatio: logQ };
+      if (this.config.wake === 'bound') {
+        return { z, logQ, diagnostics, surrogate: { logQ: path.smoothedLogRatio, penalty: tf.zerosLike(logQ) as tf.Tensor1D } };
+      }
+      const wake = this.wakeTerm(path, seed.fork('wake'));
+      diagnostics['wake'] = wake;
+      // The reference's wake term is a per-latent-dim mean next to a per-pixel-mean reconstruction:
+      // weighing it by dataSize keeps that balance against our per-datapoint reconstruction.
+      const penalty = tf.mul(this.config.wakeWeight * this.dataSize, wake) as tf.Tensor1D;
+      return { z, logQ, diagnostics, surrogate: { logQ: encoderKl, penalty } };
+    });
+  }
+
+  /**
+   * Runs the chain from y_T = mu + e^{logVar / 2} eps: y_{t-1} = mean_t + sqrt(v_t) n_t for
+   * t = T..1, with mean_t from the predicted noise (DDIM or DDPM form) and v_t the configured
+   * reverse variance; log q is accumulated from the standard-normal draws directly.
+   */
+  trajectory(mu: tf.Tensor2D, logVar: tf.Tensor2D, context: tf.Tensor2D, seed: SeedStream): ReverseTrajectory {
+    const [B, d] = mu.shape;
+    const T = this.T;
+    const { reverseMean, reverseVariance } = this.config;
+    return tidy(() => {
+      const eps0 = tf.randomNormal([B, d], 0, 1, 'float32', seed.fork('yT').next());
+      let y = tf.add(mu, tf.mul(tf.exp(tf.mul(0.5, logVar)), eps0)) as tf.Tensor2D;
+      let logQ = tf.mul(-0.5, tf.sum(tf.add(tf.add(tf.square(eps0), logVar), LOG_2PI), 1)) as tf.Tensor1D;
+      // Rao-Blackwellized E[log q - log r | y_t] per step (and -entropy of q(y_T | x)): the same
+      // expectation as the sampled log-ratio, without the 1 / beta_t-amplified noise of the draws.
+      let smoothed = tf.mul(-0.5, tf.sum(tf.add(logVar, 1 + LOG_2PI), 1)) as tf.Tensor1D;
+      const noise = reverseVariance === 'none' ? undefined : tf.unstack(tf.randomNormal([T, B, d], 0, 1, 'float32', seed.fork('steps').next()));
+      const states: tf.Tensor2D[] = [y];
+      const means: tf.Tensor2D[] = [];
+      for (let t = T; t >= 1; t--) {
+        const out = this.denoiser.apply(y, context, t);
+        const eps = reverseVariance === 'learned' ? (tf.slice(out, [0, 0], [B, d]) as tf.Tensor2D) : out;
+        const mean = reverseMean === 'ddim' ? this.process.ddimStep(y, eps, t) : this.process.posteriorFromNoise(y, eps, t).mean;
+        means.push(mean);
+        if (noise) {
+          const logVariance = this.reverseLogVariance(t, reverseVariance === 'learned' ? (tf.slice(out, [0, d], [B, d]) as tf.Tensor2D) : undefined, [B, d]);
+          const n = noise[t - 1]!;
+          const next = tf.add(mean, tf.mul(tf.exp(tf.mul(0.5, logVariance)), n)) as tf.Tensor2D;
+          logQ = tf.add(logQ, tf.mul(-0.5, tf.sum(tf.add(tf.add(tf.square(n), logVariance), LOG_2PI), 1))) as tf.Tensor1D;
+          smoothed = tf.add(smoothed, this.expectedStepLogRatio(y, mean, logVariance, t)) as tf.Tensor1D;
+          y = next;
+        } else {
+          y = mean;
+        }
+        states.push(y);
+      }
+      return { states: tf.stack(states.reverse()) as tf.Tensor3D, means: tf.stack(means.reverse()) as tf.Tensor3D, logQ, smoothedLogRatio: smoothed };
+    });
+  }
+
+  /**
+   * E over y_{t-1} ~ q(y_{t-1} | y_t) = N(m, v) of log q(y_{t-1} | y_t) - log r(y_t | y_{t-1}), [B],
+   * in closed form: -H(q) + 0.5 sum [((y_t - a m)^2 + a^2 v) / b + log(2 pi b)] for the forward step
+   * r(y_t | y_{t-1}) = N(a y_{t-1}, b), with a and b read through the NoisingProcess interface.
+   */
+  private expectedStepLogRatio(yt: tf.Tensor2D, m: tf.Tensor2D, logV: tf.Tensor2D, t: number): tf.Tensor1D {
+    return tidy(() => {
+      const forward = this.process.transition(m, t);
+      const a = this.process.transition(tf.onesLike(m) as tf.Tensor2D, t).mean;
+      const negEntropy = tf.mul(-0.5, tf.add(logV, 1 + LOG_2PI));
+      const quad = tf.div(tf.add(tf.square(tf.sub(yt, forward.mean)), tf.mul(tf.square(a), tf.exp(logV))), forward.variance);
+      return tf.sum(tf.add(negEntropy, tf.mul(0.5, tf.add(quad, tf.add(forward.logVariance, LOG_2PI)))), 1) as tf.Tensor1D;
+    });
+  }
+
+  /**
+   * log v_t of reverse step t, [B, d]: the configured fixed variance, or for 'learned'
+   * u log beta_t + (1 - u) log betatilde_t with u = sigmoid(the denoiser's second head), so it stays
+   * between the two natural choices (both are log beta_1 at t = 1, spec D2). `head` is the
+   * denoiser's variance output (ignored unless reverseVariance = 'learned').
+   */
+  reverseLogVariance(t: number, head: tf.Tensor2D | undefined, shape: [number, number]): tf.Tensor2D {
+    return tidy(() => {
+      if (!head) return this.process.reverseVariance(t, shape, this.config.reverseVariance as 'posterior' | 'forward').logVariance;
+      const low = this.process.reverseVariance(t, shape, 'posterior').logVariance;
+      const high = this.process.reverseVariance(t, shape, 'forward').logVariance;
+      const u = tf.sigmoid(head);
+      return tf.add(low, tf.mul(u, tf.sub(high, low))) as tf.Tensor2D;
+    });
+  }
+
+  /**
+   * The reference's wake term (spec §4.2 item 8) per example: at one random step t, the gap between
+   * the forward posterior mean r(y_{t-1} | y_t, y_0) and the reverse step's mean, through the Huber
+   * (or squared) loss, mean over coordinates. Neither side is detached, as in the reference.
+   */
+  private wakeTerm(path: ReverseTrajectory, seed: SeedStream): tf.Tensor1D {
+    const T = this.T;
+    const [, B, d] = path.means.shape;
+    return tidy(() => {
+      const t = sampleSteps(T, B, seed);
+      const steps = t.arraySync();
+      // One-hot masks over the step axis select each example's own step without a gather.
+      const pick = (stack: tf.Tensor3D, offset: number) => {
+        const mask = new Float32Array(stack.shape[0] * B);
+        steps.forEach((s, b) => (mask[(s - offset) * B + b] = 1));
+        return tf.sum(tf.mul(stack, tf.tensor3d(mask, [stack.shape[0], B, 1])), 0) as tf.Tensor2D;
+      };
+      const yt = pick(path.states, 0);
+      const y0 = tf.reshape(tf.slice(path.states, [0, 0, 0], [1, B, d]), [B, d]) as tf.Tensor2D;
+      const target = this.process.posterior(yt, y0, t).mean;
+      const predicted = pick(path.means, 1);
+      return tf.mean(elementwiseLoss(this.config.wake as 'huber' | 'mse', tf.sub(target, predicted)), 1) as tf.Tensor1D;
+    });
+  }
+
+  auxiliaryLosses(): AuxiliaryLoss[] {
+    const { sleepWeight, sleepRepeats, sleepBatch, sleep } = this.config;
+    if (sleepWeight === 0) return [];
+    return [
+      {
+        name: 'sleep',
+        // Spec D9: the sleep update touches only the denoiser and the context encoder.
+        variables: Object.keys(this.namedVariables()).filter((k) => k.startsWith('denoiser.') || k.startsWith('context.')),
+        repeats: sleepRepeats,
+        loss: (ctx) =>
+          tidy(() => {
+            const n = sleepBatch || ctx.batch.x.shape[0];
+            const z = ctx.model.prior().sample(ctx.seed.fork('prior'), [n]) as tf.Tensor2D;
+            // The reference uses the decoder's mean P(z) (under no_grad) as the fantasy x.
+            const decoded = ctx.model.likelihood(z, { training: false, seed: ctx.seed.fork('decoder') });
+            const fantasy = stopGradient((this.config.fantasy === 'mean' ? decoded.mean() : decoded.sample(ctx.seed.fork('fantasy'))) as tf.Tensor2D);
+            const a = this.context.apply(fantasy, { training: true, seed: ctx.seed.fork('context') })[0]!;
+            const t = sampleSteps(this.T, n, ctx.seed.fork('t'));
+            const { yt, noise } = this.process.marginalSample(z, t, ctx.seed.fork('noise'));
+            const out = this.denoiser.apply(yt, a, t);
+            const predicted = this.config.reverseVariance === 'learned' ? (tf.slice(out, [0, 0], [n, this.latentSize]) as tf.Tensor2D) : out;
+            return tf.mul(sleepWeight, tf.mean(elementwiseLoss(sleep, tf.sub(predicted, noise)))) as tf.Scalar;
+          }),
+      },
+    ];
+  }
+
+  phases(): PhaseSpec[] {
+    return ddviPhases(this.config);
+  }
+
+  namedVariables(): Record<string, tf.Variable> {
+    const prefixed = (prefix: string, vars: Record<string, tf.Variable>) =>
+      Object.fromEntries(Object.entries(vars).map(([k, v]) => [`${prefix}.${k}`, v]));
+    return {
+      ...prefixed('encoder', this.encoder.namedVariables()),
+      ...prefixed('context', this.context.namedVariables()),
+      ...prefixed('denoiser', this.denoiser.namedVariables()),
+    };
+  }
+
+  toJSON(): SerializedModule {
+    return posteriorToJSON(this, this.seed, this.config);
+  }
+
+  static fromJSON(state: SerializedModule): DdviPosterior {
+    return posteriorFromState<DdviPosteriorConfig, DdviPosterior>(
+      DDVI, state, (s) => new DdviPosterior(s.latentSize, s.dataSize, s.seed, s.options),
+    );
+  }
+
+  dispose(): void {
+    this.encoder.dispose();
+    this.context.dispose();
+    this.denoiser.dispose();
+    this.process.dispose();
+  }
+}

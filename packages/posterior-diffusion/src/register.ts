@@ -1,0 +1,11 @@
+import { registerPosterior } from '@ddvi/core';
+import { DDVI } from './config';
+import type { DdviPosteriorConfig } from './config';
+import { DdviPosterior } from './posterior';
+
+registerPosterior<DdviPosteriorConfig>({
+  family: DDVI,
+  description: 'DDVI: Gaussian encoder + learned reverse diffusion chain over auxiliary latents, wake-sleep training',
+  create: (init) => DdviPosterior.create(init),
+  fromJSON: (state) => DdviPosterior.fromJSON(state),
+});

@@ -5,4 +5,5 @@
  */
 import '@ddvi/posterior-adversarial';
 import '@ddvi/posterior-diffusion';
+import '@ddvi/posterior-flow';
 import '@ddvi/posterior-gaussian';

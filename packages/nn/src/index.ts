@@ -4,3 +4,8 @@ export { MLP } from './mlp';
 export type { MLPOptions, MLPConfig, ApplyOptions } from './mlp';
 export { ACTIVATIONS, OUTPUT_ACTIVATIONS, LAYER_ACTIVATIONS, LEAKY_RELU_SLOPE } from './activation';
 export type { Activation, OutputActivation, LayerActivation } from './activation';
+export { MaskedDense } from './masked_dense';
+export { MADE } from './made';
+export type { MADEOptions, MADEConfig } from './made';
+export { madeDegrees, hiddenMask, outputMask } from './made_degrees';
+export type { MadeDegrees, MadeOrdering } from './made_degrees';

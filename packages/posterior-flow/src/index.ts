@@ -1,0 +1,26 @@
+import './register';
+
+export type { Bijector, ForwardResult, InverseResult } from './bijectors/bijector';
+export { Chain } from './bijectors/chain';
+export { Permute } from './bijectors/permute';
+export { AffineCoupling } from './bijectors/affine_coupling';
+export type { AffineCouplingOptions } from './bijectors/affine_coupling';
+export { IAFStep } from './bijectors/iaf_step';
+export type { IAFStepOptions } from './bijectors/iaf_step';
+export { MAFStep } from './bijectors/maf_step';
+export type { MAFStepOptions } from './bijectors/maf_step';
+export { softClamp, logSigmoid } from './bijectors/bounded_scale';
+export { FlowDistribution } from './flow_distribution';
+export { standardNormalLogProb } from './normal_log_prob';
+export { AmortizedFlowPosterior } from './families/amortized_flow';
+export type { FlowFamilySpec } from './families/amortized_flow';
+export { SCALE_PARAMETERIZATIONS, ENCODER_DEFAULTS } from './families/gaussian_base';
+export type { EncoderConfig } from './families/gaussian_base';
+export { IAF, IAFPosterior, IAF_DEFAULTS, iafChain } from './families/iaf';
+export type { IAFConfig, IAFFlowSettings } from './families/iaf';
+export { HIAF, HIAFPosterior, HIAF_DEFAULTS, REVERSE_MODELS } from './families/hiaf';
+export type { HIAFConfig } from './families/hiaf';
+export { REALNVP, RealNVPPosterior, REALNVP_DEFAULTS, couplingChain } from './families/realnvp';
+export type { RealNVPConfig } from './families/realnvp';
+export { MAF, MAFPosterior, MAF_DEFAULTS, mafChain } from './families/maf';
+export type { MAFConfig } from './families/maf';

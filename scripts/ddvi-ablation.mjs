@@ -11,7 +11,7 @@
 // training: Huber wake term, KL(q(y_T|x) || N(0, I)), fixed posterior variances), ddvi-pretrain (the
 // first quarter of the epochs trains only the sleep term, spec §4.3 stage 0), ddvi-sleep-mean (the
 // decoder's mean as the sleep fantasy, as the reference), ddvi-sleep-once (1 sleep update per batch
-// instead of 3). Each run writes
+// instead of 3), ddvi-sleep-denoiser-only (the sleep term leaves the context encoder alone). Each run writes
 // its own folder (checkpoint, metrics.json/.md, latent.png); a run whose metrics.json exists is not
 // repeated, so a killed ablation resumes. The table goes to <out>/ablation.md and ablation.json
 // (temp file + rename).
@@ -35,6 +35,7 @@ const VARIANTS = {
   'ddvi-pretrain': { posterior: 'ddvi', config: { priorPretrain: 0.25 } },
   'ddvi-sleep-mean': { posterior: 'ddvi', config: { fantasy: 'mean' } },
   'ddvi-sleep-once': { posterior: 'ddvi', config: { sleepRepeats: 1 } },
+  'ddvi-sleep-denoiser-only': { posterior: 'ddvi', config: { sleepTrainsContext: false } },
   'ddvi-reference': { posterior: 'ddvi', config: { wake: 'huber', reverseVariance: 'posterior', fantasy: 'mean' } },
 };
 const DEFAULT_VARIANTS = Object.keys(VARIANTS);

@@ -72,6 +72,11 @@ export interface DdviPosteriorConfig {
    * draw x ~ p(x | z), which makes the sleep target E[eps | y_t, x] the one the bound wants.
    */
   fantasy: (typeof FANTASIES)[number];
+  /**
+   * Whether the sleep term also updates the context encoder (spec D9: the reference's sleep step
+   * reaches the denoiser and the context encoder); false leaves the context to the wake term.
+   */
+  sleepTrainsContext: boolean;
   /** Sleep batch size; 0 means the data batch's size. */
   sleepBatch: number;
   /**
@@ -101,6 +106,7 @@ export const DEFAULT_CONFIG: DdviPosteriorConfig = {
   sleepWeight: 1,
   sleepRepeats: 3,
   fantasy: 'sample',
+  sleepTrainsContext: true,
   sleepBatch: 0,
   priorPretrain: 0,
   frozenDecoder: 0,
@@ -153,6 +159,7 @@ export function resolveConfig(partial: Partial<DdviPosteriorConfig> = {}): DdviP
   oneOf('wake', WAKE_LOSSES, c.wake);
   oneOf('sleep', SLEEP_LOSSES, c.sleep);
   oneOf('fantasy', FANTASIES, c.fantasy);
+  check(typeof c.sleepTrainsContext === 'boolean', 'sleepTrainsContext', 'a boolean', c.sleepTrainsContext);
   for (const k of ['wakeWeight', 'sleepWeight'] as const) check(Number.isFinite(c[k]) && c[k] >= 0, k, 'a finite number >= 0', c[k]);
   for (const k of ['priorPretrain', 'frozenDecoder'] as const) check(c[k] >= 0 && c[k] < 1, k, 'a fraction in [0, 1)', c[k]);
   check(c.priorPretrain + c.frozenDecoder < 1, 'priorPretrain + frozenDecoder', 'below 1 (some epochs must train everything)', c.priorPretrain + c.frozenDecoder);

@@ -239,7 +239,7 @@ export class DdviPosterior implements Posterior {
       {
         name: 'sleep',
         // Spec D9: the sleep update touches only the denoiser and the context encoder.
-        variables: Object.keys(this.namedVariables()).filter((k) => k.startsWith('denoiser.') || k.startsWith('context.')),
+        variables: Object.keys(this.namedVariables()).filter((k) => k.startsWith('denoiser.') || (this.config.sleepTrainsContext && k.startsWith('context.'))),
         repeats: sleepRepeats,
         loss: (ctx) =>
           tidy(() => {

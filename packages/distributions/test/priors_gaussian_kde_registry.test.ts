@@ -102,6 +102,22 @@ describe('GaussianMixture', () => {
 });
 
 describe('KdePrior (the reference KDE, not the prior density)', () => {
+  it('evaluates in row chunks whose intermediates are freed as it goes (peak memory does not grow with the batch)', async () => {
+    const kde = new KdePrior(new Pinwheel(), { samples: 2000, seed: 3 });
+    // 2000 cached points give chunks of 1000 rows: one chunk against five.
+    const peak = async (rows: number) => {
+      const z = tf.randomNormal([rows, 2], 0, 1, 'float32', 5);
+      const info = await tf.profile(() => kde.logProb(z));
+      z.dispose();
+      info.result instanceof tf.Tensor ? info.result.dispose() : undefined;
+      return info.peakBytes;
+    };
+    const one = await peak(1000);
+    const five = await peak(5000);
+    expect(five).toBeLessThan(1.5 * one);
+    kde.dispose();
+  });
+
   function refKde(x: number, y: number, pts: number[][], hs: readonly number[], clamp: [number, number] | null): number {
     const per = hs.map((h) => {
       const l = lse(pts.map(([a, b]) => -((x - a!) ** 2 + (y - b!) ** 2) / (2 * h * h))) - LOG_2PI - 2 * Math.log(h) - Math.log(pts.length);

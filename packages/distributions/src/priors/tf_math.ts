@@ -105,7 +105,9 @@ export function mapRowChunks(z: tf.Tensor2D, rows: number, fn: (chunk: tf.Tensor
   if (m <= rows) return fn(z);
   const parts: tf.Tensor1D[] = [];
   for (let start = 0; start < m; start += rows) {
-    parts.push(fn(tf.slice(z, [start, 0], [Math.min(rows, m - start), 2])));
+    // One tidy per chunk: otherwise every chunk's [rows, N] intermediates live until the caller's
+    // scope ends, and the chunking saves no memory (10k x 10k exhausted the wasm heap).
+    parts.push(tf.tidy(() => fn(tf.slice(z, [start, 0], [Math.min(rows, m - start), 2]))));
   }
   return tf.concat(parts, 0);
 }

@@ -24,9 +24,10 @@ export interface ReverseTrajectory {
   logQ: tf.Tensor1D;
   /**
    * [B]: -H(q(y_T | x)) + sum_t E_q[log q(y_{t-1} | y_t, x) - log r(y_t | y_{t-1}) | y_t], an
-   * unbiased, lower-variance estimate of E[logQ - log r] (the training signal of wake = 'bound').
+   * unbiased, lower-variance estimate of E[logQ - log r] (the training signal of wake = 'bound');
+   * present only when the trajectory was asked to `smooth`.
    */
-  smoothedLogRatio: tf.Tensor1D;
+  smoothedLogRatio?: tf.Tensor1D;
 }
 
 /**
@@ -103,7 +104,8 @@ export class DdviPosterior implements Posterior {
     return tidy(() => {
       const [mu, logVar] = this.encoder.apply(x, { training, seed: seed.fork('encoder') }) as [tf.Tensor2D, tf.Tensor2D];
       const a = this.context.apply(x, { training, seed: seed.fork('context') })[0]!;
-      const path = this.trajectory(mu, logVar, a, seed);
+      const trainsBound = training && this.config.wake === 'bound';
+      const path = this.trajectory(mu, logVar, a, seed, trainsBound);
       const z = tf.squeeze(tf.slice(path.states, [0, 0, 0], [1, -1, -1]), [0]) as tf.Tensor2D;
       const logR = this.capabilities.hasDensity ? this.process.chainLogProb(path.states) : tf.zerosLike(path.logQ);
       const logQ = tf.sub(path.logQ, logR) as tf.Tensor1D;
@@ -111,7 +113,8 @@ export class DdviPosterior implements Posterior {
       // logRatio separates the chain's own term from -log p(z) inside the reported kl.
       const diagnostics: Record<string, tf.Tensor1D> = { encoderKl, logRatio: logQ };
       if (this.config.wake === 'bound') {
-        return { z, logQ, diagnostics, surrogate: { logQ: path.smoothedLogRatio, penalty: tf.zerosLike(logQ) as tf.Tensor1D } };
+        if (!trainsBound) return { z, logQ, diagnostics };
+        return { z, logQ, diagnostics, surrogate: { logQ: path.smoothedLogRatio!, penalty: tf.zerosLike(logQ) as tf.Tensor1D } };
       }
       const wake = this.wakeTerm(path, seed.fork('wake'));
       diagnostics['wake'] = wake;
@@ -127,7 +130,7 @@ export class DdviPosterior implements Posterior {
    * t = T..1, with mean_t from the predicted noise (DDIM or DDPM form) and v_t the configured
    * reverse variance; log q is accumulated from the standard-normal draws directly.
    */
-  trajectory(mu: tf.Tensor2D, logVar: tf.Tensor2D, context: tf.Tensor2D, seed: SeedStream): ReverseTrajectory {
+  trajectory(mu: tf.Tensor2D, logVar: tf.Tensor2D, context: tf.Tensor2D, seed: SeedStream, smooth = false): ReverseTrajectory {
     const [B, d] = mu.shape;
     const T = this.T;
     const { reverseVariance } = this.config;
@@ -137,27 +140,29 @@ export class DdviPosterior implements Posterior {
       let logQ = tf.mul(-0.5, tf.sum(tf.add(tf.add(tf.square(eps0), logVar), LOG_2PI), 1)) as tf.Tensor1D;
       // Rao-Blackwellized E[log q - log r | y_t] per step (and -entropy of q(y_T | x)): the same
       // expectation as the sampled log-ratio, without the 1 / beta_t-amplified noise of the draws.
-      let smoothed = tf.mul(-0.5, tf.sum(tf.add(logVar, 1 + LOG_2PI), 1)) as tf.Tensor1D;
+      let smoothed = smooth ? (tf.mul(-0.5, tf.sum(tf.add(logVar, 1 + LOG_2PI), 1)) as tf.Tensor1D) : undefined;
       const noise = reverseVariance === 'none' ? undefined : tf.unstack(tf.randomNormal([T, B, d], 0, 1, 'float32', seed.fork('steps').next()));
       const states: tf.Tensor2D[] = [y];
       const means: tf.Tensor2D[] = [];
       for (let t = T; t >= 1; t--) {
         const out = this.denoiser.apply(y, context, t);
-        const mean = this.reverseMean(y, reverseVariance === 'learned' ? (tf.slice(out, [0, 0], [B, d]) as tf.Tensor2D) : out, t);
+        const mean = this.stepMean(y, reverseVariance === 'learned' ? (tf.slice(out, [0, 0], [B, d]) as tf.Tensor2D) : out, t);
         means.push(mean);
         if (noise) {
           const logVariance = this.reverseLogVariance(t, reverseVariance === 'learned' ? (tf.slice(out, [0, d], [B, d]) as tf.Tensor2D) : undefined, [B, d]);
           const n = noise[t - 1]!;
           const next = tf.add(mean, tf.mul(tf.exp(tf.mul(0.5, logVariance)), n)) as tf.Tensor2D;
           logQ = tf.add(logQ, tf.mul(-0.5, tf.sum(tf.add(tf.add(tf.square(n), logVariance), LOG_2PI), 1))) as tf.Tensor1D;
-          smoothed = tf.add(smoothed, this.expectedStepLogRatio(y, mean, logVariance, t)) as tf.Tensor1D;
+          if (smoothed) smoothed = tf.add(smoothed, this.expectedStepLogRatio(y, mean, logVariance, t)) as tf.Tensor1D;
           y = next;
         } else {
           y = mean;
         }
         states.push(y);
       }
-      return { states: tf.stack(states.reverse()) as tf.Tensor3D, means: tf.stack(means.reverse()) as tf.Tensor3D, logQ, smoothedLogRatio: smoothed };
+      const out: ReverseTrajectory = { states: tf.stack(states.reverse()) as tf.Tensor3D, means: tf.stack(means.reverse()) as tf.Tensor3D, logQ };
+      if (smoothed) out.smoothedLogRatio = smoothed;
+      return out;
     });
   }
 
@@ -165,7 +170,7 @@ export class DdviPosterior implements Posterior {
    * The mean of reverse step t from the denoiser's prediction (noise or y_0, by `predict`), in the
    * configured form: 'ddpm' the forward posterior at the implied y_0, 'ddim' the eta = 0 update.
    */
-  private reverseMean(y: tf.Tensor2D, prediction: tf.Tensor2D, t: number): tf.Tensor2D {
+  private stepMean(y: tf.Tensor2D, prediction: tf.Tensor2D, t: number): tf.Tensor2D {
     return tidy(() => {
       const { predict, reverseMean } = this.config;
       if (predict === 'y0') {

@@ -85,7 +85,7 @@ describe('the Rao-Blackwellized training signal', () => {
       const q = small({ reverseVariance });
       const x = tiled(X, 4000);
       const diff = tf.tidy(() => {
-        const s = q.sample(x, { seed: new SeedStream(11), training: false });
+        const s = q.sample(x, { seed: new SeedStream(11), training: true });
         return tf.sub(s.logQ, s.surrogate!.logQ).dataSync();
       });
       const { mean, se } = meanAndSe(diff);

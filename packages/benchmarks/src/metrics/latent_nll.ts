@@ -56,9 +56,8 @@ export function latentNll(options: LatentNllOptions): number {
   let kde: KdePrior | null = null;
   try {
     kde = new KdePrior(points, { bandwidths: options.bandwidths ?? REFERENCE_KDE_BANDWIDTHS, clamp: null });
-    // Score the samples in chunks, each in its own tidy, summing on the host: KdePrior.logProb
-    // frees its per-chunk [rows, N] distance matrices only when the whole call ends, which for
-    // 10k x 10k (x 5 bandwidths) exceeds the wasm heap.
+    // Score the samples in chunks, each in its own tidy, summing on the host in float64: memory
+    // stays bounded by one chunk and the mean of 10k log-densities keeps its digits.
     const m = samples.shape[0];
     const rows = Math.max(1, Math.floor(CHUNK_ENTRIES / latents.n));
     let total = 0;

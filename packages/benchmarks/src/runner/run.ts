@@ -1,0 +1,113 @@
+import { join } from 'node:path';
+import { writeFileAtomic } from '@ddvi/core';
+import type { TrainEvent } from '@ddvi/core';
+import { expandGrid } from './cell';
+import type { Cell } from './cell';
+import { readCell, writeCell } from './cell_store';
+import type { CellResult } from './cell_store';
+import type { BenchConfig } from './config';
+import { METRICS } from './metric_table';
+import { resultsMarkdown } from './report';
+import type { BenchResults } from './report';
+import { runCell } from './run_cell';
+import type { LatentPlotter } from './run_cell';
+import { loadSplits } from './splits';
+import type { Splits } from './splits';
+
+export interface BenchHooks {
+  /** Before each cell: its 1-based index, the grid size, and whether its result is read back from disk. */
+  onCellStart?: (index: number, total: number, cell: Cell, cached: boolean) => void;
+  onCellDone?: (index: number, total: number, result: CellResult, cached: boolean) => void;
+  /** Training events of the cell being computed. */
+  onTrainEvent?: (cell: Cell, event: TrainEvent) => void;
+  plotLatents?: LatentPlotter;
+}
+
+export interface RunBenchmarkOptions {
+  config: BenchConfig;
+  out: string;
+  tool: { name: string; version: string };
+  versions?: Record<string, string>;
+  backend: { name: string; reason: string };
+  hooks?: BenchHooks;
+}
+
+export interface RunBenchmarkResult {
+  results: BenchResults;
+  /** Cells trained by this invocation and cells read back from `<out>/cells/`. */
+  computed: string[];
+  reused: string[];
+}
+
+export const RESULTS_JSON = 'results.json';
+export const RESULTS_MD = 'results.md';
+
+/**
+ * Runs the grid. Each finished cell is written atomically to `<out>/cells/<id>.json` as soon as it
+ * is done, and cells already there are read back rather than recomputed, so a killed run restarts
+ * where it stopped. The reports are rewritten after every cell, so they always show what is done.
+ */
+export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBenchmarkResult> {
+  const { config, out, hooks = {} } = options;
+  const startedMs = Date.now();
+  const cells = expandGrid(config);
+  const done: CellResult[] = [];
+  const computed: string[] = [];
+  const reused: string[] = [];
+  const splitCache = new Map<string, Splits>();
+  // MNIST splits do not depend on the prior; the toy dataset's latents come from it.
+  const splitKey = (cell: Cell) => (cell.dataset === 'toy' ? `${cell.dataset}/${cell.prior}` : cell.dataset);
+  const getSplits = async (cell: Cell): Promise<Splits> => {
+    const key = splitKey(cell);
+    let s = splitCache.get(key);
+    if (!s) {
+      // Keep one dataset's splits at a time: the grid is ordered by dataset, then family.
+      if (cell.dataset !== 'toy') splitCache.clear();
+      s = await loadSplits({
+        dataset: cell.dataset, prior: cell.prior, latentSize: config.latentSize,
+        ...(config.dataDir ? { dataDir: config.dataDir } : {}),
+        ...(config.trainLimit !== undefined ? { trainLimit: config.trainLimit } : {}),
+        ...(config.testLimit !== undefined ? { testLimit: config.testLimit } : {}),
+      });
+      splitCache.set(key, s);
+    }
+    return s;
+  };
+
+  const write = async (): Promise<BenchResults> => {
+    const finishedMs = Date.now();
+    const results: BenchResults = {
+      tool: options.tool, versions: options.versions ?? {}, backend: options.backend, config,
+      startedAt: new Date(startedMs).toISOString(), finishedAt: new Date(finishedMs).toISOString(), wallSeconds: (finishedMs - startedMs) / 1000,
+      complete: done.length === cells.length, cells: [...done], metrics: METRICS,
+    };
+    await writeFileAtomic(join(out, RESULTS_JSON), `${JSON.stringify(results, null, 2)}\n`);
+    await writeFileAtomic(join(out, RESULTS_MD), resultsMarkdown(results));
+    return results;
+  };
+
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells[i]!;
+    const previous = readCell(out, cell);
+    hooks.onCellStart?.(i + 1, cells.length, cell, previous !== undefined);
+    let result: CellResult;
+    if (previous) {
+      result = previous;
+      reused.push(result.id);
+    } else {
+      const splits = await getSplits(cell);
+      result = await runCell({
+        config, cell, splits, out,
+        ...(hooks.onTrainEvent ? { onEvent: (e: TrainEvent) => hooks.onTrainEvent!(cell, e) } : {}),
+        ...(hooks.plotLatents ? { plotLatents: hooks.plotLatents } : {}),
+      });
+      await writeCell(out, result);
+      computed.push(result.id);
+    }
+    done.push(result);
+    hooks.onCellDone?.(i + 1, cells.length, result, previous !== undefined);
+    if (!previous) await write();
+  }
+  const results = await write();
+  return { results, computed, reused };
+}

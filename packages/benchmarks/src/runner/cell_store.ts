@@ -21,6 +21,8 @@ export interface CellResult {
   timing: { startedAt: string; finishedAt: string; wallSeconds: number; trainSeconds: number; msPerStep: number | null };
   /** Files written for the cell, relative to the run's folder. */
   files: string[];
+  /** Set when training diverged (non-finite loss, a family's health check): the metrics are then all null. */
+  error?: string;
 }
 
 export const CELLS_DIR = 'cells';

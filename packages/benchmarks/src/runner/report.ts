@@ -117,8 +117,13 @@ export function resultsMarkdown(results: BenchResults): string {
       });
       lines.push(`| ${[r.family, r.prior, String(r.seeds.length), ...cells].join(' | ')} |`);
     });
+    const failed = results.cells.filter((x) => x.cell.dataset === dataset && x.error !== undefined);
+    if (failed.length > 0) {
+      lines.push('', 'Failed cells (training diverged; their metrics are n/a):', '');
+      for (const f of failed) lines.push(`- ${f.cell.family}, ${f.cell.prior}, seed ${f.cell.seed}: ${f.error!.replace(/\n/g, ' ')}`);
+    }
     lines.push('', '### Latent spaces', '');
-    for (const cell of results.cells.filter((x) => x.cell.dataset === dataset)) {
+    for (const cell of results.cells.filter((x) => x.cell.dataset === dataset && x.files.length > 0)) {
       const links = cell.files.map((f) => `[${f.split('.').pop()}](${f})`).join(' ');
       lines.push(`- ${cell.cell.family}, ${cell.cell.prior}, seed ${cell.cell.seed}: ${links}`);
     }

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { writeFileAtomic } from '@ddvi/core';
+import { DivergenceError, NonFiniteError, writeFileAtomic } from '@ddvi/core';
 import type { TrainEvent } from '@ddvi/core';
-import { expandGrid } from './cell';
+import { cellId, expandGrid } from './cell';
 import type { Cell } from './cell';
 import { readCell, writeCell } from './cell_store';
 import type { CellResult } from './cell_store';
@@ -96,11 +96,18 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBen
       reused.push(result.id);
     } else {
       const splits = await getSplits(cell);
-      result = await runCell({
-        config, cell, splits, out,
-        ...(hooks.onTrainEvent ? { onEvent: (e: TrainEvent) => hooks.onTrainEvent!(cell, e) } : {}),
-        ...(hooks.plotLatents ? { plotLatents: hooks.plotLatents } : {}),
-      });
+      const cellStarted = Date.now();
+      try {
+        result = await runCell({
+          config, cell, splits, out,
+          ...(hooks.onTrainEvent ? { onEvent: (e: TrainEvent) => hooks.onTrainEvent!(cell, e) } : {}),
+          ...(hooks.plotLatents ? { plotLatents: hooks.plotLatents } : {}),
+        });
+      } catch (e) {
+        // A diverged cell is a result (the family failed on this setting), not a reason to lose the grid.
+        if (!(e instanceof NonFiniteError || e instanceof DivergenceError)) throw e;
+        result = failedCell(cell, e.message, cellStarted);
+      }
       await writeCell(out, result);
       computed.push(result.id);
     }
@@ -110,4 +117,16 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBen
   }
   const results = await write();
   return { results, computed, reused };
+}
+
+function failedCell(cell: Cell, message: string, startedMs: number): CellResult {
+  const now = Date.now();
+  const metrics = Object.fromEntries(METRICS.map((m) => [m.key, null])) as CellResult['metrics'];
+  return {
+    id: cellId(cell), cell, capabilities: { hasDensity: false, supportsIWAE: false }, metrics, iwaeK: null, test: {},
+    data: { train: { name: '', size: 0 }, test: { name: '', size: 0 }, dataSize: 0, numClasses: null },
+    steps: { total: 0, skipped: 0 },
+    timing: { startedAt: new Date(startedMs).toISOString(), finishedAt: new Date(now).toISOString(), wallSeconds: (now - startedMs) / 1000, trainSeconds: 0, msPerStep: null },
+    files: [], error: message,
+  };
 }

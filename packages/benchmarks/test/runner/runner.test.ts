@@ -98,6 +98,18 @@ describe('runBenchmark', () => {
     expect(row('swiss_roll')).not.toContain('**7.000**');
   });
 
+  it('records a diverged cell as failed and keeps going', async () => {
+    // The square prior's exact density is 0 off its edges: the untrained toy encoder lands there and the ELBO is -Infinity.
+    const out = temp();
+    const run = await runBenchmark({ config: tinyConfig({ priors: ['square', 'pinwheel'] }), out, tool: TOOL, backend: BACKEND });
+    const [square, pinwheel] = run.results.cells;
+    expect(square!.error).toMatch(/non-finite/);
+    for (const m of METRICS) expect(square!.metrics[m.key]).toBeNull();
+    expect(pinwheel!.error).toBeUndefined();
+    expect(Number.isFinite(pinwheel!.metrics.elbo)).toBe(true);
+    expect(readFileSync(join(out, RESULTS_MD), 'utf8')).toContain('Failed cells');
+  });
+
   it('rejects bad settings naming the parameter', () => {
     expect(() => resolveBenchConfig({ families: ['no-such-family'] })).toThrow(/families/);
     expect(() => resolveBenchConfig({ epochs: 0 })).toThrow(/epochs/);

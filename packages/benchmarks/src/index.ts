@@ -55,5 +55,5 @@ export { latentScatterSvg } from './runner/latent_svg';
 export type { LatentScatterInput } from './runner/latent_svg';
 export { resultsMarkdown, summaryRows, bestRows } from './runner/report';
 export type { BenchResults, SummaryRow } from './runner/report';
-export { runBenchmark, RESULTS_JSON, RESULTS_MD } from './runner/run';
+export { runBenchmark, RESULTS_JSON, RESULTS_MD, SETTINGS_FILE } from './runner/run';
 export type { BenchHooks, RunBenchmarkOptions, RunBenchmarkResult } from './runner/run';

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { DivergenceError, NonFiniteError, writeFileAtomic } from '@ddvi/core';
+import { existsSync, readFileSync } from 'node:fs';
+import { DivergenceError, NonFiniteError, ValidationError, writeFileAtomic } from '@ddvi/core';
 import type { TrainEvent } from '@ddvi/core';
 import { cellId, expandGrid } from './cell';
 import type { Cell } from './cell';
@@ -50,6 +51,7 @@ export const RESULTS_MD = 'results.md';
 export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBenchmarkResult> {
   const { config, out, hooks = {} } = options;
   const startedMs = Date.now();
+  await checkSettings(out, config);
   const cells = expandGrid(config);
   const done: CellResult[] = [];
   const computed: string[] = [];
@@ -129,4 +131,33 @@ function failedCell(cell: Cell, message: string, startedMs: number): CellResult 
     timing: { startedAt: new Date(startedMs).toISOString(), finishedAt: new Date(now).toISOString(), wallSeconds: (now - startedMs) / 1000, trainSeconds: 0, msPerStep: null },
     files: [], error: message,
   };
+}
+
+export const SETTINGS_FILE = 'settings.json';
+
+/**
+ * The settings every cell's numbers depend on (all but the grid's axes), kept in `<out>/settings.json`:
+ * a rerun into the same folder with other settings would mix incomparable cells, so it is refused.
+ */
+async function checkSettings(out: string, config: BenchConfig): Promise<void> {
+  const { families: _f, priors: _p, seeds: _s, datasets: _d, ...settings } = config;
+  const path = join(out, SETTINGS_FILE);
+  if (existsSync(path)) {
+    let saved: Record<string, unknown>;
+    try {
+      saved = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    } catch (e) {
+      throw new ValidationError(`${path}: cannot read the settings of the earlier run (${(e as Error).message}); remove it or choose another output folder`);
+    }
+    const keys = [...new Set([...Object.keys(saved), ...Object.keys(settings)])];
+    const differ = keys.filter((k) => JSON.stringify(saved[k]) !== JSON.stringify((settings as Record<string, unknown>)[k]));
+    if (differ.length > 0) {
+      throw new ValidationError(
+        `${out} holds cells of a run with other settings (${differ.map((k) => `${k}: ${JSON.stringify(saved[k])} there, ${JSON.stringify((settings as Record<string, unknown>)[k])} now`).join('; ')}); ` +
+          'choose another output folder or remove it',
+      );
+    }
+    return;
+  }
+  await writeFileAtomic(path, `${JSON.stringify(settings, null, 2)}\n`);
 }

@@ -110,6 +110,10 @@ describe('runBenchmark', () => {
     expect(readFileSync(join(out, RESULTS_MD), 'utf8')).toContain('Failed cells');
   });
 
+  it('refuses to resume into a folder whose cells were made with other settings', async () => {
+    await expect(runBenchmark({ config: tinyConfig({ epochs: 2 }), out: firstOut, tool: TOOL, backend: BACKEND })).rejects.toThrow(/epochs: 1 there, 2 now/);
+  });
+
   it('rejects bad settings naming the parameter', () => {
     expect(() => resolveBenchConfig({ families: ['no-such-family'] })).toThrow(/families/);
     expect(() => resolveBenchConfig({ epochs: 0 })).toThrow(/epochs/);

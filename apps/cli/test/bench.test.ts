@@ -11,7 +11,7 @@ const out = join(tmp.dir, 'bench');
 
 /** A tiny grid on the toy dataset: two families, one prior, one seed, small networks, 1 epoch. */
 const TINY = [
-  '--datasets', 'toy', '--families', 'gaussian,aae', '--priors', 'pinwheel', '--seeds', '0', '--epochs', '1', '--hidden', '16',
+  '--datasets', 'toy', '--families', 'aae,gaussian', '--priors', 'pinwheel', '--seeds', '0', '--epochs', '1', '--hidden', '16',
   '--train-limit', '128', '--test-limit', '64', '--batch-size', '64', '--iwae-k', '3', '--backend', 'cpu',
 ];
 

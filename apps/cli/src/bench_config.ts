@@ -1,0 +1,129 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ValidationError } from '@ddvi/core';
+import { resolveBenchConfig } from '@ddvi/benchmarks';
+import type { BenchConfig, BenchConfigInput } from '@ddvi/benchmarks';
+import { BENCH_PRESETS, DEFAULT_BENCH_PRESET, listBenchPresets } from './bench_presets';
+import { UsageError } from './errors';
+import { choice, integer, positiveNumber, seed, widths } from './parse';
+
+/** `ddvi bench` flags as commander hands them over. */
+export interface BenchFlags {
+  preset?: string;
+  config?: string;
+  families?: string;
+  priors?: string;
+  seeds?: string;
+  datasets?: string;
+  dataDir?: string;
+  epochs?: string;
+  batchSize?: string;
+  lr?: string;
+  trainLimit?: string;
+  testLimit?: string;
+  stepsPerEpoch?: string;
+  iwaeK?: string;
+  hidden?: string;
+  backend?: string;
+  out?: string;
+}
+
+function list(flag: string, raw: string): string[] {
+  const parts = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (parts.length === 0) throw new UsageError(`${flag} must be a comma-separated list of names, got ${JSON.stringify(raw)}`);
+  return parts;
+}
+
+/** Seeds as "0,1,2" or a range "0-4". */
+function seedList(flag: string, raw: string): number[] {
+  const range = /^\s*(\d+)\s*-\s*(\d+)\s*$/.exec(raw);
+  if (range) {
+    const a = seed(flag, range[1]!);
+    const b = seed(flag, range[2]!);
+    if (b < a) throw new UsageError(`${flag} range must run upwards (e.g. 0-4), got ${JSON.stringify(raw)}`);
+    return Array.from({ length: b - a + 1 }, (_, i) => a + i);
+  }
+  return list(flag, raw).map((s) => seed(flag, s));
+}
+
+function readConfigFile(path: string): BenchConfigInput {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new UsageError(`--config ${path}: cannot read it (${(e as Error).message})`);
+  }
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`--config ${path}: not valid JSON (${(e as Error).message})`);
+  }
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new UsageError(`--config ${path}: must hold a JSON object of bench settings`);
+  return v as BenchConfigInput;
+}
+
+export interface ResolvedBench {
+  preset: string;
+  config: BenchConfig;
+  out: string;
+  backend?: string;
+}
+
+/** Preset, then the --config file, then explicit flags (each wins over the one before); validated by resolveBenchConfig. */
+export function resolveBench(flags: BenchFlags): ResolvedBench {
+  const preset = choice('--preset', flags.preset ?? DEFAULT_BENCH_PRESET, listBenchPresets());
+  const input: BenchConfigInput = { ...BENCH_PRESETS[preset]!.settings };
+  if (flags.config !== undefined) {
+    const file = readConfigFile(flags.config);
+    // The paper preset's warm-up is a fraction of its epochs; a file that changes the epochs gets none unless it says so.
+    if (file.epochs !== undefined && file.klWarmup === undefined) input.klWarmup = 0;
+    Object.assign(input, file);
+  }
+  const set = <K extends keyof BenchConfigInput>(key: K, raw: string | undefined, parse: (r: string) => BenchConfigInput[K]) => {
+    if (raw !== undefined) input[key] = parse(raw);
+  };
+  set('families', flags.families, (r) => list('--families', r));
+  set('priors', flags.priors, (r) => list('--priors', r));
+  set('seeds', flags.seeds, (r) => seedList('--seeds', r));
+  set('datasets', flags.datasets, (r) => list('--datasets', r));
+  set('dataDir', flags.dataDir, (r) => {
+    if (r.trim() === '') throw new UsageError('--data-dir must be a directory path, got ""');
+    return r;
+  });
+  if (flags.epochs !== undefined) {
+    const epochs = integer('--epochs', flags.epochs, 1);
+    const p = input.epochs ?? epochs;
+    if (input.klWarmup) input.klWarmup = Math.max(1, Math.round((input.klWarmup / p) * epochs));
+    input.epochs = epochs;
+  }
+  set('batchSize', flags.batchSize, (r) => integer('--batch-size', r, 1));
+  set('learningRate', flags.lr, (r) => positiveNumber('--lr', r));
+  set('trainLimit', flags.trainLimit, (r) => integer('--train-limit', r, 1));
+  set('testLimit', flags.testLimit, (r) => integer('--test-limit', r, 1));
+  set('stepsPerEpoch', flags.stepsPerEpoch, (r) => integer('--steps-per-epoch', r, 1));
+  set('iwaeK', flags.iwaeK, (r) => integer('--iwae-k', r, 0));
+  set('hidden', flags.hidden, (r) => widths('--hidden', r));
+  if (flags.out !== undefined && flags.out.trim() === '') throw new UsageError('--out must be a directory path, got ""');
+  let config: BenchConfig;
+  try {
+    config = resolveBenchConfig(input);
+  } catch (e) {
+    // Name the flag where the setting came from one.
+    if (e instanceof ValidationError) throw new UsageError(`${flagHint(e.message)}${e.message}`);
+    throw e;
+  }
+  const out = flags.out ?? join('runs', `bench-${preset}`);
+  return { preset, config, out, ...(flags.backend !== undefined ? { backend: flags.backend } : {}) };
+}
+
+const FLAG_OF: Record<string, string> = {
+  families: '--families', priors: '--priors', seeds: '--seeds', datasets: '--datasets', epochs: '--epochs', batchSize: '--batch-size',
+  learningRate: '--lr', trainLimit: '--train-limit', testLimit: '--test-limit', iwaeK: '--iwae-k', hidden: '--hidden',
+};
+
+function flagHint(message: string): string {
+  const m = /^bench config: (\w+)/.exec(message);
+  const flag = m ? FLAG_OF[m[1]!] : undefined;
+  return flag ? `${flag} (or the --config key ${m![1]}): ` : '';
+}

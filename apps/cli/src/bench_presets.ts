@@ -1,0 +1,37 @@
+import type { BenchConfigInput } from '@ddvi/benchmarks';
+
+/** Named bundles of `ddvi bench` settings; a --config file and explicit flags override them. */
+export interface BenchPreset {
+  name: string;
+  description: string;
+  settings: BenchConfigInput;
+}
+
+export const BENCH_PRESETS: Record<string, BenchPreset> = {
+  quick: {
+    name: 'quick',
+    description:
+      'the README default, under 15 minutes on 2 cores: every registered family, pinwheel prior, seed 0, ' +
+      '2,000 train / 500 test MNIST images, 3 epochs, lr 1e-3, IWAE k 50',
+    settings: {
+      datasets: ['mnist'], priors: ['pinwheel'], seeds: [0], epochs: 3, batchSize: 128, learningRate: 1e-3,
+      trainLimit: 2000, testLimit: 500, iwaeK: 50, beta: 1, klWarmup: 0,
+    },
+  },
+  paper: {
+    name: 'paper',
+    description:
+      "the spec's settings (§7, §10): full MNIST, every registered family, priors pinwheel, swiss_roll and square, seeds 0-4, " +
+      '200 epochs, lr 1e-4, batch 128, KL warm-up over the first 80% of epochs, IWAE k 1000 (days on 2 cores)',
+    settings: {
+      datasets: ['mnist'], priors: ['pinwheel', 'swiss_roll', 'square'], seeds: [0, 1, 2, 3, 4], epochs: 200, batchSize: 128,
+      learningRate: 1e-4, iwaeK: 1000, beta: 1, klWarmup: 160,
+    },
+  },
+};
+
+export const DEFAULT_BENCH_PRESET = 'quick';
+
+export function listBenchPresets(): string[] {
+  return Object.keys(BENCH_PRESETS);
+}

@@ -1,0 +1,67 @@
+/** A dependency-free SVG scatter of 2-D latents over prior samples (one per cell in the report). */
+export interface LatentScatterInput {
+  /** Row-major [n x 2]. */
+  z: Float32Array;
+  labels?: Int32Array;
+  /** Row-major [m x 2], drawn in grey underneath. */
+  priorSamples: Float32Array;
+  title: string;
+}
+
+const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#2f2f2f'];
+const SIZE = 360;
+const PAD = 30;
+
+function esc(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/** Axis range of the prior samples and latents (1st to 99th percentile, widened by 10%), so outliers do not squash the plot. */
+function range(values: number[]): [number, number] {
+  const finite = values.filter(Number.isFinite).sort((a, b) => a - b);
+  if (finite.length === 0) return [-1, 1];
+  const lo = finite[Math.floor(0.01 * (finite.length - 1))]!;
+  const hi = finite[Math.ceil(0.99 * (finite.length - 1))]!;
+  const pad = Math.max(1e-6, (hi - lo) * 0.1);
+  return [lo - pad, hi + pad];
+}
+
+export function latentScatterSvg(input: LatentScatterInput): string {
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (const a of [input.priorSamples, input.z]) {
+    for (let i = 0; i + 1 < a.length; i += 2) {
+      xs.push(a[i]!);
+      ys.push(a[i + 1]!);
+    }
+  }
+  const [x0, x1] = range(xs);
+  const [y0, y1] = range(ys);
+  const px = (x: number) => PAD + ((x - x0) / (x1 - x0)) * (SIZE - 2 * PAD);
+  const py = (y: number) => SIZE - PAD - ((y - y0) / (y1 - y0)) * (SIZE - 2 * PAD);
+  const inside = (x: number, y: number) => Number.isFinite(x) && Number.isFinite(y) && x >= x0 && x <= x1 && y >= y0 && y <= y1;
+  const dots: string[] = [];
+  const p = input.priorSamples;
+  for (let i = 0; i + 1 < p.length; i += 2) {
+    if (inside(p[i]!, p[i + 1]!)) dots.push(`<circle cx="${px(p[i]!).toFixed(1)}" cy="${py(p[i + 1]!).toFixed(1)}" r="1.2" fill="#cfcfcf"/>`);
+  }
+  const z = input.z;
+  for (let i = 0; 2 * i + 1 < z.length; i++) {
+    const x = z[2 * i]!;
+    const y = z[2 * i + 1]!;
+    if (!inside(x, y)) continue;
+    const label = input.labels?.[i];
+    const color = label === undefined ? PALETTE[0]! : PALETTE[((label % PALETTE.length) + PALETTE.length) % PALETTE.length]!;
+    dots.push(`<circle cx="${px(x).toFixed(1)}" cy="${py(y).toFixed(1)}" r="1.6" fill="${color}" fill-opacity="0.8"/>`);
+  }
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${SIZE}" height="${SIZE}" viewBox="0 0 ${SIZE} ${SIZE}">`,
+    `<rect width="${SIZE}" height="${SIZE}" fill="white"/>`,
+    `<rect x="${PAD}" y="${PAD}" width="${SIZE - 2 * PAD}" height="${SIZE - 2 * PAD}" fill="none" stroke="#888"/>`,
+    `<text x="${PAD}" y="${PAD - 10}" font-family="sans-serif" font-size="11">${esc(input.title)}</text>`,
+    `<text x="${PAD}" y="${SIZE - 10}" font-family="sans-serif" font-size="9" fill="#555">z1 ${x0.toFixed(2)} .. ${x1.toFixed(2)}, z2 ${y0.toFixed(2)} .. ${y1.toFixed(2)}; grey: prior samples</text>`,
+    ...dots,
+    '</svg>',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,31 @@
+/**
+ * The metrics a cell reports, declared once: the report's columns, their direction (which value
+ * is best) and their formatting all come from here.
+ */
+export interface MetricSpec {
+  key: MetricKey;
+  /** Column header. */
+  label: string;
+  higherIsBetter: boolean;
+  digits: number;
+}
+
+export type MetricKey =
+  | 'elbo' | 'iwae' | 'reconstruction' | 'knnAccuracy' | 'logisticAccuracy' | 'latentNll' | 'nmi' | 'purity'
+  | 'wallSeconds' | 'msPerStep';
+
+export const METRICS: readonly MetricSpec[] = [
+  { key: 'elbo', label: 'test ELBO', higherIsBetter: true, digits: 2 },
+  { key: 'iwae', label: 'test IWAE', higherIsBetter: true, digits: 2 },
+  { key: 'reconstruction', label: 'reconstruction', higherIsBetter: true, digits: 2 },
+  { key: 'knnAccuracy', label: 'kNN acc', higherIsBetter: true, digits: 3 },
+  { key: 'logisticAccuracy', label: 'logreg acc', higherIsBetter: true, digits: 3 },
+  { key: 'latentNll', label: 'latent NLL', higherIsBetter: false, digits: 3 },
+  { key: 'nmi', label: 'NMI', higherIsBetter: true, digits: 3 },
+  { key: 'purity', label: 'purity', higherIsBetter: true, digits: 3 },
+  { key: 'wallSeconds', label: 'wall s', higherIsBetter: false, digits: 1 },
+  { key: 'msPerStep', label: 'ms/step', higherIsBetter: false, digits: 1 },
+];
+
+/** A cell's metrics; null where a metric does not apply (ELBO/IWAE without a density) or was skipped. */
+export type CellMetrics = Record<MetricKey, number | null>;

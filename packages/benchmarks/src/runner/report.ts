@@ -1,0 +1,134 @@
+import { summarize } from '../metrics/summarize';
+import type { CellResult } from './cell_store';
+import type { BenchConfig } from './config';
+import { METRICS } from './metric_table';
+import type { MetricKey, MetricSpec } from './metric_table';
+
+/** What results.json holds. */
+export interface BenchResults {
+  tool: { name: string; version: string };
+  versions: Record<string, string>;
+  backend: { name: string; reason: string };
+  config: BenchConfig;
+  startedAt: string;
+  finishedAt: string;
+  /** Wall time of the invocation that wrote the file (cells read back from disk cost nothing). */
+  wallSeconds: number;
+  /** Cells of the grid, in grid order; `complete` is false while some are missing. */
+  complete: boolean;
+  cells: CellResult[];
+  metrics: readonly MetricSpec[];
+}
+
+/** One row of a dataset's table: a family x prior pair, summarized over its seeds. */
+export interface SummaryRow {
+  dataset: string;
+  family: string;
+  prior: string;
+  seeds: number[];
+  /** null where no seed has the metric (n/a), else mean and 95% half-width (NaN for one seed). */
+  values: Record<MetricKey, { mean: number; halfWidth95: number; n: number } | null>;
+}
+
+export function summaryRows(cells: readonly CellResult[]): SummaryRow[] {
+  const groups = new Map<string, CellResult[]>();
+  for (const c of cells) {
+    const key = JSON.stringify([c.cell.dataset, c.cell.family, c.cell.prior]);
+    const list = groups.get(key) ?? [];
+    list.push(c);
+    groups.set(key, list);
+  }
+  const rows: SummaryRow[] = [];
+  for (const list of groups.values()) {
+    const first = list[0]!.cell;
+    const values = {} as SummaryRow['values'];
+    for (const m of METRICS) {
+      const xs = list.map((c) => c.metrics[m.key]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+      if (xs.length === 0) {
+        values[m.key] = null;
+      } else {
+        const s = summarize(xs);
+        values[m.key] = { mean: s.mean, halfWidth95: s.halfWidth95, n: s.n };
+      }
+    }
+    rows.push({ dataset: first.dataset, family: first.family, prior: first.prior, seeds: list.map((c) => c.cell.seed), values });
+  }
+  return rows;
+}
+
+/** Index of the best row per metric among `rows` (undefined where no row has the metric). */
+export function bestRows(rows: readonly SummaryRow[]): Partial<Record<MetricKey, number[]>> {
+  const best: Partial<Record<MetricKey, number[]>> = {};
+  for (const m of METRICS) {
+    let bestValue: number | undefined;
+    let indices: number[] = [];
+    rows.forEach((r, i) => {
+      const v = r.values[m.key]?.mean;
+      if (v === undefined) return;
+      const better = bestValue === undefined || (m.higherIsBetter ? v > bestValue : v < bestValue);
+      if (better) {
+        bestValue = v;
+        indices = [i];
+      } else if (v === bestValue) {
+        indices.push(i);
+      }
+    });
+    if (indices.length > 0) best[m.key] = indices;
+  }
+  return best;
+}
+
+function formatValue(v: { mean: number; halfWidth95: number } | null, digits: number): string {
+  if (v === null) return 'n/a';
+  const mean = v.mean.toFixed(digits);
+  return Number.isFinite(v.halfWidth95) ? `${mean} ± ${v.halfWidth95.toFixed(digits)}` : mean;
+}
+
+/** results.md: per dataset a table family x prior, metrics as mean ± 95% half-width over seeds, the best per column in bold. */
+export function resultsMarkdown(results: BenchResults): string {
+  const lines: string[] = [];
+  const c = results.config;
+  lines.push('# ddvi bench results', '');
+  lines.push(
+    `${results.cells.length} cells${results.complete ? '' : ' (grid incomplete: some cells are still missing)'}; ` +
+      `families ${c.families.join(', ')}; priors ${c.priors.join(', ')}; seeds ${c.seeds.join(', ')}; ` +
+      `${c.epochs} epochs, batch ${c.batchSize}, lr ${c.learningRate}; backend ${results.backend.name}.`,
+    '',
+  );
+  lines.push(
+    'Values are mean ± 95% Student-t half-width over seeds (one seed: the mean alone). Bold: best per column ' +
+      `(higher is better for ${METRICS.filter((m) => m.higherIsBetter).map((m) => m.label).join(', ')}; ` +
+      `lower for ${METRICS.filter((m) => !m.higherIsBetter).map((m) => m.label).join(', ')}). ` +
+      'n/a: the family has no tractable density (ELBO, IWAE) or the metric was not computed. Bounds in nats per datapoint.',
+    '',
+  );
+  const rows = summaryRows(results.cells);
+  for (const dataset of c.datasets) {
+    const dsRows = rows.filter((r) => r.dataset === dataset);
+    if (dsRows.length === 0) continue;
+    const best = bestRows(dsRows);
+    lines.push(`## ${dataset}`, '');
+    const head = ['family', 'prior', 'seeds', ...METRICS.map((m) => m.label)];
+    lines.push(`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`);
+    dsRows.forEach((r, i) => {
+      const cells = METRICS.map((m) => {
+        const text = formatValue(r.values[m.key], m.digits);
+        return best[m.key]?.includes(i) ? `**${text}**` : text;
+      });
+      lines.push(`| ${[r.family, r.prior, String(r.seeds.length), ...cells].join(' | ')} |`);
+    });
+    const failed = results.cells.filter((x) => x.cell.dataset === dataset && x.error !== undefined);
+    if (failed.length > 0) {
+      lines.push('', 'Failed cells (training diverged; their metrics are n/a):', '');
+      for (const f of failed) lines.push(`- ${f.cell.family}, ${f.cell.prior}, seed ${f.cell.seed}: ${f.error!.replace(/\n/g, ' ')}`);
+    }
+    lines.push('', '### Latent spaces', '');
+    for (const cell of results.cells.filter((x) => x.cell.dataset === dataset && x.files.length > 0)) {
+      const links = cell.files.map((f) => `[${f.split('.').pop()}](${f})`).join(' ');
+      lines.push(`- ${cell.cell.family}, ${cell.cell.prior}, seed ${cell.cell.seed}: ${links}`);
+    }
+    lines.push('');
+  }
+  lines.push(`Written by ${results.tool.name} ${results.tool.version} at ${results.finishedAt}.`, '');
+  return lines.join('\n');
+}

@@ -1,0 +1,187 @@
+import { join } from 'node:path';
+import { Elbo, Iwae, Reconstruction, SeedStream, Trainer, createPosterior, encodeLatents, evaluate, linearWarmup, writeFileAtomic } from '@ddvi/core';
+import type { Dataset, Posterior, TrainEvent } from '@ddvi/core';
+import { DecoderModel } from '@ddvi/models';
+import type { DecoderModelConfig } from '@ddvi/models';
+import { kMeans } from '../metrics/kmeans';
+import { knnAccuracy } from '../metrics/knn';
+import { latentNll } from '../metrics/latent_nll';
+import { logisticRegressionAccuracy } from '../metrics/logistic_regression';
+import { nmi } from '../metrics/nmi';
+import { purity } from '../metrics/purity';
+import { cellId } from './cell';
+import type { Cell } from './cell';
+import type { CellResult } from './cell_store';
+import type { BenchConfig } from './config';
+import { latentScatterSvg } from './latent_svg';
+import type { CellMetrics } from './metric_table';
+import type { Splits } from './splits';
+
+/** Writes extra plots of a cell (e.g. the CLI's vega PNG); returns file names relative to `out`. */
+export type LatentPlotter = (input: {
+  out: string;
+  stem: string;
+  z: Float32Array;
+  labels?: Int32Array;
+  priorSamples: Float32Array;
+  title: string;
+  labelName: string;
+}) => Promise<string[]>;
+
+export interface RunCellOptions {
+  config: BenchConfig;
+  cell: Cell;
+  splits: Splits;
+  /** The run's folder; the cell's plot goes under `<out>/plots/`. */
+  out: string;
+  onEvent?: (event: TrainEvent) => void;
+  plotLatents?: LatentPlotter;
+}
+
+/** The model and posterior of a cell, both built from the cell's seed, the posterior through the registry. */
+export function buildCellPair(config: BenchConfig, cell: Cell, dataSize: number): { model: DecoderModel; posterior: Posterior } {
+  const root = new SeedStream(cell.seed);
+  const modelConfig: DecoderModelConfig = {
+    latentSize: config.latentSize, dataSize, prior: cell.prior, seed: root.fork('model').next(),
+    ...(config.hidden ? { hidden: config.hidden } : {}),
+  };
+  const model = new DecoderModel(modelConfig);
+  try {
+    const posteriorConfig = { ...config.posteriorConfig, ...(config.hidden ? { hidden: config.hidden } : {}) };
+    const posterior = createPosterior(cell.family, {
+      latentSize: config.latentSize, dataSize, seed: root.fork('posterior').next(), config: posteriorConfig,
+    });
+    return { model, posterior };
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+}
+
+/**
+ * Trains one cell and measures it: objectives follow the family's capabilities (ELBO where it has a
+ * density, else the reconstruction), so no family is named here.
+ */
+export async function runCell(options: RunCellOptions): Promise<CellResult> {
+  const { config, cell, splits, out } = options;
+  const startedMs = Date.now();
+  const train = splits.train;
+  if (!train) throw new Error('runCell: the train split is missing');
+  const test = splits.test;
+  const { model, posterior } = buildCellPair(config, cell, train.dataSize);
+  let trainer: Trainer | undefined;
+  try {
+    const density = posterior.capabilities.hasDensity;
+    const beta = config.klWarmup > 0 ? linearWarmup(config.beta, config.klWarmup) : config.beta;
+    const evalObjective = density ? new Elbo() : new Reconstruction();
+    let steps = 0;
+    let stepMs = 0;
+    let mark = Date.now();
+    trainer = new Trainer({
+      model, posterior, objective: density ? new Elbo({ beta }) : new Reconstruction(), evalObjective, train, test,
+      evalEvery: config.epochs, batchSize: config.batchSize, epochs: config.epochs, learningRate: config.learningRate, seed: cell.seed,
+      maxStepsPerEpoch: config.stepsPerEpoch, nanPolicy: 'stop',
+      onEvent: (e) => {
+        const now = Date.now();
+        if (e.type === 'step') {
+          steps += 1;
+          stepMs += now - mark;
+        }
+        options.onEvent?.(e);
+        mark = Date.now();
+      },
+    });
+    const result = await trainer.fit();
+    const last = result.history[result.history.length - 1];
+    const finalTest = last?.test ?? evaluate(model, posterior, evalObjective, test, { seed: cell.seed });
+
+    const iwaeK = density && posterior.capabilities.supportsIWAE && config.iwaeK > 0 ? config.iwaeK : null;
+    const iwae = iwaeK === null ? null : iwaeBound(model, posterior, test, iwaeK, cell.seed);
+
+    const testLatents = encodeLatents(posterior, test, { seed: cell.seed });
+    const trainLatents = encodeLatents(posterior, train, { seed: cell.seed });
+    const prior = model.prior();
+    const labelled = testLatents.labels !== undefined && trainLatents.labels !== undefined;
+    const dim = config.latentSize;
+    const testX = { data: testLatents.z, dim };
+    const trainX = { data: trainLatents.z, dim };
+    const finite = allFinite(testLatents.z) && allFinite(trainLatents.z);
+    const numClasses = test.numClasses ?? (labelled ? new Set(testLatents.labels).size : null);
+
+    let clustering: { nmi: number; purity: number } | null = null;
+    if (labelled && finite && numClasses !== null && numClasses <= test.size) {
+      const km = kMeans(testX, { k: numClasses, seed: cell.seed });
+      clustering = { nmi: nmi(testLatents.labels!, km.labels), purity: purity(testLatents.labels!, km.labels) };
+    }
+    const metrics: CellMetrics = {
+      elbo: density ? (finalTest.bound ?? null) : null,
+      iwae,
+      reconstruction: finalTest.reconstruction ?? null,
+      knnAccuracy:
+        labelled && finite && config.knnK <= train.size
+          ? knnAccuracy({ trainX, trainY: trainLatents.labels!, testX, testY: testLatents.labels!, k: config.knnK })
+          : null,
+      logisticAccuracy: labelled && finite ? logisticRegressionAccuracy({ trainX, trainY: trainLatents.labels!, testX, testY: testLatents.labels! }) : null,
+      latentNll: finite ? latentNll({ latents: testX, prior, samples: config.latentNllSamples, seed: cell.seed }) : null,
+      nmi: clustering?.nmi ?? null,
+      purity: clustering?.purity ?? null,
+      wallSeconds: 0,
+      msPerStep: steps > 0 ? stepMs / steps : null,
+    };
+
+    // The scatter: the test latents over prior samples.
+    const priorTensor = prior.sample(new SeedStream(cell.seed).fork('plot'), [1000]);
+    const priorSamples = Float32Array.from(priorTensor.dataSync());
+    priorTensor.dispose();
+    const stem = cellId(cell);
+    const title = `${cell.dataset}: ${cell.family} posterior, ${cell.prior} prior, seed ${cell.seed}`;
+    const files = [`plots/${stem}.svg`];
+    await writeFileAtomic(
+      join(out, 'plots', `${stem}.svg`),
+      latentScatterSvg({ z: testLatents.z, ...(testLatents.labels ? { labels: testLatents.labels } : {}), priorSamples, title }),
+    );
+    if (options.plotLatents) {
+      files.push(
+        ...(await options.plotLatents({
+          out, stem, z: testLatents.z, ...(testLatents.labels ? { labels: testLatents.labels } : {}), priorSamples, title, labelName: splits.labelName,
+        })),
+      );
+    }
+
+    const finishedMs = Date.now();
+    metrics.wallSeconds = (finishedMs - startedMs) / 1000;
+    return {
+      id: stem,
+      cell,
+      capabilities: { hasDensity: density, supportsIWAE: posterior.capabilities.supportsIWAE },
+      metrics,
+      iwaeK,
+      test: finalTest,
+      data: {
+        train: { name: train.name, size: train.size }, test: { name: test.name, size: test.size }, dataSize: train.dataSize,
+        numClasses,
+      },
+      steps: { total: result.steps, skipped: result.skippedSteps },
+      timing: {
+        startedAt: new Date(startedMs).toISOString(), finishedAt: new Date(finishedMs).toISOString(), wallSeconds: metrics.wallSeconds,
+        trainSeconds: result.history.reduce((a, r) => a + r.seconds, 0), msPerStep: metrics.msPerStep,
+      },
+      files,
+    };
+  } finally {
+    trainer?.dispose();
+    model.dispose();
+    posterior.dispose();
+  }
+}
+
+function iwaeBound(model: DecoderModel, posterior: Posterior, test: Dataset, k: number, seed: number): number | null {
+  const chunk = Math.min(k, 50);
+  const values = evaluate(model, posterior, new Iwae({ k, chunk }), test, { seed, batchSize: Math.max(1, Math.floor(5000 / chunk)) });
+  return values.bound ?? null;
+}
+
+function allFinite(a: Float32Array): boolean {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i]!)) return false;
+  return true;
+}

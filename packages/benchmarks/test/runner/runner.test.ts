@@ -1,0 +1,123 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ValidationError, listPosteriors } from '@ddvi/core';
+import {
+  METRICS, RESULTS_JSON, RESULTS_MD, cellPath, expandGrid, resolveBenchConfig, resultsMarkdown, runBenchmark,
+} from '../../src/index';
+import type { BenchConfig, BenchResults, CellResult, RunBenchmarkResult } from '../../src/index';
+import { TOY_FAMILY, registerToyFamily } from './toy_family';
+
+const TOOL = { name: 'test', version: '0.0.0' };
+const BACKEND = { name: 'cpu', reason: 'test' };
+
+function tinyConfig(extra: Partial<BenchConfig> = {}): BenchConfig {
+  return resolveBenchConfig({
+    datasets: ['toy'], priors: ['pinwheel', 'swiss_roll'], seeds: [3], epochs: 1, batchSize: 32, learningRate: 1e-2,
+    trainLimit: 96, testLimit: 48, hidden: [8], iwaeK: 4, knnK: 5, latentNllSamples: 200, ...extra,
+  });
+}
+
+/** Metrics without the timings, which differ between runs. */
+function numbers(results: BenchResults): Record<string, unknown> {
+  return Object.fromEntries(
+    results.cells.map((c: CellResult) => [c.id, { ...c.metrics, wallSeconds: undefined, msPerStep: undefined, test: c.test }]),
+  );
+}
+
+describe('runBenchmark', () => {
+  const dirs: string[] = [];
+  const temp = () => {
+    const d = mkdtempSync(join(tmpdir(), 'ddvi-bench-runner-'));
+    dirs.push(d);
+    return d;
+  };
+  let first: RunBenchmarkResult;
+  let firstOut: string;
+
+  beforeAll(async () => {
+    registerToyFamily();
+    firstOut = temp();
+    // No families given: every registered family, the toy one from this file included.
+    first = await runBenchmark({ config: tinyConfig(), out: firstOut, tool: TOOL, backend: BACKEND });
+  });
+  afterAll(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  it('benchmarks a family registered from outside the package, with every metric', () => {
+    expect(listPosteriors()).toContain(TOY_FAMILY);
+    expect(first.results.config.families).toContain(TOY_FAMILY);
+    expect(first.computed).toHaveLength(2);
+    expect(first.results.complete).toBe(true);
+    for (const cell of first.results.cells) {
+      expect(cell.cell.family).toBe(TOY_FAMILY);
+      for (const m of METRICS) expect(Number.isFinite(cell.metrics[m.key]), m.key).toBe(true);
+      expect(cell.metrics.knnAccuracy).toBeGreaterThanOrEqual(0);
+      expect(cell.metrics.knnAccuracy).toBeLessThanOrEqual(1);
+      expect(cell.metrics.iwae!).toBeGreaterThanOrEqual(cell.metrics.elbo! - 1); // k = 4 bound, same data; a loose sanity check
+      expect(existsSync(join(firstOut, cell.files[0]!))).toBe(true);
+    }
+    const md = readFileSync(join(firstOut, RESULTS_MD), 'utf8');
+    expect(md).toContain(`| ${TOY_FAMILY} | pinwheel |`);
+    expect(md).toContain(`| ${TOY_FAMILY} | swiss_roll |`);
+    const json = JSON.parse(readFileSync(join(firstOut, RESULTS_JSON), 'utf8')) as BenchResults;
+    expect(json.cells.map((c) => c.id)).toEqual(first.results.cells.map((c) => c.id));
+    expect(json.backend).toEqual(BACKEND);
+    expect(json.config.seeds).toEqual([3]);
+  });
+
+  it('resumes: a deleted cell is recomputed, the other read back, and the numbers match the uninterrupted run', async () => {
+    const out = temp();
+    const config = tinyConfig();
+    const cells = expandGrid(config);
+    await runBenchmark({ config, out, tool: TOOL, backend: BACKEND });
+    const kept = cellPath(out, cells[0]!);
+    const keptMtime = statSync(kept).mtimeMs;
+    rmSync(cellPath(out, cells[1]!));
+    const resumed = await runBenchmark({ config, out, tool: TOOL, backend: BACKEND });
+    expect(resumed.reused).toEqual([first.results.cells[0]!.id]);
+    expect(resumed.computed).toEqual([first.results.cells[1]!.id]);
+    expect(statSync(kept).mtimeMs).toBe(keptMtime);
+    expect(existsSync(cellPath(out, cells[1]!))).toBe(true);
+    expect(numbers(resumed.results)).toEqual(numbers(first.results));
+  });
+
+  it('marks the best value per column, by each metric\'s direction', () => {
+    const base = first.results.cells[0]!;
+    const cell = (prior: string, elbo: number, latentNll: number): CellResult => ({
+      ...base, id: prior, cell: { ...base.cell, prior }, metrics: { ...base.metrics, elbo, latentNll },
+    });
+    const results: BenchResults = { ...first.results, cells: [cell('pinwheel', -100, 5), cell('swiss_roll', -90, 7)] };
+    const md = resultsMarkdown(results);
+    const row = (prior: string) => md.split('\n').find((l) => l.startsWith(`| ${TOY_FAMILY} | ${prior} |`))!;
+    expect(row('swiss_roll')).toContain('**-90.00**'); // ELBO: higher is better
+    expect(row('pinwheel')).not.toContain('**-100.00**');
+    expect(row('pinwheel')).toContain('**5.000**'); // latent NLL: lower is better
+    expect(row('swiss_roll')).not.toContain('**7.000**');
+  });
+
+  it('records a diverged cell as failed and keeps going', async () => {
+    // The square prior's exact density is 0 off its edges: the untrained toy encoder lands there and the ELBO is -Infinity.
+    const out = temp();
+    const run = await runBenchmark({ config: tinyConfig({ priors: ['square', 'pinwheel'] }), out, tool: TOOL, backend: BACKEND });
+    const [square, pinwheel] = run.results.cells;
+    expect(square!.error).toMatch(/non-finite/);
+    for (const m of METRICS) expect(square!.metrics[m.key]).toBeNull();
+    expect(pinwheel!.error).toBeUndefined();
+    expect(Number.isFinite(pinwheel!.metrics.elbo)).toBe(true);
+    expect(readFileSync(join(out, RESULTS_MD), 'utf8')).toContain('Failed cells');
+  });
+
+  it('refuses to resume into a folder whose cells were made with other settings', async () => {
+    await expect(runBenchmark({ config: tinyConfig({ epochs: 2 }), out: firstOut, tool: TOOL, backend: BACKEND })).rejects.toThrow(/epochs: 1 there, 2 now/);
+  });
+
+  it('rejects bad settings naming the parameter', () => {
+    expect(() => resolveBenchConfig({ families: ['no-such-family'] })).toThrow(/families/);
+    expect(() => resolveBenchConfig({ epochs: 0 })).toThrow(/epochs/);
+    expect(() => resolveBenchConfig({ seeds: [1, 1] })).toThrow(/seeds/);
+    expect(() => resolveBenchConfig({ bogus: 1 } as never)).toThrow(ValidationError);
+  });
+});

@@ -139,7 +139,19 @@ function widths(name: string, v: unknown): void {
   check(Array.isArray(v) && v.every((w) => Number.isInteger(w) && w > 0), name, 'an array of positive integers', v);
 }
 
-export function resolveConfig(partial: Partial<DdviPosteriorConfig> = {}): DdviPosteriorConfig {
+/**
+ * `hidden` is the widths every family's encoder takes (the CLI's and the benchmark runner's
+ * --hidden); here it sets both the encoder and the context encoder unless those are given.
+ */
+export type DdviConfigInput = Partial<DdviPosteriorConfig> & { hidden?: number[] };
+
+export function resolveConfig(input: DdviConfigInput = {}): DdviPosteriorConfig {
+  const { hidden, ...partial } = input;
+  if (hidden !== undefined) {
+    widths('hidden', hidden);
+    partial.encoderHidden ??= hidden;
+    partial.contextHidden ??= hidden;
+  }
   const known = Object.keys(DEFAULT_CONFIG);
   for (const k of Object.keys(partial)) {
     if (!known.includes(k)) throw new ValidationError(`${where}: unknown config key ${JSON.stringify(k)}; known keys: ${known.join(', ')}`);

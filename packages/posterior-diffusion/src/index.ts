@@ -7,4 +7,4 @@ export type { DenoiserOptions } from './denoiser';
 export { elementwiseLoss } from './losses';
 export { ddviPhases } from './phases';
 export { DDVI, DEFAULT_CONFIG, REFERENCE_TRAINING, REVERSE_MEANS, PREDICTIONS, REVERSE_VARIANCES, WAKE_LOSSES, SLEEP_LOSSES, FANTASIES, resolveConfig } from './config';
-export type { DdviPosteriorConfig } from './config';
+export type { DdviPosteriorConfig, DdviConfigInput } from './config';

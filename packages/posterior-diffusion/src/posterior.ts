@@ -7,7 +7,7 @@ import { MLP } from '@ddvi/nn';
 import { createNoisingProcess, sampleSteps } from '@ddvi/noising';
 import type { NoisingProcess } from '@ddvi/noising';
 import { DDVI, resolveConfig } from './config';
-import type { DdviPosteriorConfig } from './config';
+import type { DdviConfigInput, DdviPosteriorConfig } from './config';
 import { ConditionalDenoiser } from './denoiser';
 import { elementwiseLoss } from './losses';
 import { ddviPhases } from './phases';
@@ -56,7 +56,7 @@ export class DdviPosterior implements Posterior {
     readonly latentSize: number,
     readonly dataSize: number,
     private readonly seed: number,
-    config: Partial<DdviPosteriorConfig> = {},
+    config: DdviConfigInput = {},
   ) {
     checkPositiveInt('DdviPosterior', 'latentSize', latentSize);
     checkPositiveInt('DdviPosterior', 'dataSize', dataSize);
@@ -89,7 +89,7 @@ export class DdviPosterior implements Posterior {
     }
   }
 
-  static create(init: PosteriorInit<DdviPosteriorConfig>): DdviPosterior {
+  static create(init: PosteriorInit<DdviConfigInput>): DdviPosterior {
     return new DdviPosterior(init.latentSize, init.dataSize, init.seed, init.config);
   }
 

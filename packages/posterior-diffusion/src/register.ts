@@ -1,9 +1,9 @@
 import { registerPosterior } from '@ddvi/core';
 import { DDVI } from './config';
-import type { DdviPosteriorConfig } from './config';
+import type { DdviConfigInput } from './config';
 import { DdviPosterior } from './posterior';
 
-registerPosterior<DdviPosteriorConfig>({
+registerPosterior<DdviConfigInput>({
   family: DDVI,
   description: 'DDVI: Gaussian encoder + learned reverse diffusion chain over auxiliary latents, wake-sleep training',
   create: (init) => DdviPosterior.create(init),

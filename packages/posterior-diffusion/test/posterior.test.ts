@@ -14,6 +14,10 @@ describe('config validation', () => {
     expect(() => resolveConfig({ priorPretrain: 0.6, frozenDecoder: 0.5 })).toThrow(/priorPretrain \+ frozenDecoder must be below 1/);
     expect(() => resolveConfig({ noising: { kind: 'linear', T: 0 } })).toThrow(/noising.T must be an integer >= 1/);
     expect(() => resolveConfig({ T: 5 } as never)).toThrow(/unknown config key "T"/);
+    expect(() => resolveConfig({ hidden: [0] })).toThrow(/hidden must be an array of positive integers/);
+    // The families' shared `hidden` sets both encoders unless they are given.
+    expect(resolveConfig({ hidden: [8] })).toMatchObject({ encoderHidden: [8], contextHidden: [8] });
+    expect(resolveConfig({ hidden: [8], contextHidden: [4] })).toMatchObject({ encoderHidden: [8], contextHidden: [4] });
     expect(() => small({ noising: { kind: 'nope', T: 3 } })).toThrow(/unknown kind "nope"/);
     expect(() => small({ priorPretrain: 0.2, sleepWeight: 0 })).toThrow(ValidationError);
   });

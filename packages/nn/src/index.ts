@@ -9,3 +9,5 @@ export { MADE } from './made';
 export type { MADEOptions, MADEConfig } from './made';
 export { madeDegrees, hiddenMask, outputMask } from './made_degrees';
 export type { MadeDegrees, MadeOrdering } from './made_degrees';
+export { positiveScale, SCALE_PARAMETERIZATIONS } from './positive_scale';
+export type { ScaleParameterization } from './positive_scale';

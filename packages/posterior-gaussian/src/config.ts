@@ -1,8 +1,9 @@
 import { ValidationError } from '@ddvi/core';
+import { SCALE_PARAMETERIZATIONS } from '@ddvi/nn';
+
+export { SCALE_PARAMETERIZATIONS };
 
 export const GAUSSIAN = 'gaussian';
-
-export const SCALE_PARAMETERIZATIONS = ['sigmoid', 'softplus', 'exp'] as const;
 
 export interface GaussianPosteriorConfig {
   /** Encoder hidden widths; the paper's MNIST encoder is 784 -> 1000 -> 1000 -> (mu, s). */

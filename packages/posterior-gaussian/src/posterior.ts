@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { SeedStream, checkPositiveInt, checkShape, posteriorFromState, posteriorToJSON, tidy } from '@ddvi/core';
 import type { Posterior, PosteriorInit, PosteriorSample, SampleOptions, SerializedModule } from '@ddvi/core';
 import { DiagNormal } from '@ddvi/distributions';
-import { MLP } from '@ddvi/nn';
+import { MLP, positiveScale } from '@ddvi/nn';
 import { GAUSSIAN, resolveConfig } from './config';
 import type { GaussianPosteriorConfig } from './config';
 
@@ -44,7 +44,7 @@ export class GaussianPosterior implements Posterior {
   distribution(x: tf.Tensor2D, options: SampleOptions): DiagNormal {
     checkShape('GaussianPosterior', 'x', x.shape, [null, this.dataSize]);
     const [mu, s] = this.encoder.apply(x, options) as [tf.Tensor2D, tf.Tensor2D];
-    return new DiagNormal(mu, this.scale(s), { validateArgs: false });
+    return new DiagNormal(mu, positiveScale(this.config.scale, s, this.config.minScale), { validateArgs: false });
   }
 
   sample(x: tf.Tensor2D, options: SampleOptions): PosteriorSample {
@@ -75,17 +75,5 @@ export class GaussianPosterior implements Posterior {
 
   dispose(): void {
     this.encoder.dispose();
-  }
-
-  private scale(s: tf.Tensor2D): tf.Tensor2D {
-    const { scale, minScale } = this.config;
-    switch (scale) {
-      case 'sigmoid':
-        return tf.sqrt(tf.add(tf.sigmoid(s), minScale * minScale)) as tf.Tensor2D;
-      case 'softplus':
-        return tf.add(tf.softplus(s), minScale) as tf.Tensor2D;
-      case 'exp':
-        return tf.add(tf.exp(tf.mul(0.5, s)), minScale) as tf.Tensor2D;
-    }
   }
 }

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { SampleOptions } from '@ddvi/core';
-import { MLP } from '@ddvi/nn';
+import { MLP, SCALE_PARAMETERIZATIONS, positiveScale } from '@ddvi/nn';
 import { integerAtLeast, nonNegative, oneOf, unitInterval, widths } from './config_checks';
 
-export const SCALE_PARAMETERIZATIONS = ['sigmoid', 'softplus', 'exp'] as const;
+export { SCALE_PARAMETERIZATIONS };
 
 /** The encoder part every amortized flow shares: x -> (mu, sigma) of the base Gaussian, and h. */
 export interface EncoderConfig {
@@ -60,7 +60,8 @@ export class GaussianBase {
   apply(input: tf.Tensor2D, options: SampleOptions): BaseParams {
     return tf.tidy(() => {
       const [mu, s, h] = this.net.apply(input, { training: options.training, seed: options.seed }) as tf.Tensor2D[];
-      return h ? { mu: mu!, sigma: this.scale(s!), h } : { mu: mu!, sigma: this.scale(s!) };
+      const sigma = positiveScale(this.config.scale, s!, this.config.minScale);
+      return h ? { mu: mu!, sigma, h } : { mu: mu!, sigma };
     }) as BaseParams;
   }
 
@@ -70,17 +71,5 @@ export class GaussianBase {
 
   dispose(): void {
     this.net.dispose();
-  }
-
-  private scale(s: tf.Tensor2D): tf.Tensor2D {
-    const { scale, minScale } = this.config;
-    switch (scale) {
-      case 'sigmoid':
-        return tf.sqrt(tf.add(tf.sigmoid(s), minScale * minScale)) as tf.Tensor2D;
-      case 'softplus':
-        return tf.add(tf.softplus(s), minScale) as tf.Tensor2D;
-      case 'exp':
-        return tf.add(tf.exp(tf.mul(0.5, s)), minScale) as tf.Tensor2D;
-    }
   }
 }

@@ -1,7 +1,7 @@
 import { checkPositiveInt } from '@ddvi/core';
 import { mustBe } from '../datasets/validate';
 import { nearestNeighbors } from './nearest_neighbors';
-import { checkSameDim, compactLabels, toLabels, toPoints, type LabelsInput, type Points, type PointsInput } from './points';
+import { compactLabels, toLabels, toPoints, toTrainTest, type LabelsInput, type Points, type PointsInput } from './points';
 
 export interface KnnAccuracyOptions {
   /** Reference (train) latents, [n, d]. */
@@ -26,11 +26,7 @@ export interface KnnAccuracyOptions {
  */
 export function knnAccuracy(options: KnnAccuracyOptions): number {
   const where = 'knnAccuracy';
-  const train = toPoints(where, 'trainX', options.trainX);
-  const trainY = toLabels(where, 'trainY', options.trainY, train.n);
-  const test = toPoints(where, 'testX', options.testX);
-  checkSameDim(where, train, 'trainX', test, 'testX');
-  const testY = toLabels(where, 'testY', options.testY, test.n);
+  const { train, trainY, test, testY } = toTrainTest(where, options);
   const k = checkK(where, options.k, train.n, 'trainX');
   return scoreNeighbors(train, trainY, test, testY, k, false);
 }

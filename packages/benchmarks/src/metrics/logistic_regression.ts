@@ -1,7 +1,7 @@
 import { checkPositive, checkPositiveInt } from '@ddvi/core';
 import { mustBe } from '../datasets/validate';
 import { lbfgs } from './lbfgs';
-import { checkSameDim, compactLabels, toLabels, toPoints, type LabelsInput, type Points, type PointsInput } from './points';
+import { compactLabels, toLabels, toPoints, toTrainTest, type LabelsInput, type Points, type PointsInput } from './points';
 
 export interface LogisticRegressionOptions {
   trainX: PointsInput;
@@ -68,11 +68,7 @@ export function predictLogisticRegression(model: LogisticRegressionModel, x: Poi
 /** Accuracy on the test latents of a logistic regression fit on the train latents (the latent-space linear probe). */
 export function logisticRegressionAccuracy(options: LogisticRegressionOptions): number {
   const where = 'logisticRegressionAccuracy';
-  const train = toPoints(where, 'trainX', options.trainX);
-  const trainY = toLabels(where, 'trainY', options.trainY, train.n);
-  const test = toPoints(where, 'testX', options.testX);
-  checkSameDim(where, train, 'trainX', test, 'testX');
-  const testY = toLabels(where, 'testY', options.testY, test.n);
+  const { train, trainY, test, testY } = toTrainTest(where, options);
   const model = fit(where, train, trainY, options);
   const predicted = predictLogisticRegression(model, { data: test.data, dim: test.dim });
   let correct = 0;

@@ -90,6 +90,19 @@ export function checkSameDim(where: string, a: Points, aName: string, b: Points,
  * Renumbers arbitrary integer labels to 0..K-1 in increasing order of value, so ties broken "by
  * smallest index" are ties broken by smallest label, as sklearn's `np.unique`-based code does.
  */
+/** A labelled train split and test split of the same dimension, validated (kNN and the linear probe). */
+export function toTrainTest(
+  where: string,
+  options: { trainX: PointsInput; trainY: LabelsInput; testX: PointsInput; testY: LabelsInput },
+): { train: Points; trainY: Int32Array; test: Points; testY: Int32Array } {
+  const train = toPoints(where, 'trainX', options.trainX);
+  const trainY = toLabels(where, 'trainY', options.trainY, train.n);
+  const test = toPoints(where, 'testX', options.testX);
+  checkSameDim(where, train, 'trainX', test, 'testX');
+  const testY = toLabels(where, 'testY', options.testY, test.n);
+  return { train, trainY, test, testY };
+}
+
 export function compactLabels(labels: Int32Array): { codes: Int32Array; values: Int32Array } {
   const values = Int32Array.from(new Set(labels)).sort();
   const index = new Map<number, number>();

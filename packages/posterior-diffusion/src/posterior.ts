@@ -51,6 +51,8 @@ export class DdviPosterior implements Posterior {
   private readonly encoder: MLP;
   private readonly context: MLP;
   private readonly denoiser: ConditionalDenoiser;
+  /** pi(c | x), the classifier (semi-supervised only). */
+  private readonly classifier: MLP | undefined;
   /** rho(c | z): the reverse of the class of an unlabelled row (semi-supervised only). */
   private readonly classReverse: MLP | undefined;
 
@@ -73,8 +75,8 @@ export class DdviPosterior implements Posterior {
     this.process = createNoisingProcess(c.noising);
     try {
       this.encoder = new MLP({
-        inputSize: dataSize, hidden: c.encoderHidden, outputs: c.classes > 0 ? [latentSize, latentSize, c.classes] : [latentSize, latentSize],
-        dropout: c.encoderDropout, seed: seeds.fork('encoder').next(), name: 'encoder',
+        inputSize: dataSize, hidden: c.encoderHidden, outputs: [latentSize, latentSize], dropout: c.encoderDropout,
+        seed: seeds.fork('encoder').next(), name: 'encoder',
       });
       this.context = new MLP({
         inputSize: dataSize, hidden: c.contextHidden, outputs: [c.contextSize], dropout: c.contextDropout,
@@ -85,6 +87,9 @@ export class DdviPosterior implements Posterior {
         outputSize: c.reverseVariance === 'learned' ? 2 * latentSize : latentSize,
         seed: seeds.fork('denoiser').next(),
       });
+      this.classifier = c.classes > 0
+        ? new MLP({ inputSize: dataSize, hidden: c.classifierHidden, outputs: [c.classes], dropout: c.encoderDropout, seed: seeds.fork('classifier').next(), name: 'classifier' })
+        : undefined;
       this.classReverse = c.classes > 0
         ? new MLP({ inputSize: latentSize, hidden: c.classReverseHidden, outputs: [c.classes], dropout: 0, seed: seeds.fork('classReverse').next(), name: 'classReverse' })
         : undefined;
@@ -108,7 +113,8 @@ export class DdviPosterior implements Posterior {
     const { seed, training } = options;
     if (options.label !== undefined) checkShape('DdviPosterior', 'label', options.label.shape, [x.shape[0]]);
     return tidy(() => {
-      const [mu, logVar, logits] = this.encoder.apply(x, { training, seed: seed.fork('encoder') }) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D?];
+      const [mu, logVar] = this.encoder.apply(x, { training, seed: seed.fork('encoder') }) as [tf.Tensor2D, tf.Tensor2D];
+      const logits = this.classifier?.apply(x, { training, seed: seed.fork('classifier') })[0] as tf.Tensor2D | undefined;
       let a = this.context.apply(x, { training, seed: seed.fork('context') })[0]! as tf.Tensor2D;
       const classes = logits ? this.classAssignment(logits, options.label, seed.fork('class')) : undefined;
       if (classes) a = tf.concat([a, classes.onehot], 1) as tf.Tensor2D;
@@ -177,7 +183,7 @@ export class DdviPosterior implements Posterior {
   classProbabilities(x: tf.Tensor2D): tf.Tensor2D {
     if (this.config.classes === 0) throw new ValidationError('DdviPosterior.classProbabilities: this posterior has no classes (config classes = 0)');
     checkShape('DdviPosterior', 'x', x.shape, [null, this.dataSize]);
-    return tidy(() => tf.softmax(this.encoder.apply(x, { training: false, seed: new SeedStream(0) })[2]! as tf.Tensor2D) as tf.Tensor2D);
+    return tidy(() => tf.softmax(this.classifier!.apply(x, { training: false, seed: new SeedStream(0) })[0]! as tf.Tensor2D) as tf.Tensor2D);
   }
 
   /**
@@ -348,6 +354,7 @@ export class DdviPosterior implements Posterior {
       ...prefixed('encoder', this.encoder.namedVariables()),
       ...prefixed('context', this.context.namedVariables()),
       ...prefixed('denoiser', this.denoiser.namedVariables()),
+      ...(this.classifier ? prefixed('classifier', this.classifier.namedVariables()) : {}),
       ...(this.classReverse ? prefixed('classReverse', this.classReverse.namedVariables()) : {}),
     };
   }
@@ -366,6 +373,7 @@ export class DdviPosterior implements Posterior {
     this.encoder.dispose();
     this.context.dispose();
     this.denoiser.dispose();
+    this.classifier?.dispose();
     this.classReverse?.dispose();
     this.process.dispose();
   }

@@ -28,6 +28,17 @@ export const BENCH_PRESETS: Record<string, BenchPreset> = {
       learningRate: 1e-4, iwaeK: 1000, beta: 1, klWarmup: 160,
     },
   },
+  genotypes: {
+    name: 'genotypes',
+    description:
+      "the ancestry task (spec §11, §10.4) on a simulated cohort: 5 populations (F_ST 0.1) x 100 individuals + 100 admixed, 5,000 SNPs, " +
+      'top 50 PCs / 30, 20% held out; every registered family with the pinwheel prior, and the PCA, UMAP and t-SNE baselines; ' +
+      'seed 0, EPOCHS_PLACEHOLDER',
+    settings: {
+      datasets: ['genotypes'], priors: ['pinwheel'], baselines: ['pca', 'umap', 'tsne'], seeds: [0], epochs: 40, batchSize: 64,
+      learningRate: 1e-3, hidden: [256, 256], iwaeK: 50, beta: 1, klWarmup: 0,
+    },
+  },
 };
 
 export const DEFAULT_BENCH_PRESET = 'quick';

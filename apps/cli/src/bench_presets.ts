@@ -31,12 +31,13 @@ export const BENCH_PRESETS: Record<string, BenchPreset> = {
   genotypes: {
     name: 'genotypes',
     description:
-      "the ancestry task (spec §11, §10.4) on a simulated cohort: 5 populations (F_ST 0.1) x 100 individuals + 100 admixed, 5,000 SNPs, " +
-      'top 50 PCs / 30, 20% held out; every registered family with the pinwheel prior, and the PCA, UMAP and t-SNE baselines; ' +
-      'seed 0, EPOCHS_PLACEHOLDER',
+      'the ancestry task (spec §11, §10.4) on a simulated cohort: 5 populations (Balding–Nichols, F_ST 0.1) x 100 individuals ' +
+      '+ 100 admixed (Dirichlet(1)), 5,000 SNPs, the top 15 PCs (the spec\'s "small" variant: widths 100,100,100), 20% of each ' +
+      'population held out; every registered family with the pinwheel prior, and the PCA, UMAP and t-SNE baselines; seed 0, ' +
+      '40 epochs, batch 128, lr 2e-3 (about 15 minutes on 2 busy cores)',
     settings: {
-      datasets: ['genotypes'], priors: ['pinwheel'], baselines: ['pca', 'umap', 'tsne'], seeds: [0], epochs: 40, batchSize: 64,
-      learningRate: 1e-3, hidden: [256, 256], iwaeK: 50, beta: 1, klWarmup: 0,
+      datasets: ['genotypes'], priors: ['pinwheel'], baselines: ['pca', 'umap', 'tsne'], seeds: [0], epochs: 40, batchSize: 128,
+      learningRate: 2e-3, hidden: [100, 100, 100], iwaeK: 50, beta: 1, klWarmup: 0, genotypes: { components: 15 },
     },
   },
 };

@@ -44,7 +44,12 @@ export interface GenotypeTaskOptions {
   autosomesOnly?: boolean;
   /** PCs fed to the model (default: 1000 as the reference, at most the number of individuals; simulated: 50). */
   components?: number;
-  /** The model's input is PCs / scale (spec §11: 30). */
+  /**
+   * The model's input is PCs / scale. Default for files and PC files: 30 (spec §11). Default for the
+   * simulator: 30 x sqrt(SNPs used / REFERENCE_SNPS), because a PC score grows as the square root of
+   * the number of SNPs: this gives the simulated cohort's inputs the magnitude the reference's have
+   * (PCs of ~900k array SNPs / 30), where the spec's unit-variance Gaussian decoder has signal to fit.
+   */
   scale?: number;
   /**
    * Fraction of individuals held out for scoring (seeded, stratified by population; default 0.2).
@@ -60,6 +65,8 @@ export const DEFAULT_GENOTYPE_SIMULATION: Readonly<SimulationOptions> = {
   populations: 5, individualsPerPopulation: 100, admixed: 100, admixtureAlpha: 1, snps: 5000, fst: 0.1, seed: 0,
 };
 const SIMULATED_COMPONENTS = 50;
+/** SNPs on the Affymetrix 6.0 array of the reference's input (about 906k probes). */
+export const REFERENCE_SNPS = 900_000;
 const FILE_COMPONENTS = 1000;
 const DEFAULT_FILTERS: Omit<SnpFilterOptions, 'keepSamples'> = { minMaf: 0.01, maxMissing: 0.05 };
 
@@ -138,7 +145,14 @@ export async function loadGenotypeTask(options: GenotypeTaskOptions = {}): Promi
 
 export function taskDataset(pcs: SavedGenotypePcs, options: GenotypeTaskOptions): TensorDataset {
   const components = Math.min(options.components ?? pcs.k, pcs.k);
-  return genotypeDataset(pcs, { scale: options.scale ?? 30, components });
+  return genotypeDataset(pcs, { scale: genotypeScale(pcs, options), components });
+}
+
+/** The divisor of the PC scores (see GenotypeTaskOptions.scale). */
+export function genotypeScale(pcs: Pick<SavedGenotypePcs, 'snpsUsed' | 'source'>, options: GenotypeTaskOptions): number {
+  if (options.scale !== undefined) return options.scale;
+  const simulated = options.vcf === undefined && options.plink === undefined && options.pcs === undefined;
+  return simulated ? 30 * Math.sqrt(pcs.snpsUsed / REFERENCE_SNPS) : 30;
 }
 
 /**

@@ -58,6 +58,8 @@ export interface GenotypeTaskOptions {
   testFraction?: number;
   /** Seed of the train/test split (default 0). */
   splitSeed?: number;
+  /** Components of the GMM behind NMI / purity (default: one per population; the reference's 26-population table: 20). */
+  clusters?: number;
 }
 
 /** The default cohort: 5 populations, F_ST 0.1, 100 individuals each plus 100 admixed (Dirichlet(1)), 5,000 SNPs. */
@@ -71,7 +73,7 @@ const FILE_COMPONENTS = 1000;
 const DEFAULT_FILTERS: Omit<SnpFilterOptions, 'keepSamples'> = { minMaf: 0.01, maxMissing: 0.05 };
 
 const KEYS: readonly (keyof GenotypeTaskOptions)[] = [
-  'simulate', 'vcf', 'plink', 'panel', 'populations', 'pcs', 'filters', 'unlabeled', 'autosomesOnly', 'components', 'scale', 'testFraction', 'splitSeed',
+  'simulate', 'vcf', 'plink', 'panel', 'populations', 'pcs', 'filters', 'unlabeled', 'autosomesOnly', 'components', 'scale', 'testFraction', 'splitSeed', 'clusters',
 ];
 
 /** Checks the options' keys and ranges (cheap: nothing is read), so a bad config fails before any training. */
@@ -92,6 +94,7 @@ export function checkGenotypeTaskOptions(options: GenotypeTaskOptions): void {
   if (options.unlabeled !== undefined && options.unlabeled !== 'error' && options.unlabeled !== 'drop') invalid(where, 'unlabeled', '"error" or "drop"', options.unlabeled);
   if (options.components !== undefined) checkPositiveInt(where, 'components', options.components);
   if (options.scale !== undefined) checkPositive(where, 'scale', options.scale);
+  if (options.clusters !== undefined) checkPositiveInt(where, 'clusters', options.clusters);
   const f = options.testFraction;
   if (f !== undefined && !(typeof f === 'number' && f >= 0 && f < 1)) invalid(where, 'testFraction', 'a number in [0, 1)', f);
   if (options.splitSeed !== undefined && !(Number.isInteger(options.splitSeed) && options.splitSeed >= 0)) invalid(where, 'splitSeed', 'an integer >= 0', options.splitSeed);

@@ -162,8 +162,9 @@ export function reportNotes(results: BenchResults): string[] {
     const g = c.genotypes ?? {};
     const fraction = g.testFraction ?? 0.2;
     notes.push(
-      'genotypes: the model sees PCs / 30 with a Gaussian (MSE) decoder, as the spec (§6, §11); NMI and purity come from a full-covariance ' +
-        'Gaussian mixture with one component per population (spec §10.4: 10 initialisations, reg_covar 1e-2) fit on the test latents; ' +
+      `genotypes: the model sees ${g.components ?? 'the top'} PCs / ${g.scale ?? (g.vcf ?? g.plink ?? g.pcs ? '30' : '(30 x sqrt(SNPs / 900k)) for the simulated cohort')} ` +
+        'with a Gaussian (MSE) decoder, as the spec (§6, §11); NMI and purity come from a full-covariance ' +
+        `Gaussian mixture with ${g.clusters === undefined ? 'one component per population' : `${g.clusters} components`} (spec §10.4: 10 initialisations, reg_covar 1e-2, on the latents scaled to unit mean squared radius so that one reg_covar suits every method's units) fit on the test latents; ` +
         (fraction === 0 ? 'train and test are every individual (the reference protocol).' : `${fraction * 100}% of each population is held out for testing.`),
     );
   }

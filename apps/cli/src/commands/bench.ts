@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { BACKEND_NAMES, initBackend, writeFileAtomic } from '@ddvi/core';
 import type { TrainEvent } from '@ddvi/core';
-import { RESULTS_JSON, RESULTS_MD, runBenchmark } from '@ddvi/benchmarks';
+import { CONTACT_SHEET, RESULTS_JSON, RESULTS_MD, expandGrid, runBenchmark } from '@ddvi/benchmarks';
 import type { Cell, LatentPlotter } from '@ddvi/benchmarks';
 import { resolveBench } from '../bench_config';
 import type { BenchFlags } from '../bench_config';
@@ -11,6 +11,7 @@ import { println } from '../io';
 import type { Io } from '../io';
 import { choice } from '../parse';
 import { renderLatentPlot } from '../plots/latent';
+import { GridProgress } from '../grid_progress';
 import { TrainProgress } from '../progress';
 import { CLI_NAME, CLI_VERSION } from '../version';
 
@@ -33,47 +34,57 @@ export async function benchCommand(flags: BenchFlags, io: Io): Promise<number> {
   println(
     io.stdout,
     `bench preset ${preset}: datasets ${config.datasets.join(', ')}; families ${config.families.join(', ')}; priors ${config.priors.join(', ')}; ` +
-      `seeds ${config.seeds.join(', ')}; ${config.epochs} epochs` +
+      `${config.baselines.length > 0 ? `baselines ${config.baselines.join(', ')}; ` : ''}seeds ${config.seeds.join(', ')}; ${config.epochs} epochs` +
       `${config.trainLimit ? `, ${config.trainLimit} train` : ''}${config.testLimit ? ` / ${config.testLimit} test examples` : ''}; out ${out}`,
   );
   let progress: TrainProgress | undefined;
   let current: Cell | undefined;
-  const { results, computed, reused } = await runBenchmark({
-    config, out, tool: { name: CLI_NAME, version: CLI_VERSION },
-    versions: { [CLI_NAME]: CLI_VERSION, '@tensorflow/tfjs-core': tf.version_core, node: process.version },
-    backend: { name: backend.name, reason: backend.reason },
-    hooks: {
-      onCellStart: (i, n, cell, cached) => {
-        println(io.stdout, `cell ${i}/${n}: ${cell.dataset}, ${cell.family} posterior, ${cell.prior} prior, seed ${cell.seed}${cached ? ' (done earlier; read back)' : ''}`);
-      },
-      onTrainEvent: (cell, e: TrainEvent) => {
-        if (cell !== current || !progress) {
+  const grid = new GridProgress(io, expandGrid(config).length);
+  const say = (text: string) => grid.line(text);
+  let run: Awaited<ReturnType<typeof runBenchmark>>;
+  try {
+    run = await runBenchmark({
+      config, out, tool: { name: CLI_NAME, version: CLI_VERSION },
+      versions: { [CLI_NAME]: CLI_VERSION, '@tensorflow/tfjs-core': tf.version_core, node: process.version },
+      backend: { name: backend.name, reason: backend.reason },
+      hooks: {
+        onCellStart: (i, n, cell, cached) => {
+          const what = cell.baseline ? `${cell.family} baseline` : `${cell.family} posterior, ${cell.prior} prior`;
+          say(`cell ${i}/${n}: ${cell.dataset}, ${what}, seed ${cell.seed}${cached ? ' (done earlier; read back)' : ''}`);
+          grid.cellStarted(i, `${cell.family}${cell.baseline ? '' : `/${cell.prior}`}`);
+        },
+        onTrainEvent: (cell, e: TrainEvent) => {
+          if (cell !== current || !progress) {
+            progress?.stop();
+            progress = new TrainProgress(io, grid.multibar ? { multibar: grid.multibar } : {});
+            current = cell;
+          }
+          progress.onEvent(e);
+        },
+        onCellDone: (i, n, r, cached) => {
           progress?.stop();
-          progress = new TrainProgress(io);
-          current = cell;
-        }
-        progress.onEvent(e);
+          progress = undefined;
+          current = undefined;
+          grid.cellDone(r.timing.wallSeconds, cached);
+          if (cached) return;
+          const m = r.metrics;
+          const show = (v: number | null, digits = 3) => (v === null ? 'n/a' : num(v, digits));
+          say(
+            r.error
+              ? `cell ${i}/${n} failed: ${r.error}`
+              : `cell ${i}/${n} done in ${duration(r.timing.wallSeconds)}: ELBO ${show(m.elbo, 2)}, IWAE ${show(m.iwae, 2)}, kNN ${show(m.knnAccuracy)}, ` +
+                  `logreg ${show(m.logisticAccuracy)}, latent NLL ${show(m.latentNll)}, NMI ${show(m.nmi)}, ${show(m.msPerStep, 0)} ms/step`,
+          );
+        },
+        plotLatents: pngPlotter,
       },
-      onCellDone: (i, n, r, cached) => {
-        progress?.stop();
-        progress = undefined;
-        current = undefined;
-        if (cached) return;
-        const m = r.metrics;
-        const show = (v: number | null, digits = 3) => (v === null ? 'n/a' : num(v, digits));
-        println(
-          io.stdout,
-          r.error
-            ? `cell ${i}/${n} failed: ${r.error}`
-            : `cell ${i}/${n} done in ${duration(r.timing.wallSeconds)}: ELBO ${show(m.elbo, 2)}, IWAE ${show(m.iwae, 2)}, kNN ${show(m.knnAccuracy)}, ` +
-                `logreg ${show(m.logisticAccuracy)}, latent NLL ${show(m.latentNll)}, NMI ${show(m.nmi)}, ${show(m.msPerStep, 0)} ms/step`,
-        );
-      },
-      plotLatents: pngPlotter,
-    },
-  });
-  progress?.stop();
-  println(io.stdout, `wrote ${join(out, RESULTS_JSON)}, ${join(out, RESULTS_MD)} and ${results.cells.length} cells under ${join(out, 'cells')} (${computed.length} computed, ${reused.length} read back)`);
+    });
+  } finally {
+    progress?.stop();
+    grid.stop();
+  }
+  const { results, computed, reused } = run;
+  println(io.stdout, `wrote ${join(out, RESULTS_JSON)}, ${join(out, RESULTS_MD)}, ${join(out, CONTACT_SHEET)} and ${results.cells.length} cells under ${join(out, 'cells')} (${computed.length} computed, ${reused.length} read back)`);
   println(io.stdout, `done in ${duration((Date.now() - startedMs) / 1000)}`);
   return 0;
 }

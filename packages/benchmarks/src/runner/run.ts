@@ -7,9 +7,11 @@ import type { Cell } from './cell';
 import { readCell, writeCell } from './cell_store';
 import type { CellResult } from './cell_store';
 import type { BenchConfig } from './config';
+import { CONTACT_SHEET, contactSheetSvg } from './contact_sheet';
 import { METRICS } from './metric_table';
 import { resultsMarkdown } from './report';
 import type { BenchResults } from './report';
+import { runBaselineCell } from './run_baseline';
 import { runCell } from './run_cell';
 import type { LatentPlotter } from './run_cell';
 import { loadSplits } from './splits';
@@ -58,7 +60,7 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBen
   const reused: string[] = [];
   const splitCache = new Map<string, Splits>();
   // MNIST splits do not depend on the prior; the toy dataset's latents come from it.
-  const splitKey = (cell: Cell) => (cell.dataset === 'toy' ? `${cell.dataset}/${cell.prior}` : cell.dataset);
+  const splitKey = (cell: Cell) => (cell.dataset === 'toy' && !cell.baseline ? `${cell.dataset}/${cell.prior}` : cell.dataset);
   const getSplits = async (cell: Cell): Promise<Splits> => {
     const key = splitKey(cell);
     let s = splitCache.get(key);
@@ -66,7 +68,9 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBen
       // Keep one dataset's splits at a time: the grid is ordered by dataset, then family.
       if (cell.dataset !== 'toy') splitCache.clear();
       s = await loadSplits({
-        dataset: cell.dataset, prior: cell.prior, latentSize: config.latentSize,
+        // A baseline has no prior; the toy data then takes the grid's first.
+        dataset: cell.dataset, prior: cell.baseline ? config.priors[0]! : cell.prior, latentSize: config.latentSize,
+        ...(config.genotypes ? { genotypes: config.genotypes } : {}),
         ...(config.dataDir ? { dataDir: config.dataDir } : {}),
         ...(config.trainLimit !== undefined ? { trainLimit: config.trainLimit } : {}),
         ...(config.testLimit !== undefined ? { testLimit: config.testLimit } : {}),
@@ -85,6 +89,7 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBen
     };
     await writeFileAtomic(join(out, RESULTS_JSON), `${JSON.stringify(results, null, 2)}\n`);
     await writeFileAtomic(join(out, RESULTS_MD), resultsMarkdown(results));
+    await writeFileAtomic(join(out, CONTACT_SHEET), contactSheetSvg(out, results.cells));
     return results;
   };
 
@@ -100,11 +105,10 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBen
       const splits = await getSplits(cell);
       const cellStarted = Date.now();
       try {
-        result = await runCell({
-          config, cell, splits, out,
-          ...(hooks.onTrainEvent ? { onEvent: (e: TrainEvent) => hooks.onTrainEvent!(cell, e) } : {}),
-          ...(hooks.plotLatents ? { plotLatents: hooks.plotLatents } : {}),
-        });
+        const plot = hooks.plotLatents ? { plotLatents: hooks.plotLatents } : {};
+        result = cell.baseline
+          ? await runBaselineCell({ config, cell, splits, out, ...plot })
+          : await runCell({ config, cell, splits, out, ...(hooks.onTrainEvent ? { onEvent: (e: TrainEvent) => hooks.onTrainEvent!(cell, e) } : {}), ...plot });
       } catch (e) {
         // A diverged cell is a result (the family failed on this setting), not a reason to lose the grid.
         if (!(e instanceof NonFiniteError || e instanceof DivergenceError)) throw e;
@@ -140,7 +144,7 @@ export const SETTINGS_FILE = 'settings.json';
  * a rerun into the same folder with other settings would mix incomparable cells, so it is refused.
  */
 async function checkSettings(out: string, config: BenchConfig): Promise<void> {
-  const { families: _f, priors: _p, seeds: _s, datasets: _d, ...settings } = config;
+  const { families: _f, priors: _p, seeds: _s, datasets: _d, baselines: _b, ...settings } = config;
   const path = join(out, SETTINGS_FILE);
   if (existsSync(path)) {
     let saved: Record<string, unknown>;

@@ -1,4 +1,4 @@
 import { defineConfig } from 'tsup';
 import { tsupConfig } from '../../tsup.shared';
 
-export default defineConfig(tsupConfig({"index": "src/index.ts"}));
+export default defineConfig(tsupConfig({"index": "src/index.ts", "browser": "src/browser.ts"}));

@@ -67,11 +67,11 @@ function onMessage(m: FromWorker): void {
       setState(m.state, m.message);
       return;
     case 'start':
-      $('progress').textContent = `step ${m.resumedAtStep} / ${m.totalSteps}`;
+      $('progress').textContent = `· step ${m.resumedAtStep} / ${m.totalSteps}`;
       return;
     case 'step':
       losses.add(m.step, m.terms);
-      $('progress').textContent = `step ${m.step} / ${m.totalSteps} · ${m.msPerStep.toFixed(0)} ms/step`;
+      $('progress').textContent = `· step ${m.step} / ${m.totalSteps} · ${m.msPerStep.toFixed(0)} ms/step`;
       summarizeLoss();
       return;
     case 'epoch':
@@ -130,6 +130,7 @@ function beginRun(settings: PlaygroundSettings): void {
   }
   losses.clear();
   $('loss-summary').textContent = '';
+  $('progress').textContent = '';
   send({ type: 'train', settings });
 }
 

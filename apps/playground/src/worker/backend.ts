@@ -24,7 +24,7 @@ export async function selectBackend(choice: BackendChoice, wasmBase: string): Pr
     skipped.push(`WebGPU: ${why}`);
   }
   if (choice === 'webgl' || choice === 'auto') {
-    const why = await tryWebGl();
+    const why = await tryWebGl(choice === 'webgl');
     if (why === undefined) return { name: 'webgl', reason: choice === 'auto' ? `WebGL available (${skipped.join('; ')})` : 'requested' };
     if (choice === 'webgl') throw new Error(`backend webgl requested but unavailable: ${why}`);
     skipped.push(`WebGL: ${why}`);
@@ -51,11 +51,20 @@ async function tryWebGpu(): Promise<string | undefined> {
   }
 }
 
-async function tryWebGl(): Promise<string | undefined> {
+const SOFTWARE_GL = /swiftshader|llvmpipe|softpipe|software/i;
+
+async function tryWebGl(force: boolean): Promise<string | undefined> {
   // Probe first: tfjs logs its own failure when it cannot create a context, which the page should not show.
   if (typeof OffscreenCanvas === 'undefined') return 'OffscreenCanvas is missing';
   try {
-    if (!new OffscreenCanvas(1, 1).getContext('webgl2')) return 'no WebGL2 context';
+    const gl = new OffscreenCanvas(1, 1).getContext('webgl2');
+    if (!gl) return 'no WebGL2 context';
+    // A software rasterizer (Chromium's SwiftShader without a GPU, Mesa's llvmpipe) runs tfjs'
+    // shaders on the CPU, far slower than WASM (docs/playground.md), so 'auto' skips it; asking
+    // for webgl by name still gets it.
+    const info = gl.getExtension('WEBGL_debug_renderer_info');
+    const renderer = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER) ?? '');
+    if (!force && SOFTWARE_GL.test(renderer)) return `software renderer (${renderer.slice(0, 60)})`;
     await import('@tensorflow/tfjs-backend-webgl');
     return (await tf.setBackend('webgl')) ? undefined : 'initialization failed';
   } catch (e) {

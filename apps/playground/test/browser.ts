@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,12 +33,29 @@ export function chromiumAvailable(): boolean {
   return false;
 }
 
-/** Builds the page (assets included) into test-output/dist and serves it with `vite preview` on a free port. */
+/** The page's own sources: a dist/ older than any of them is stale. */
+const SOURCES = ['src', 'scripts', 'index.html', 'vite.config.ts', 'package.json'];
+
+function newestMtime(path: string): number {
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  return Math.max(st.mtimeMs, ...readdirSync(path).map((f) => newestMtime(join(path, f))));
+}
+
+/**
+ * Serves the built page with `vite preview` on a free port: `dist/` when it is newer than the
+ * page's sources (turbo builds it before the test), else a fresh build into test-output/dist.
+ */
 export async function buildAndServe(): Promise<{ url: string; server: PreviewServer }> {
-  execFileSync(process.execPath, [join(APP_ROOT, 'scripts/prepare-assets.mjs')], { cwd: APP_ROOT, stdio: 'pipe' });
-  const outDir = join(TEST_OUTPUT, 'dist');
   const configFile = join(APP_ROOT, 'vite.config.ts');
-  await build({ root: APP_ROOT, configFile, logLevel: 'error', build: { outDir, emptyOutDir: true } });
+  const built = join(APP_ROOT, 'dist/index.html');
+  let outDir = join(APP_ROOT, 'dist');
+  const fresh = existsSync(built) && statSync(built).mtimeMs > Math.max(...SOURCES.map((s) => newestMtime(join(APP_ROOT, s))));
+  if (!fresh) {
+    execFileSync(process.execPath, [join(APP_ROOT, 'scripts/prepare-assets.mjs')], { cwd: APP_ROOT, stdio: 'pipe' });
+    outDir = join(TEST_OUTPUT, 'dist');
+    await build({ root: APP_ROOT, configFile, logLevel: 'error', build: { outDir, emptyOutDir: true } });
+  }
   const server = await preview({ root: APP_ROOT, configFile, logLevel: 'error', build: { outDir }, preview: { port: 0, host: '127.0.0.1', strictPort: false } });
   const url = server.resolvedUrls?.local[0];
   if (!url) throw new Error('vite preview did not report a URL');

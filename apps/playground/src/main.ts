@@ -47,7 +47,7 @@ function send(m: ToWorker): void {
 function onMessage(m: FromWorker): void {
   switch (m.type) {
     case 'ready': {
-      $('backend').textContent = `backend: ${m.backend.name} (${m.backend.reason})`;
+      $('backend').textContent = `backend: ${m.backend.name} — ${m.backend.reason}`;
       $('backend').dataset.backend = m.backend.name;
       const values = context ? readFields(form) : { ...DEFAULT_RAW, backend: workerBackend ?? DEFAULT_RAW.backend };
       context = {
@@ -154,6 +154,15 @@ buttons.resume.addEventListener('click', () => {
 });
 buttons.export.addEventListener('click', () => send({ type: 'export' }));
 window.addEventListener('unhandledrejection', (e) => showFormError(String((e.reason as Error)?.message ?? e.reason)));
+
+for (const canvas of [scatter, samples]) {
+  const ctx = canvas.getContext('2d');
+  if (!ctx) continue;
+  ctx.fillStyle = '#6a7080';
+  ctx.font = '14px system-ui, sans-serif';
+  ctx.textAlign = 'center';
+  ctx.fillText('Choose the settings and press Train', canvas.width / 2, canvas.height / 2);
+}
 
 const requested = new URLSearchParams(location.search).get('backend');
 startWorker((BACKEND_CHOICES as readonly string[]).includes(requested ?? '') ? (requested as BackendChoice) : 'auto');

@@ -53,7 +53,7 @@ describe.skipIf(!available)('playground in headless Chromium', () => {
     await waitForState('idle', 60_000);
     const backend = await page.getAttribute('#backend', 'data-backend');
     expect(['webgpu', 'webgl', 'wasm']).toContain(backend);
-    expect(await page.textContent('#backend')).toMatch(/^backend: (webgpu|webgl|wasm) \(/);
+    expect(await page.textContent('#backend')).toMatch(/^backend: (webgpu|webgl|wasm) — /);
     // The form lists every registered family and the three priors.
     const families = await page.locator('#field-posterior option').allTextContents();
     expect(families).toEqual(expect.arrayContaining(['gaussian', 'ddvi', 'aae', 'iaf', 'hiaf', 'realnvp', 'maf']));
@@ -100,6 +100,27 @@ describe.skipIf(!available)('playground in headless Chromium', () => {
     expect(last).toBeLessThan(0.5 * first);
     expect(await page.locator('#losses canvas').count()).toBeGreaterThanOrEqual(3); // loss and the bound's terms
     await page.screenshot({ path: join(TEST_OUTPUT, 'playground.png'), fullPage: true });
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('trains on the MNIST subset served as a static asset', async () => {
+    await setField('dataset', 'mnist');
+    await setField('steps', '20');
+    await page.click('#train');
+    await waitForState('done');
+    expect(await page.textContent('#state')).toBe('done: 20 steps');
+    expect(await page.getAttribute('#scatter', 'data-step')).toBe('20');
+    // The decoded grid is drawn: not a blank (all-white) canvas.
+    const inked = await page.evaluate(() => {
+      const c = document.getElementById('samples') as HTMLCanvasElement;
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let dark = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i]! < 200) dark++;
+      return dark;
+    });
+    expect(inked).toBeGreaterThan(1000);
+    await page.screenshot({ path: join(TEST_OUTPUT, 'playground-mnist.png'), fullPage: true });
+    await setField('dataset', 'toy');
     expect(consoleErrors).toEqual([]);
   });
 

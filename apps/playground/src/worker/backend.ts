@@ -25,7 +25,7 @@ export async function selectBackend(choice: BackendChoice, wasmBase: string): Pr
   }
   if (choice === 'webgl' || choice === 'auto') {
     const why = await tryWebGl(choice === 'webgl');
-    if (why === undefined) return { name: 'webgl', reason: choice === 'auto' ? `WebGL available (${skipped.join('; ')})` : 'requested' };
+    if (why === undefined) return { name: 'webgl', reason: choice === 'auto' ? `WebGL available; ${skipped.join('; ')}` : 'requested' };
     if (choice === 'webgl') throw new Error(`backend webgl requested but unavailable: ${why}`);
     skipped.push(`WebGL: ${why}`);
   }
@@ -36,7 +36,7 @@ export async function selectBackend(choice: BackendChoice, wasmBase: string): Pr
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   wasm.setWasmPaths(wasmBase);
   await initBackend('wasm');
-  return { name: 'wasm', reason: choice === 'auto' ? `no GPU backend (${skipped.join('; ')})` : 'requested' };
+  return { name: 'wasm', reason: choice === 'auto' ? `no GPU backend; ${skipped.join('; ')}` : 'requested' };
 }
 
 async function tryWebGpu(): Promise<string | undefined> {
@@ -64,7 +64,7 @@ async function tryWebGl(force: boolean): Promise<string | undefined> {
     // for webgl by name still gets it.
     const info = gl.getExtension('WEBGL_debug_renderer_info');
     const renderer = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER) ?? '');
-    if (!force && SOFTWARE_GL.test(renderer)) return `software renderer (${renderer.slice(0, 60)})`;
+    if (!force && SOFTWARE_GL.test(renderer)) return `software renderer "${renderer.length > 60 ? `${renderer.slice(0, 57)}...` : renderer}"`;
     await import('@tensorflow/tfjs-backend-webgl');
     return (await tf.setBackend('webgl')) ? undefined : 'initialization failed';
   } catch (e) {

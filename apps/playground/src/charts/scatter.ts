@@ -30,6 +30,7 @@ export function drawScatter(canvas: HTMLCanvasElement, data: ScatterData): void 
   if (y0 < 0 && y1 > 0) line(ctx, pad, py(0), w - pad, py(0));
   ctx.fillStyle = '#4a5160';
   ctx.font = '11px system-ui, sans-serif';
+  ctx.textAlign = 'left';
   ctx.fillText(x0.toFixed(1), pad, h - 10);
   ctx.fillText(x1.toFixed(1), w - pad - 20, h - 10);
   ctx.fillText(y1.toFixed(1), 2, pad + 4);

@@ -57,6 +57,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void, argv: read
     .option('--train-limit <n>', `train on a seeded subset of n examples (quick ${q.trainLimit}, paper: all)`)
     .option('--test-limit <n>', `evaluate on a seeded subset of n test examples (quick ${q.testLimit}, paper: all)`)
     .option('--steps-per-epoch <n>', 'cap the optimizer steps per epoch (default: one pass over the train set)')
+    .option('--labels <n>', 'semi-supervised: keep the labels of n seeded training examples, hide the rest and all test labels (for families with labels, e.g. ddvi with {"classes":10}, aae with {"semiSupervised":true})')
     .option('--beta <w>', `weight of the KL term in the training loss; reported bounds always use 1 (default ${q.beta})`)
     .option('--kl-warmup <epochs>', 'raise the KL weight linearly from 0 to --beta over this many epochs (quick 0; paper 80% of the epochs)')
     .option('--likelihood <name>', 'p(x|z): bernoulli, continuous-bernoulli or gaussian (default bernoulli)')

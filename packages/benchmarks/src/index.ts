@@ -19,6 +19,8 @@ export { toySplits } from './datasets/toy_splits';
 export { makeToyDataset, makeToyGenerator } from './datasets/toy';
 export type { ToyDatasetOptions, ToyGeneratorOptions, ToyGenerator } from './datasets/toy';
 export { loadDataset, listDatasets } from './datasets/registry';
+export { withLabelBudget } from './datasets/label_budget';
+export type { LabelBudgetDataset, LabelBudgetOptions } from './datasets/label_budget';
 export type { DatasetName, DatasetOptionsByName } from './datasets/registry';
 export { knnAccuracy, knnAccuracySameSet } from './metrics/knn';
 export type { KnnAccuracyOptions, KnnAccuracySameSetOptions } from './metrics/knn';

@@ -1,8 +1,8 @@
 import { defineConfig } from 'tsup';
-import { tsupConfig } from '../../tsup.shared';
+import { browserSafeTsupConfig } from '../../tsup.shared';
 
 export default defineConfig(
-  tsupConfig(
+  browserSafeTsupConfig(
     { index: 'src/index.ts', testing: 'src/testing/index.ts' },
     {
       // tfjs-core's gradient table is ESM-only with extensionless imports, which plain Node cannot

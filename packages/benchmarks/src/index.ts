@@ -1,4 +1,5 @@
-export { parseIdx, readIdxFile, IDX_DEFAULT_MAX_BYTES } from './datasets/idx';
+export { parseIdx, IDX_DEFAULT_MAX_BYTES } from './datasets/idx';
+export { readIdxFile } from './datasets/idx_file';
 export type { IdxArray, IdxData, IdxDtype, IdxReadOptions } from './datasets/idx';
 export { TensorDataset } from './datasets/tensor_dataset';
 export type { TensorDatasetOptions } from './datasets/tensor_dataset';
@@ -12,6 +13,9 @@ export {
   MNIST_NUM_CLASSES,
 } from './datasets/mnist';
 export type { MnistOptions, MnistSplit } from './datasets/mnist';
+export { mnistFromIdx } from './datasets/mnist_decode';
+export type { MnistSelection, MnistSources } from './datasets/mnist_decode';
+export { toySplits } from './datasets/toy_splits';
 export { makeToyDataset, makeToyGenerator } from './datasets/toy';
 export type { ToyDatasetOptions, ToyGeneratorOptions, ToyGenerator } from './datasets/toy';
 export { loadDataset, listDatasets } from './datasets/registry';

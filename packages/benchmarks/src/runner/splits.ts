@@ -1,23 +1,16 @@
-import { SeedStream, ValidationError } from '@ddvi/core';
-import type { Dataset } from '@ddvi/core';
-import { createPrior } from '@ddvi/distributions';
+import { ValidationError } from '@ddvi/core';
 import { MNIST_COLS, MNIST_ROWS, loadMnist } from '../datasets/mnist';
 import type { LikelihoodName } from '@ddvi/models';
 import { TensorDataset } from '../datasets/tensor_dataset';
-import { makeToyDataset } from '../datasets/toy';
+import { SUBSET_SEED, toySplits } from '../datasets/toy_splits';
+import type { SplitOptions as ToySplitOptions, Splits as ToySplits } from '../datasets/toy_splits';
 import { genotypeSplitRows, genotypeTaskPcs, taskDataset } from '../genotypes/task';
 import type { GenotypeTaskOptions } from '../genotypes/task';
 import type { ClusteringSpec } from './latent_scores';
 
-export interface SplitOptions {
-  dataset: string;
-  dataDir?: string;
-  /** Examples kept from each split (undefined: all; toy: TOY_TRAIN / TOY_TEST). */
-  trainLimit?: number;
-  testLimit?: number;
-  /** The prior, for the toy dataset's ground-truth latents. */
-  prior: string;
-  latentSize: number;
+export { SUBSET_SEED, TOY_TRAIN, TOY_TEST } from '../datasets/toy_splits';
+
+export interface SplitOptions extends ToySplitOptions {
   /** The genotypes dataset's source and preprocessing (default: the simulated cohort). */
   genotypes?: GenotypeTaskOptions;
 }
@@ -33,14 +26,7 @@ export interface EmbeddingRows {
   test: Int32Array;
 }
 
-export interface Splits {
-  /** undefined when only the test split was asked for. */
-  train?: Dataset;
-  test: Dataset;
-  /** How one example is drawn as an image [rows, cols] (MNIST: 28 x 28). */
-  imageShape: [number, number];
-  /** What a label means, for plot legends. */
-  labelName: string;
+export interface Splits extends ToySplits {
   /** The decoder's likelihood for this data (default: the model's, Bernoulli). */
   likelihood?: LikelihoodName;
   /** How latents are clustered for NMI / purity (default k-means, one cluster per class). */
@@ -48,14 +34,6 @@ export interface Splits {
   /** All examples with their split rows, for baselines (default: train rows then test rows, when both are in memory). */
   embedding?: EmbeddingRows;
 }
-
-/** Subsets are drawn with this fixed seed, so runs that differ only in their seed see the same examples. */
-export const SUBSET_SEED = 0;
-
-/** Toy dataset sizes when no limit is given. */
-export const TOY_TRAIN = 5000;
-export const TOY_TEST = 1000;
-const TOY_DATA_SIZE = 64;
 
 /** The datasets loadSplits knows. */
 export const SPLIT_DATASETS: readonly string[] = ['mnist', 'toy', 'genotypes'];
@@ -72,34 +50,6 @@ export async function loadSplits(options: SplitOptions, testOnly = false): Promi
     return { train, test, imageShape: [MNIST_ROWS, MNIST_COLS], labelName: 'digit' };
   }
   throw new ValidationError(`dataset ${JSON.stringify(options.dataset)}: no train/test recipe for it yet (known: ${SPLIT_DATASETS.join(', ')})`);
-}
-
-/**
- * x = sigmoid(A z + b) with z drawn from the run's prior, so the ground-truth latent space has the
- * prior's shape; each example's label is the prior class it came from (pinwheel arm, segment, ...).
- */
-function toySplits(options: SplitOptions, testOnly: boolean): Splits {
-  const prior = createPrior(options.prior);
-  const root = new SeedStream(SUBSET_SEED).fork('toy');
-  const make = (name: string, n: number) => {
-    const { z, label } = prior.sampleWithClass(root.fork(name), n);
-    const latents = z.dataSync() as Float32Array;
-    const labels = label.dataSync() as Int32Array;
-    z.dispose();
-    label.dispose();
-    return makeToyDataset({
-      name: `toy-${name}`, latents: Float32Array.from(latents), labels: Int32Array.from(labels), numClasses: prior.numClasses,
-      dataSize: TOY_DATA_SIZE, latentSize: options.latentSize, seed: SUBSET_SEED,
-    });
-  };
-  try {
-    const test = make('test', options.testLimit ?? TOY_TEST);
-    const train = testOnly ? undefined : make('train', options.trainLimit ?? TOY_TRAIN);
-    const side = Math.round(Math.sqrt(TOY_DATA_SIZE));
-    return { train, test, imageShape: [side, TOY_DATA_SIZE / side], labelName: 'prior class' };
-  } finally {
-    prior.dispose();
-  }
 }
 
 /**

@@ -42,6 +42,17 @@ export interface TrainerOptions {
   /** Written atomically after every epoch, and every `checkpointEverySteps` steps when set. */
   checkpointPath?: string;
   checkpointEverySteps?: number;
+  /**
+   * Receives every checkpoint the trainer makes, in the format `checkpointPath` files hold
+   * (`encodeCheckpoint` gives that file's text). Checkpoints are made when either is set; without
+   * a file system (a browser, a worker) this is how a run keeps them.
+   */
+  onCheckpoint?: (payload: CheckpointPayload) => void | Promise<void>;
+  /**
+   * Aborting stops `fit` after the step in progress; with checkpoints on, one is made at that
+   * step first, so `fit(payload)` continues exactly as an uninterrupted run would.
+   */
+  signal?: AbortSignal;
   /** 'stop' (default) throws at the first non-finite term; 'skip' drops that update, up to maxSkips. */
   nanPolicy?: 'stop' | 'skip';
   maxSkips?: number;
@@ -53,6 +64,8 @@ export interface TrainResult {
   steps: number;
   skippedSteps: number;
   seconds: number;
+  /** True when `signal` stopped the run before its last epoch ended. */
+  stopped: boolean;
 }
 
 /**
@@ -132,12 +145,18 @@ export class Trainer {
           type: 'step', step: state.step, totalSteps: this.totalSteps, epoch, stepInEpoch: s + 1, stepsPerEpoch: this.stepsPerEpoch,
           terms: terms ?? {}, msPerStep, etaSeconds: ((this.totalSteps - state.step) * msPerStep) / 1000,
         });
-        if (o.checkpointPath && o.checkpointEverySteps && state.step % o.checkpointEverySteps === 0 && s + 1 < this.stepsPerEpoch) {
-          await this.checkpoint({ ...state, epoch, stepInEpoch: s + 1, partial: { sums: { ...sums }, counted } }, emit);
+        const midEpoch = () => ({ ...state, epoch, stepInEpoch: s + 1, partial: { sums: { ...sums }, counted } });
+        if (this.checkpointing && o.checkpointEverySteps && state.step % o.checkpointEverySteps === 0 && s + 1 < this.stepsPerEpoch) {
+          await this.checkpoint(midEpoch(), emit);
         }
         // Give the event loop a turn every step: signal handlers (Ctrl-C keeps the last checkpoint),
         // progress output, a browser page and a test runner's heartbeat all need it during long fits.
         await yieldToEventLoop();
+        if (o.signal?.aborted) {
+          // Saved even at an epoch's last step: resuming then only closes the epoch's record.
+          if (this.checkpointing) await this.checkpoint(midEpoch(), emit);
+          return { history: state.history, steps: state.step, skippedSteps: state.skipped, seconds: (Date.now() - started) / 1000, stopped: true };
+        }
       }
       const record: EpochRecord = {
         epoch, phase: phase.spec.name,
@@ -152,9 +171,13 @@ export class Trainer {
       // Before the checkpoint, so a diverged epoch never overwrites the last good one.
       const problem = o.posterior.checkHealth?.(record, state.history);
       if (problem !== undefined) throw new DivergenceError(epoch, problem, this.lastCheckpoint);
-      if (o.checkpointPath) await this.checkpoint({ ...state, epoch: epoch + 1, stepInEpoch: 0, partial: { sums: {}, counted: 0 } }, emit);
+      if (this.checkpointing) await this.checkpoint({ ...state, epoch: epoch + 1, stepInEpoch: 0, partial: { sums: {}, counted: 0 } }, emit);
     }
-    return { history: state.history, steps: state.step, skippedSteps: state.skipped, seconds: (Date.now() - started) / 1000 };
+    return { history: state.history, steps: state.step, skippedSteps: state.skipped, seconds: (Date.now() - started) / 1000, stopped: false };
+  }
+
+  private get checkpointing(): boolean {
+    return this.options.checkpointPath !== undefined || this.options.onCheckpoint !== undefined;
   }
 
   dispose(): void {
@@ -281,9 +304,12 @@ export class Trainer {
       optimizers: Object.fromEntries([...this.optimizers].map(([k, opt]) => [k, opt.state()])),
       history: state.history, skippedSteps: state.skipped, partialEpoch: state.partial,
     };
-    await saveCheckpoint(o.checkpointPath!, payload);
-    this.lastCheckpoint = o.checkpointPath;
-    emit({ type: 'checkpoint', path: o.checkpointPath!, step: state.step });
+    if (o.checkpointPath) {
+      await saveCheckpoint(o.checkpointPath, payload);
+      this.lastCheckpoint = o.checkpointPath;
+    }
+    await o.onCheckpoint?.(payload);
+    emit({ type: 'checkpoint', path: o.checkpointPath, step: state.step });
   }
 
   private async restore(from: string | CheckpointPayload) {

@@ -5,6 +5,7 @@ import type { TrainEvent } from '@ddvi/core';
 import { RESULTS_JSON, RESULTS_MD, runBenchmark } from '@ddvi/benchmarks';
 import type { Cell, LatentPlotter } from '@ddvi/benchmarks';
 import { resolveBench } from '../bench_config';
+import { printGridEstimate } from '../bench_estimate';
 import type { BenchFlags } from '../bench_config';
 import { duration, num } from '../format';
 import { println } from '../io';
@@ -36,6 +37,7 @@ export async function benchCommand(flags: BenchFlags, io: Io): Promise<number> {
       `seeds ${config.seeds.join(', ')}; ${config.epochs} epochs` +
       `${config.trainLimit ? `, ${config.trainLimit} train` : ''}${config.testLimit ? ` / ${config.testLimit} test examples` : ''}; out ${out}`,
   );
+  await printGridEstimate(config, out, io);
   let progress: TrainProgress | undefined;
   let current: Cell | undefined;
   const { results, computed, reused } = await runBenchmark({

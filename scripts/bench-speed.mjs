@@ -384,7 +384,7 @@ async function plots(out, curves, core) {
       encoding: {
         x: { field: x, type: 'quantitative', title: xTitle, ...(logX ? { scale: { type: 'log', base: 2 } } : {}) },
         y: { field: y, type: 'quantitative', title: yTitle },
-        ...(series ? { color: { field: series, type: 'nominal', title: null } } : {}),
+        ...(series ? { color: { field: series, type: 'nominal', title: null, legend: { labelLimit: 300, orient: 'bottom' } } } : {}),
       },
     };
     const view = new vega.View(vega.parse(vl.compile(spec).spec), { renderer: 'none' });
@@ -395,7 +395,7 @@ async function plots(out, curves, core) {
     await core.writeFileAtomic(join(out, 'plots', `${name}.png`), png);
   };
   const batch = curves.batch.flatMap((p) => [
-    { batch: p.batch, ms: p.oursMs, who: 'ddvi (tfjs wasm)' },
+    { batch: p.batch, ms: p.oursMs, who: 'ours (tfjs wasm)' },
     ...(p.torch1Ms === null ? [] : [{ batch: p.batch, ms: p.torch1Ms, who: 'PyTorch CPU, 1 thread' }]),
   ]);
   await chart('ms-per-step-vs-batch', 'VAE training step vs batch size', batch, 'batch', 'ms', 'who', 'batch size', 'ms / step', true);

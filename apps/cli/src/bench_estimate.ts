@@ -1,4 +1,5 @@
 import { Elbo, Reconstruction, Trainer } from '@ddvi/core';
+import type { Dataset } from '@ddvi/core';
 import { buildCellPair, expandGrid, loadSplits, readCell } from '@ddvi/benchmarks';
 import type { BenchConfig, Cell } from '@ddvi/benchmarks';
 import { duration, num } from './format';
@@ -49,20 +50,22 @@ export async function estimateGrid(config: BenchConfig, out?: string): Promise<G
     for (const family of config.families) {
       const cells = pending.filter((c) => c.dataset === dataset && c.family === family);
       if (cells.length === 0) continue;
-      calibration.push({ dataset, family, msPerStep: await timeSteps(config, cells[0]!, train), stepsPerCell, cells: cells.length });
+      // A grid smaller than the calibration (tests, smoke runs) gets one timed step, not two.
+      const timed = stepsPerCell * cells.length <= WARMUP_STEPS + TIMED_STEPS ? 1 : TIMED_STEPS;
+      calibration.push({ dataset, family, msPerStep: await timeSteps(config, cells[0]!, train, timed), stepsPerCell, cells: cells.length });
     }
   }
   const trainingSeconds = calibration.reduce((s, c) => s + (c.msPerStep * c.stepsPerCell * c.cells) / 1000, 0);
   return { trainingSeconds, calibration, calibrationSeconds: (Date.now() - started) / 1000 };
 }
 
-/** Median ms per step of a cell's real Trainer over TIMED_STEPS steps after WARMUP_STEPS. */
-async function timeSteps(config: BenchConfig, cell: Cell, train: NonNullable<Awaited<ReturnType<typeof loadSplits>>['train']>): Promise<number> {
+/** Median ms per step of a cell's real Trainer over `timed` steps after WARMUP_STEPS. */
+async function timeSteps(config: BenchConfig, cell: Cell, train: Dataset, timed: number): Promise<number> {
   const { model, posterior } = buildCellPair(config, cell, train.dataSize);
   const stamps: number[] = [];
   const trainer = new Trainer({
     model, posterior, objective: posterior.capabilities.hasDensity ? new Elbo() : new Reconstruction(), train,
-    batchSize: config.batchSize, epochs: 1, learningRate: config.learningRate, seed: cell.seed, maxStepsPerEpoch: WARMUP_STEPS + TIMED_STEPS,
+    batchSize: config.batchSize, epochs: 1, learningRate: config.learningRate, seed: cell.seed, maxStepsPerEpoch: WARMUP_STEPS + timed,
     onEvent: (e) => {
       if (e.type === 'start' || e.type === 'step') stamps.push(performance.now());
     },

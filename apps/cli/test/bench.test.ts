@@ -19,7 +19,7 @@ describe('ddvi bench end to end (toy data)', () => {
   let first: CliResult;
   beforeAll(async () => {
     first = await runCli(['bench', ...TINY, '--out', out]);
-  });
+  }, 240_000);
 
   it('runs the grid, reporting each cell, and writes the reports and plots', () => {
     expect(first.code, first.stderr).toBe(0);

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { DataParallelTrainer, Trainer, ValidationError } from '@ddvi/core';
@@ -45,6 +48,21 @@ describe('DataParallelTrainer', () => {
     run.posterior.dispose();
     run.model.dispose?.();
   }, 120_000);
+
+  it('resumes from worker 0\'s checkpoint to the numbers of an uninterrupted run', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ddvi-dp-'));
+    try {
+      const checkpointPath = join(dir, 'ckpt.json');
+      await new DataParallelTrainer({ ...options(2), epochs: 2, checkpointPath }).fit();
+      const resumed = await new DataParallelTrainer({ ...options(2), checkpointPath }).fit(checkpointPath);
+      const straight = await new DataParallelTrainer(options(2)).fit();
+      expect(resumed.steps).toBe(24);
+      expect(weightsOf(resumed.posterior)).toBe(weightsOf(straight.posterior));
+      expect(weightsOf(resumed.model)).toBe(weightsOf(straight.model));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
 
   it('rejects a batch smaller than the worker count, naming both', () => {
     expect(() => new DataParallelTrainer({ ...options(4), batchSize: 2 })).toThrow(ValidationError);

@@ -5,6 +5,7 @@ import type { TrainEvent } from '@ddvi/core';
 import { CONTACT_SHEET, RESULTS_JSON, RESULTS_MD, expandGrid, runBenchmark } from '@ddvi/benchmarks';
 import type { Cell, LatentPlotter } from '@ddvi/benchmarks';
 import { resolveBench } from '../bench_config';
+import { printGridEstimate } from '../bench_estimate';
 import type { BenchFlags } from '../bench_config';
 import { duration, num } from '../format';
 import { println } from '../io';
@@ -37,6 +38,7 @@ export async function benchCommand(flags: BenchFlags, io: Io): Promise<number> {
       `${config.baselines.length > 0 ? `baselines ${config.baselines.join(', ')}; ` : ''}seeds ${config.seeds.join(', ')}; ${config.epochs} epochs` +
       `${config.trainLimit ? `, ${config.trainLimit} train` : ''}${config.testLimit ? ` / ${config.testLimit} test examples` : ''}; out ${out}`,
   );
+  await printGridEstimate(config, out, io);
   let progress: TrainProgress | undefined;
   let current: Cell | undefined;
   const grid = new GridProgress(io, expandGrid(config).length);

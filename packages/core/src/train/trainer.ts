@@ -57,6 +57,24 @@ export interface TrainerOptions {
   nanPolicy?: 'stop' | 'skip';
   maxSkips?: number;
   onEvent?: (event: TrainEvent) => void;
+  /**
+   * Set by `DataParallelTrainer` in each of its workers (not for direct use): this process trains on
+   * shard `index` of `count` of every batch and averages each update's loss, terms and gradients
+   * with the other shards through `reduce` before the guard and the optimizer see them.
+   */
+  shard?: ShardHooks;
+}
+
+/** One worker's part in data-parallel training (see `DataParallelTrainer`). */
+export interface ShardHooks {
+  index: number;
+  count: number;
+  /**
+   * Called once per update with this shard's values weighted by its share of the batch, in one
+   * fixed layout (loss, the terms in key order, then each gradient in key order); returns the sum
+   * over all shards in the same layout, added in shard order so every shard gets identical numbers.
+   */
+  reduce: (values: Float32Array) => Float32Array;
 }
 
 export interface TrainResult {
@@ -81,6 +99,8 @@ export class Trainer {
   private readonly stepsPerEpoch: number;
   private readonly variables: Record<string, tf.Variable>;
   private lastCheckpoint: string | undefined;
+  /** This shard's share of the current batch (1 without shards): its mean losses weigh that much. */
+  private shardWeight = 1;
 
   constructor(options: TrainerOptions) {
     this.options = options;
@@ -126,7 +146,9 @@ export class Trainer {
       let counted = partial.counted;
       for (let s = epoch === state.epoch ? state.stepInEpoch : 0; s < this.stepsPerEpoch; s++) {
         const t0 = Date.now();
-        const indices = order.subarray(s * o.batchSize, Math.min((s + 1) * o.batchSize, o.train.size));
+        const whole = order.subarray(s * o.batchSize, Math.min((s + 1) * o.batchSize, o.train.size));
+        const indices = o.shard ? shardOf(whole, o.shard) : whole;
+        this.shardWeight = indices.length / whole.length;
         const batch = o.train.batch(indices);
         let terms: Record<string, number> | undefined;
         try {
@@ -190,7 +212,8 @@ export class Trainer {
     batch: Batch, phase: PhaseSpec, state: { step: number; skipped: number }, epoch: number, emit: (e: TrainEvent) => void,
   ): Record<string, number> | undefined {
     const o = this.options;
-    const seed = this.root.fork(state.step);
+    // Shards draw different noise for their examples; one shard (a plain Trainer) keeps the plain stream.
+    const seed = o.shard && o.shard.count > 1 ? this.root.fork(state.step).fork(`shard:${o.shard.index}`) : this.root.fork(state.step);
     const trainable = Object.fromEntries(Object.entries(this.variables).filter(([k]) => phase.trainable(k)));
     const main = this.update(`phase:${phase.name}`, o.learningRate, trainable, state, emit, () =>
       o.objective.compute(o.model, o.posterior, batch, { seed: seed.fork('main'), training: true, epoch }),
@@ -232,10 +255,16 @@ export class Trainer {
       kept = Object.fromEntries(Object.entries(r.terms).map(([k, t]) => [k, tf.keep(t)]));
       return r.loss;
     }, names.map((k) => vars[k]!));
-    const grads: Record<string, tf.Tensor> = {};
+    let grads: Record<string, tf.Tensor> = {};
     for (const [tfName, g] of Object.entries(rawGrads)) grads[byTfName.get(tfName)!] = g;
+    let loss: tf.Scalar = value;
+    if (this.options.shard) {
+      const reduced = reduceAcrossShards(this.options.shard, this.shardWeight, value, kept, grads);
+      tf.dispose([value, ...Object.values(kept), ...Object.values(grads)]);
+      ({ loss, terms: kept, grads } = reduced);
+    }
     try {
-      const values = readStep(value, kept, Object.values(grads));
+      const values = readStep(loss, kept, Object.values(grads));
       const bad = firstNonFinite(values, grads);
       if (bad) {
         if ((this.options.nanPolicy ?? 'stop') === 'stop' || state.skipped >= (this.options.maxSkips ?? 100)) {
@@ -248,7 +277,7 @@ export class Trainer {
       this.optimizer(optimizerKey, learningRate).apply(vars, grads);
       return { loss: values.loss, ...values.terms };
     } finally {
-      tf.dispose([value, ...Object.values(grads), ...Object.values(kept)]);
+      tf.dispose([loss, ...Object.values(grads), ...Object.values(kept)]);
     }
   }
 
@@ -346,6 +375,40 @@ function qualified(model: Model, posterior: Posterior): Record<string, tf.Variab
   const out: Record<string, tf.Variable> = {};
   for (const [k, v] of Object.entries(model.namedVariables())) out[`model/${k}`] = v;
   for (const [k, v] of Object.entries(posterior.namedVariables())) out[`posterior/${k}`] = v;
+  return out;
+}
+
+/** Shard `index` of `count` near-equal contiguous parts of a batch's indices. */
+function shardOf(indices: Int32Array, shard: ShardHooks): Int32Array {
+  const lo = Math.floor((shard.index * indices.length) / shard.count);
+  const hi = Math.floor(((shard.index + 1) * indices.length) / shard.count);
+  return indices.subarray(lo, hi);
+}
+
+/**
+ * Packs this shard's loss, terms and gradients (each times `weight`) into one array, sums it over
+ * the shards with `shard.reduce`, and unpacks the batch-wide values as fresh tensors.
+ */
+function reduceAcrossShards(
+  shard: ShardHooks, weight: number, loss: tf.Scalar, terms: Record<string, tf.Scalar>, grads: Record<string, tf.Tensor>,
+): { loss: tf.Scalar; terms: Record<string, tf.Scalar>; grads: Record<string, tf.Tensor> } {
+  const termNames = Object.keys(terms).sort();
+  const gradNames = Object.keys(grads).sort();
+  const parts = [loss, ...termNames.map((k) => terms[k]!), ...gradNames.map((k) => grads[k]!)];
+  const packed = tf.tidy(() => tf.mul(tf.concat(parts.map((t) => tf.reshape(t, [-1]))), weight));
+  const local = packed.dataSync() as Float32Array;
+  packed.dispose();
+  const sum = shard.reduce(local);
+  let at = 0;
+  const take = (shape: number[]) => {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const t = tf.tensor(sum.subarray(at, at + size), shape, 'float32');
+    at += size;
+    return t;
+  };
+  const out = { loss: take([]) as tf.Scalar, terms: {} as Record<string, tf.Scalar>, grads: {} as Record<string, tf.Tensor> };
+  for (const k of termNames) out.terms[k] = take([]) as tf.Scalar;
+  for (const k of gradNames) out.grads[k] = take(grads[k]!.shape);
   return out;
 }
 

@@ -33,6 +33,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void, argv: read
     .exitOverride()
     .showHelpAfterError('(add --help for usage)')
     .allowExcessArguments(false)
+    // Lets `ddvi bench status --out x` hand --out to the subcommand (bench has an --out of its own).
+    .enablePositionalOptions()
     .action(async (opts: { version?: boolean }) => {
       if (opts.version) {
         setExit(await versionCommand(io));

@@ -55,7 +55,7 @@ export class SlurmClient {
         const named = partition !== undefined ? `partition ${JSON.stringify(partition)}` : 'the default partition';
         throw new SlurmError(
           `--partition: ${named} is not a Slurm partition here; ` +
-            (known && known.length > 0 ? `available partitions: ${known.join(', ')}` : 'sinfo lists none') + ` (sbatch: ${oneLine(message)})`,
+            (known && known.length > 0 ? `available partitions: ${known.join(', ')}` : 'sinfo lists none'),
         );
       }
       throw new SlurmError(`sbatch refused the job (exit ${r.code}): ${oneLine(message)}`);

@@ -137,7 +137,7 @@ describe('the Slurm executor', () => {
       '#SBATCH --array=0,2%3', '#SBATCH --partition=short', '#SBATCH --time=0-02:00:00', '#SBATCH --cpus-per-task=2', '#SBATCH --mem=4G',
       '#SBATCH --account=lab', '#SBATCH --qos=low', '#SBATCH --constraint=avx2',
     ]) expect(script).toContain(`${line}\n`);
-    expect(script).toMatch(/^exec \/usr\/bin\/node \/opt\/ddvi\/bin\.js bench run-cell --out \S+ --index "\$SLURM_ARRAY_TASK_ID" --cells-per-task 2$/m);
+    expect(script).toMatch(/^\/usr\/bin\/node \/opt\/ddvi\/bin\.js bench run-cell --out \S+ --index "\$SLURM_ARRAY_TASK_ID" --cells-per-task 2$/m);
     expect(readSubmissions(out)).toEqual([expect.objectContaining({ jobId: '4242', tasks: [0, 2], cells: [0, 1, 4], cellsPerTask: 2 })]);
   });
 

@@ -45,7 +45,8 @@ export function sbatchScript(input: SbatchScriptInput): string {
     `# Written by ddvi bench: a job array over the grid frozen in ${input.out}/grid.json (${perTask}).`,
     '# A cell already in <out>/cells/ is read back; a cell with a partial checkpoint in <out>/partial/ resumes it.',
     'set -eu',
-    `exec ${input.command} bench run-cell --out ${shellQuote(input.out)} --index "$SLURM_ARRAY_TASK_ID" --cells-per-task ${o.cellsPerTask}`,
+    // No `exec`: the command may be a little shell program (`module load nodejs && ddvi`).
+    `${input.command} bench run-cell --out ${shellQuote(input.out)} --index "$SLURM_ARRAY_TASK_ID" --cells-per-task ${o.cellsPerTask}`,
     '',
   ].join('\n');
 }

@@ -15,6 +15,7 @@ export interface BenchFlags {
   priors?: string;
   seeds?: string;
   datasets?: string;
+  baselines?: string;
   dataDir?: string;
   epochs?: string;
   batchSize?: string;
@@ -103,6 +104,7 @@ export function resolveBench(flags: BenchFlags): ResolvedBench {
   set('priors', flags.priors, (r) => list('--priors', r));
   set('seeds', flags.seeds, (r) => seedList('--seeds', r));
   set('datasets', flags.datasets, (r) => list('--datasets', r));
+  set('baselines', flags.baselines, (r) => (r.trim() === 'none' ? [] : list('--baselines', r)));
   set('dataDir', flags.dataDir, (r) => {
     if (r.trim() === '') throw new UsageError('--data-dir must be a directory path, got ""');
     return r;
@@ -134,7 +136,7 @@ export function resolveBench(flags: BenchFlags): ResolvedBench {
 }
 
 const FLAG_OF: Record<string, string> = {
-  families: '--families', priors: '--priors', seeds: '--seeds', datasets: '--datasets', epochs: '--epochs', batchSize: '--batch-size',
+  families: '--families', priors: '--priors', seeds: '--seeds', datasets: '--datasets', baselines: '--baselines', epochs: '--epochs', batchSize: '--batch-size',
   learningRate: '--lr', trainLimit: '--train-limit', testLimit: '--test-limit', iwaeK: '--iwae-k', hidden: '--hidden',
 };
 

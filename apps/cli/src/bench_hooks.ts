@@ -4,7 +4,7 @@ import { writeFileAtomic } from '@ddvi/core';
 import type { TrainEvent } from '@ddvi/core';
 import type { BenchHooks, Cell, LatentPlotter } from '@ddvi/benchmarks';
 import { duration, num } from './format';
-import { println } from './io';
+import { GridProgress } from './grid_progress';
 import type { Io } from './io';
 import { renderLatentPlot } from './plots/latent';
 import { TrainProgress } from './progress';
@@ -20,18 +20,25 @@ const pngPlotter: LatentPlotter = async (input) => {
   return [file];
 };
 
-/** What `ddvi bench` shows of each cell: a `cell i/n` line, training progress, the cell's numbers. */
-export function benchHooks(io: Io): BenchHooks & { stop: () => void } {
+/**
+ * What `ddvi bench` (and each Slurm task) shows of each cell: a `cell i/n` line, training progress,
+ * the cell's numbers; over a grid progress bar for `total` cells.
+ */
+export function benchHooks(io: Io, total: number): BenchHooks & { stop: () => void } {
   let progress: TrainProgress | undefined;
   let current: Cell | undefined;
+  const grid = new GridProgress(io, total);
+  const say = (text: string) => grid.line(text);
   return {
     onCellStart: (i, n, cell, cached) => {
-      println(io.stdout, `cell ${i}/${n}: ${cell.dataset}, ${cell.family} posterior, ${cell.prior} prior, seed ${cell.seed}${cached ? ' (done earlier; read back)' : ''}`);
+      const what = cell.baseline ? `${cell.family} baseline` : `${cell.family} posterior, ${cell.prior} prior`;
+      say(`cell ${i}/${n}: ${cell.dataset}, ${what}, seed ${cell.seed}${cached ? ' (done earlier; read back)' : ''}`);
+      grid.cellStarted(i, `${cell.family}${cell.baseline ? '' : `/${cell.prior}`}`);
     },
     onTrainEvent: (cell, e: TrainEvent) => {
       if (cell !== current || !progress) {
         progress?.stop();
-        progress = new TrainProgress(io);
+        progress = new TrainProgress(io, grid.multibar ? { multibar: grid.multibar } : {});
         current = cell;
       }
       progress.onEvent(e);
@@ -40,11 +47,11 @@ export function benchHooks(io: Io): BenchHooks & { stop: () => void } {
       progress?.stop();
       progress = undefined;
       current = undefined;
+      grid.cellDone(r.timing.wallSeconds, cached);
       if (cached) return;
       const m = r.metrics;
       const show = (v: number | null, digits = 3) => (v === null ? 'n/a' : num(v, digits));
-      println(
-        io.stdout,
+      say(
         r.error
           ? `cell ${i}/${n} failed: ${r.error}`
           : `cell ${i}/${n} done in ${duration(r.timing.wallSeconds)}: ELBO ${show(m.elbo, 2)}, IWAE ${show(m.iwae, 2)}, kNN ${show(m.knnAccuracy)}, ` +
@@ -52,7 +59,10 @@ export function benchHooks(io: Io): BenchHooks & { stop: () => void } {
       );
     },
     plotLatents: pngPlotter,
-    stop: () => progress?.stop(),
+    stop: () => {
+      progress?.stop();
+      grid.stop();
+    },
   };
 }
 

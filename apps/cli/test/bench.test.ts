@@ -35,6 +35,10 @@ describe('ddvi bench end to end (toy data)', () => {
     expect(md).toContain('**');
     for (const c of results.cells) for (const f of c.files) expect(existsSync(join(out, f)), f).toBe(true);
     expect(results.cells[0]!.files.some((f) => f.endsWith('.png'))).toBe(true);
+    // The whole grid's progress, and the contact sheet of both cells' plots.
+    expect(first.stdout).toMatch(/^grid: 1\/2 cells done, elapsed \S+, ETA \S+$/m);
+    expect(first.stdout).toMatch(/^grid: 2\/2 cells done, elapsed \S+, ETA 0s$/m);
+    expect(readFileSync(join(out, 'contact_sheet.svg'), 'utf8').match(/<svg /g)).toHaveLength(3);
   });
 
   it('a rerun reads the finished cells back instead of training', async () => {

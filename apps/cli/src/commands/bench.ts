@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { BACKEND_NAMES, initBackend } from '@ddvi/core';
-import { EXECUTOR_NAMES, RESULTS_JSON, RESULTS_MD, runBenchmark } from '@ddvi/benchmarks';
+import { CONTACT_SHEET, EXECUTOR_NAMES, RESULTS_JSON, RESULTS_MD, expandGrid, runBenchmark } from '@ddvi/benchmarks';
 import { benchHooks, benchVersions } from '../bench_hooks';
 import { resolveBench } from '../bench_config';
 import type { BenchFlags } from '../bench_config';
@@ -23,18 +23,23 @@ export async function benchCommand(flags: BenchFlags, io: Io): Promise<number> {
   println(
     io.stdout,
     `bench preset ${preset}: datasets ${config.datasets.join(', ')}; families ${config.families.join(', ')}; priors ${config.priors.join(', ')}; ` +
-      `seeds ${config.seeds.join(', ')}; ${config.epochs} epochs` +
+      `${config.baselines.length > 0 ? `baselines ${config.baselines.join(', ')}; ` : ''}seeds ${config.seeds.join(', ')}; ${config.epochs} epochs` +
       `${config.trainLimit ? `, ${config.trainLimit} train` : ''}${config.testLimit ? ` / ${config.testLimit} test examples` : ''}; out ${out}`,
   );
   if (executor === 'slurm') return submitGrid({ resolved, flags, backend: backend.name, io, ...(checkpointEverySteps !== undefined ? { checkpointEverySteps } : {}) });
-  const hooks = benchHooks(io);
-  const { results, computed, reused } = await runBenchmark({
-    config, out, tool: { name: CLI_NAME, version: CLI_VERSION }, versions: benchVersions(),
-    backend: { name: backend.name, reason: backend.reason }, hooks,
-    ...(checkpointEverySteps !== undefined ? { checkpointEverySteps } : {}),
-  });
-  hooks.stop();
-  println(io.stdout, `wrote ${join(out, RESULTS_JSON)}, ${join(out, RESULTS_MD)} and ${results.cells.length} cells under ${join(out, 'cells')} (${computed.length} computed, ${reused.length} read back)`);
+  const hooks = benchHooks(io, expandGrid(config).length);
+  let run: Awaited<ReturnType<typeof runBenchmark>>;
+  try {
+    run = await runBenchmark({
+      config, out, tool: { name: CLI_NAME, version: CLI_VERSION }, versions: benchVersions(),
+      backend: { name: backend.name, reason: backend.reason }, hooks,
+      ...(checkpointEverySteps !== undefined ? { checkpointEverySteps } : {}),
+    });
+  } finally {
+    hooks.stop();
+  }
+  const { results, computed, reused } = run;
+  println(io.stdout, `wrote ${join(out, RESULTS_JSON)}, ${join(out, RESULTS_MD)}, ${join(out, CONTACT_SHEET)} and ${results.cells.length} cells under ${join(out, 'cells')} (${computed.length} computed, ${reused.length} read back)`);
   println(io.stdout, `done in ${duration((Date.now() - startedMs) / 1000)}`);
   return 0;
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { BACKEND_NAMES, initBackend } from '@ddvi/core';
 import {
   RESULTS_JSON, RESULTS_MD, SlurmClient, arraySpec, cellsToResubmit, collectReport, createSlurmExecutor, freezeGrid, gridPath, gridStatus,
-  readFrozenGrid, readSubmissions, runGridTask,
+  expandGrid, readFrozenGrid, readSubmissions, runGridTask, taskCells,
 } from '@ddvi/benchmarks';
 import type { CellStatus, FrozenGrid, GridStatus } from '@ddvi/benchmarks';
 import type { BenchFlags, ResolvedBench } from '../bench_config';
@@ -21,7 +21,8 @@ function requireOut(out: string | undefined): string {
 }
 
 function describeCell(c: CellStatus): string {
-  return `${c.cell.dataset}, ${c.cell.family} posterior, ${c.cell.prior} prior, seed ${c.cell.seed}`;
+  const what = c.cell.baseline ? `${c.cell.family} baseline` : `${c.cell.family} posterior, ${c.cell.prior} prior`;
+  return `${c.cell.dataset}, ${what}, seed ${c.cell.seed}`;
 }
 
 function counts(status: GridStatus): string {
@@ -95,7 +96,7 @@ export async function benchRunCellCommand(flags: RunCellFlags, io: Io): Promise<
   const backend = await initBackend(backendName === undefined ? undefined : choice('--backend', backendName, BACKEND_NAMES));
   const jobId = io.env.SLURM_ARRAY_JOB_ID;
   println(io.stdout, `backend: ${backend.name} (${backend.reason}); grid ${gridPath(out)}; task ${task}${jobId ? ` of Slurm job ${jobId}` : ''}`);
-  const hooks = benchHooks(io);
+  const hooks = benchHooks(io, taskCells(task, cellsPerTask, expandGrid(grid.config).length).length);
   const outcomes = await runGridTask({ out, grid, task, cellsPerTask, hooks, ...(jobId ? { jobId } : {}) });
   hooks.stop();
   println(io.stdout, `task ${task} done: ${outcomes.filter((o) => !o.cached).length} cells computed, ${outcomes.filter((o) => o.cached).length} read back`);

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { Elbo, Iwae, Reconstruction, Trainer, evaluate, initBackend, linearWarmup, loadCheckpoint, writeFileAtomic } from '@ddvi/core';
 import type { CheckpointPayload, Dataset, Posterior } from '@ddvi/core';
 import { writePlots } from '../artifacts';
-import { loadSplits } from '../data';
+import { loadSplits, semiSupervised } from '../data';
 import { UsageError } from '../errors';
 import { duration, num, terms } from '../format';
 import { println } from '../io';
@@ -32,8 +32,7 @@ export async function trainCommand(flags: TrainFlags, io: Io, command: string): 
   const resumeFrom = await resumePoint(config, checkpointPath, io);
 
   const splits = await loadSplits(config);
-  const train = splits.train!;
-  const test = splits.test;
+  const { train, test } = semiSupervised(config, splits.train!, splits.test);
   println(io.stdout, `data: ${train.name} ${train.size} examples, ${test.name} ${test.size} examples, ${train.dataSize} features`);
 
   const { model, posterior } = resumeFrom ? buildFromCheckpoint(resumeFrom, checkpointPath) : buildFresh(config, train.dataSize);

@@ -8,6 +8,7 @@ import { readCell, writeCell } from './cell_store';
 import type { CellResult } from './cell_store';
 import type { BenchConfig } from './config';
 import { METRICS } from './metric_table';
+import { runBaselineCell } from './run_baseline';
 import { runCell } from './run_cell';
 import type { LatentPlotter } from './run_cell';
 import { SplitCache } from './split_cache';
@@ -69,12 +70,15 @@ export async function runCellByIndex(options: RunCellByIndexOptions): Promise<Ce
   const started = Date.now();
   let result: CellResult;
   try {
-    result = await runCell({
-      config, cell, splits, out,
-      checkpoint: { path: checkpoint, ...(options.checkpointEverySteps !== undefined ? { everySteps: options.checkpointEverySteps } : {}) },
-      ...(hooks.onTrainEvent ? { onEvent: (e: TrainEvent) => hooks.onTrainEvent!(cell, e) } : {}),
-      ...(hooks.plotLatents ? { plotLatents: hooks.plotLatents } : {}),
-    });
+    const plot = hooks.plotLatents ? { plotLatents: hooks.plotLatents } : {};
+    result = cell.baseline
+      ? await runBaselineCell({ config, cell, splits, out, ...plot })
+      : await runCell({
+          config, cell, splits, out,
+          checkpoint: { path: checkpoint, ...(options.checkpointEverySteps !== undefined ? { everySteps: options.checkpointEverySteps } : {}) },
+          ...(hooks.onTrainEvent ? { onEvent: (e: TrainEvent) => hooks.onTrainEvent!(cell, e) } : {}),
+          ...plot,
+        });
   } catch (e) {
     // A diverged cell is a result (the family failed on this setting), not a reason to lose the grid.
     if (!(e instanceof NonFiniteError || e instanceof DivergenceError)) throw e;

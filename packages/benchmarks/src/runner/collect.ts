@@ -5,6 +5,7 @@ import type { Cell } from './cell';
 import { readCell } from './cell_store';
 import type { CellResult } from './cell_store';
 import type { BenchConfig } from './config';
+import { CONTACT_SHEET, contactSheetSvg } from './contact_sheet';
 import { METRICS } from './metric_table';
 import { resultsMarkdown } from './report';
 import type { BenchResults } from './report';
@@ -50,6 +51,7 @@ export async function collectReport(options: CollectReportOptions): Promise<Coll
   };
   await writeFileAtomic(join(out, RESULTS_JSON), `${JSON.stringify(results, null, 2)}\n`);
   await writeFileAtomic(join(out, RESULTS_MD), resultsMarkdown(results));
+  await writeFileAtomic(join(out, CONTACT_SHEET), contactSheetSvg(out, results.cells));
   return { results, missing };
 }
 

@@ -1,6 +1,9 @@
 import { ValidationError, listPosteriors } from '@ddvi/core';
 import { listPriors } from '@ddvi/distributions';
+import { listEmbeddings } from '../baselines/registry';
 import { listDatasets } from '../datasets/registry';
+import { checkGenotypeTaskOptions } from '../genotypes/task';
+import type { GenotypeTaskOptions } from '../genotypes/task';
 
 /** The priors of the spec's comparison (§7), used when a config names none. */
 export const DEFAULT_BENCH_PRIORS: readonly string[] = ['pinwheel', 'swiss_roll', 'square'];
@@ -13,8 +16,12 @@ export interface BenchConfig {
   priors: string[];
   /** Seeds; each cell uses its seed for initialisation, shuffling and sampling. */
   seeds: number[];
-  /** Datasets by name (mnist, toy). */
+  /** Datasets by name (mnist, toy, genotypes). */
   datasets: string[];
+  /** Baseline embedding methods scored beside the families (default none; known: listEmbeddings()). */
+  baselines: string[];
+  /** The genotypes dataset's source and preprocessing (default: the simulated cohort). */
+  genotypes?: GenotypeTaskOptions;
   dataDir?: string;
   epochs: number;
   batchSize: number;
@@ -43,7 +50,7 @@ export interface BenchConfig {
 export type BenchConfigInput = Partial<BenchConfig>;
 
 const KNOWN_KEYS: readonly (keyof BenchConfig)[] = [
-  'families', 'priors', 'seeds', 'datasets', 'dataDir', 'epochs', 'batchSize', 'learningRate', 'trainLimit', 'testLimit',
+  'families', 'priors', 'seeds', 'datasets', 'baselines', 'genotypes', 'dataDir', 'epochs', 'batchSize', 'learningRate', 'trainLimit', 'testLimit',
   'stepsPerEpoch', 'beta', 'klWarmup', 'iwaeK', 'knnK', 'latentNllSamples', 'hidden', 'posteriorConfig', 'latentSize',
 ];
 
@@ -91,6 +98,9 @@ export function resolveBenchConfig(input: BenchConfigInput): BenchConfig {
       return [...s];
     })(),
     datasets: names('datasets', input.datasets ?? ['mnist'], datasets),
+    baselines: input.baselines === undefined || (Array.isArray(input.baselines) && input.baselines.length === 0)
+      ? []
+      : names('baselines', input.baselines, listEmbeddings()),
     epochs: int('epochs', input.epochs ?? 5, 1),
     batchSize: int('batchSize', input.batchSize ?? 128, 1),
     learningRate: positive('learningRate', input.learningRate ?? 1e-3),
@@ -109,6 +119,14 @@ export function resolveBenchConfig(input: BenchConfigInput): BenchConfig {
   if (input.dataDir !== undefined) {
     if (typeof input.dataDir !== 'string' || input.dataDir.trim() === '') fail('dataDir', 'a directory path', input.dataDir);
     config.dataDir = input.dataDir;
+  }
+  if (input.genotypes !== undefined) {
+    try {
+      checkGenotypeTaskOptions(input.genotypes);
+    } catch (e) {
+      throw new ValidationError(`bench config: ${(e as Error).message}`);
+    }
+    config.genotypes = JSON.parse(JSON.stringify(input.genotypes)) as GenotypeTaskOptions;
   }
   if (input.trainLimit !== undefined) config.trainLimit = int('trainLimit', input.trainLimit, 1);
   if (input.testLimit !== undefined) config.testLimit = int('testLimit', input.testLimit, 1);

@@ -34,7 +34,7 @@ export async function freezeGrid(out: string, grid: FrozenGrid, replace: boolean
   const path = gridPath(out);
   if (!replace && existsSync(path)) {
     const saved = readFrozenGrid(out);
-    const axes = (g: FrozenGrid) => JSON.stringify([g.config.datasets, g.config.families, g.config.priors, g.config.seeds]);
+    const axes = (g: FrozenGrid) => JSON.stringify([g.config.datasets, g.config.families, g.config.priors, g.config.seeds, g.config.baselines]);
     if (axes(saved) !== axes(grid)) {
       throw new ValidationError(
         `${out} holds another grid (${describeAxes(saved.config)}; now ${describeAxes(grid.config)}): ` +

@@ -10,7 +10,7 @@ export const SETTINGS_FILE = 'settings.json';
  * a rerun into the same folder with other settings would mix incomparable cells, so it is refused.
  */
 export async function checkSettings(out: string, config: BenchConfig): Promise<void> {
-  const { families: _f, priors: _p, seeds: _s, datasets: _d, ...settings } = config;
+  const { families: _f, priors: _p, seeds: _s, datasets: _d, baselines: _b, ...settings } = config;
   const path = join(out, SETTINGS_FILE);
   if (existsSync(path)) {
     let saved: Record<string, unknown>;

@@ -12,12 +12,14 @@ export class SplitCache {
   private readonly cache = new Map<string, Splits>();
 
   async get(config: BenchConfig, cell: Cell): Promise<Splits> {
-    const key = cell.dataset === 'toy' ? `${cell.dataset}/${cell.prior}` : cell.dataset;
+    const key = cell.dataset === 'toy' && !cell.baseline ? `${cell.dataset}/${cell.prior}` : cell.dataset;
     let s = this.cache.get(key);
     if (!s) {
       if (cell.dataset !== 'toy') this.cache.clear();
       s = await loadSplits({
-        dataset: cell.dataset, prior: cell.prior, latentSize: config.latentSize,
+        // A baseline has no prior; the toy data then takes the grid's first.
+        dataset: cell.dataset, prior: cell.baseline ? config.priors[0]! : cell.prior, latentSize: config.latentSize,
+        ...(config.genotypes ? { genotypes: config.genotypes } : {}),
         ...(config.dataDir ? { dataDir: config.dataDir } : {}),
         ...(config.trainLimit !== undefined ? { trainLimit: config.trainLimit } : {}),
         ...(config.testLimit !== undefined ? { testLimit: config.testLimit } : {}),

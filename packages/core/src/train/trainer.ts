@@ -174,11 +174,11 @@ export class Trainer {
     );
     if (!main) return undefined;
     const terms = { ...main };
-    for (const aux of o.posterior.auxiliaryLosses()) {
+    for (const aux of this.auxiliaryLosses()) {
       const vars = this.auxVariables(aux);
       for (let r = 0; r < (aux.repeats ?? 1); r++) {
         const auxSeed = seed.fork(`aux:${aux.name}:${r}`);
-        const values = this.update(`aux:${aux.name}`, o.auxLearningRate ?? o.learningRate, vars, state, emit, () => {
+        const values = this.update(`aux:${aux.name}`, aux.learningRate ?? o.auxLearningRate ?? o.learningRate, vars, state, emit, () => {
           const reported: Record<string, tf.Scalar> = {};
           const report = (name: string, value: tf.Scalar) => void (reported[name] = value);
           const loss = aux.loss({ model: o.model, batch, seed: auxSeed, epoch, step: state.step, epochs: o.epochs, report });
@@ -238,6 +238,15 @@ export class Trainer {
     return opt;
   }
 
+  /** The posterior's auxiliary losses, then the model's (its variable names qualified as model/). */
+  private auxiliaryLosses(): AuxiliaryLoss[] {
+    const { model, posterior } = this.options;
+    const own = (model.auxiliaryLosses?.() ?? []).map((a) => ({
+      ...a, loss: a.loss.bind(a), variables: a.variables.map((v) => (v.startsWith('model/') ? v : `model/${v}`)),
+    }));
+    return [...posterior.auxiliaryLosses(), ...own];
+  }
+
   private auxVariables(aux: AuxiliaryLoss): Record<string, tf.Variable> {
     const out: Record<string, tf.Variable> = {};
     for (const name of aux.variables) {
@@ -293,7 +302,8 @@ export class Trainer {
     assignVariables('checkpoint model', o.model.namedVariables(), p.model.weights);
     assignVariables('checkpoint posterior', o.posterior.namedVariables(), p.posterior.weights);
     for (const [k, s] of Object.entries(p.optimizers)) {
-      const opt = new Adam({ ...o.adam, learningRate: k.startsWith('aux:') ? (o.auxLearningRate ?? o.learningRate) : o.learningRate });
+      const aux = k.startsWith('aux:') ? this.auxiliaryLosses().find((a) => `aux:${a.name}` === k) : undefined;
+      const opt = new Adam({ ...o.adam, learningRate: k.startsWith('aux:') ? (aux?.learningRate ?? o.auxLearningRate ?? o.learningRate) : o.learningRate });
       opt.loadState(s);
       this.optimizers.get(k)?.dispose();
       this.optimizers.set(k, opt);

@@ -27,6 +27,18 @@ export interface BenchFlags {
   hidden?: string;
   backend?: string;
   out?: string;
+  /** Executor and Slurm flags (./slurm_flags). */
+  executor?: string;
+  checkpointEvery?: string;
+  partition?: string;
+  time?: string;
+  cpusPerTask?: string;
+  mem?: string;
+  account?: string;
+  sbatch?: string[];
+  cellsPerTask?: string;
+  maxParallel?: string;
+  ddviCommand?: string;
 }
 
 function list(flag: string, raw: string): string[] {
@@ -69,14 +81,18 @@ export interface ResolvedBench {
   config: BenchConfig;
   out: string;
   backend?: string;
+  /** The --config file's `slurm` object, unvalidated (./slurm_flags merges it with the flags). */
+  slurm?: unknown;
 }
 
 /** Preset, then the --config file, then explicit flags (each wins over the one before); validated by resolveBenchConfig. */
 export function resolveBench(flags: BenchFlags): ResolvedBench {
   const preset = choice('--preset', flags.preset ?? DEFAULT_BENCH_PRESET, listBenchPresets());
   const input: BenchConfigInput = { ...BENCH_PRESETS[preset]!.settings };
+  let slurm: unknown;
   if (flags.config !== undefined) {
-    const file = readConfigFile(flags.config);
+    const { slurm: fileSlurm, ...file } = readConfigFile(flags.config) as BenchConfigInput & { slurm?: unknown };
+    slurm = fileSlurm;
     // The paper preset's warm-up is a fraction of its epochs; a file that changes the epochs gets none unless it says so.
     if (file.epochs !== undefined && file.klWarmup === undefined) input.klWarmup = 0;
     Object.assign(input, file);
@@ -116,7 +132,7 @@ export function resolveBench(flags: BenchFlags): ResolvedBench {
     throw e;
   }
   const out = flags.out ?? join('runs', `bench-${preset}`);
-  return { preset, config, out, ...(flags.backend !== undefined ? { backend: flags.backend } : {}) };
+  return { preset, config, out, ...(flags.backend !== undefined ? { backend: flags.backend } : {}), ...(slurm !== undefined ? { slurm } : {}) };
 }
 
 const FLAG_OF: Record<string, string> = {

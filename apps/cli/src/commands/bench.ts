@@ -1,35 +1,24 @@
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
-import { BACKEND_NAMES, initBackend, writeFileAtomic } from '@ddvi/core';
-import type { TrainEvent } from '@ddvi/core';
-import { CONTACT_SHEET, RESULTS_JSON, RESULTS_MD, expandGrid, runBenchmark } from '@ddvi/benchmarks';
-import type { Cell, LatentPlotter } from '@ddvi/benchmarks';
+import { BACKEND_NAMES, initBackend } from '@ddvi/core';
+import { CONTACT_SHEET, EXECUTOR_NAMES, RESULTS_JSON, RESULTS_MD, expandGrid, runBenchmark } from '@ddvi/benchmarks';
+import { benchHooks, benchVersions } from '../bench_hooks';
 import { resolveBench } from '../bench_config';
 import { printGridEstimate } from '../bench_estimate';
 import type { BenchFlags } from '../bench_config';
-import { duration, num } from '../format';
+import { duration } from '../format';
 import { println } from '../io';
 import type { Io } from '../io';
-import { choice } from '../parse';
-import { renderLatentPlot } from '../plots/latent';
-import { GridProgress } from '../grid_progress';
-import { TrainProgress } from '../progress';
+import { choice, integer } from '../parse';
 import { CLI_NAME, CLI_VERSION } from '../version';
-
-/** The cell's latent scatter as the train command draws it (vega, PNG), beside the runner's SVG. */
-const pngPlotter: LatentPlotter = async (input) => {
-  const plot = await renderLatentPlot({
-    z: input.z, ...(input.labels ? { labels: input.labels } : {}), labelName: input.labelName, priorSamples: input.priorSamples, title: input.title,
-  });
-  const file = `plots/${input.stem}.png`;
-  await writeFileAtomic(join(input.out, file), plot.png);
-  return [file];
-};
+import { submitGrid } from './bench_slurm';
 
 /** `ddvi bench`: the comparative grid; returns the exit code. */
 export async function benchCommand(flags: BenchFlags, io: Io): Promise<number> {
   const startedMs = Date.now();
-  const { preset, config, out, backend: backendFlag } = resolveBench(flags);
+  const resolved = resolveBench(flags);
+  const { preset, config, out, backend: backendFlag } = resolved;
+  const executor = choice('--executor', flags.executor ?? 'local', EXECUTOR_NAMES);
+  const checkpointEverySteps = flags.checkpointEvery === undefined ? undefined : integer('--checkpoint-every', flags.checkpointEvery, 1);
   const backend = await initBackend(backendFlag === undefined ? undefined : choice('--backend', backendFlag, BACKEND_NAMES));
   println(io.stdout, `backend: ${backend.name} (${backend.reason})`);
   println(
@@ -38,52 +27,18 @@ export async function benchCommand(flags: BenchFlags, io: Io): Promise<number> {
       `${config.baselines.length > 0 ? `baselines ${config.baselines.join(', ')}; ` : ''}seeds ${config.seeds.join(', ')}; ${config.epochs} epochs` +
       `${config.trainLimit ? `, ${config.trainLimit} train` : ''}${config.testLimit ? ` / ${config.testLimit} test examples` : ''}; out ${out}`,
   );
+  if (executor === 'slurm') return submitGrid({ resolved, flags, backend: backend.name, io, ...(checkpointEverySteps !== undefined ? { checkpointEverySteps } : {}) });
   await printGridEstimate(config, out, io);
-  let progress: TrainProgress | undefined;
-  let current: Cell | undefined;
-  const grid = new GridProgress(io, expandGrid(config).length);
-  const say = (text: string) => grid.line(text);
+  const hooks = benchHooks(io, expandGrid(config).length);
   let run: Awaited<ReturnType<typeof runBenchmark>>;
   try {
     run = await runBenchmark({
-      config, out, tool: { name: CLI_NAME, version: CLI_VERSION },
-      versions: { [CLI_NAME]: CLI_VERSION, '@tensorflow/tfjs-core': tf.version_core, node: process.version },
-      backend: { name: backend.name, reason: backend.reason },
-      hooks: {
-        onCellStart: (i, n, cell, cached) => {
-          const what = cell.baseline ? `${cell.family} baseline` : `${cell.family} posterior, ${cell.prior} prior`;
-          say(`cell ${i}/${n}: ${cell.dataset}, ${what}, seed ${cell.seed}${cached ? ' (done earlier; read back)' : ''}`);
-          grid.cellStarted(i, `${cell.family}${cell.baseline ? '' : `/${cell.prior}`}`);
-        },
-        onTrainEvent: (cell, e: TrainEvent) => {
-          if (cell !== current || !progress) {
-            progress?.stop();
-            progress = new TrainProgress(io, grid.multibar ? { multibar: grid.multibar } : {});
-            current = cell;
-          }
-          progress.onEvent(e);
-        },
-        onCellDone: (i, n, r, cached) => {
-          progress?.stop();
-          progress = undefined;
-          current = undefined;
-          grid.cellDone(r.timing.wallSeconds, cached);
-          if (cached) return;
-          const m = r.metrics;
-          const show = (v: number | null, digits = 3) => (v === null ? 'n/a' : num(v, digits));
-          say(
-            r.error
-              ? `cell ${i}/${n} failed: ${r.error}`
-              : `cell ${i}/${n} done in ${duration(r.timing.wallSeconds)}: ELBO ${show(m.elbo, 2)}, IWAE ${show(m.iwae, 2)}, kNN ${show(m.knnAccuracy)}, ` +
-                  `logreg ${show(m.logisticAccuracy)}, latent NLL ${show(m.latentNll)}, NMI ${show(m.nmi)}, ${show(m.msPerStep, 0)} ms/step`,
-          );
-        },
-        plotLatents: pngPlotter,
-      },
+      config, out, tool: { name: CLI_NAME, version: CLI_VERSION }, versions: benchVersions(),
+      backend: { name: backend.name, reason: backend.reason }, hooks,
+      ...(checkpointEverySteps !== undefined ? { checkpointEverySteps } : {}),
     });
   } finally {
-    progress?.stop();
-    grid.stop();
+    hooks.stop();
   }
   const { results, computed, reused } = run;
   println(io.stdout, `wrote ${join(out, RESULTS_JSON)}, ${join(out, RESULTS_MD)}, ${join(out, CONTACT_SHEET)} and ${results.cells.length} cells under ${join(out, 'cells')} (${computed.length} computed, ${reused.length} read back)`);

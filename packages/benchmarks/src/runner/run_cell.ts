@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Elbo, Iwae, Reconstruction, SeedStream, Trainer, createPosterior, encodeLatents, evaluate, linearWarmup, writeFileAtomic } from '@ddvi/core';
 import type { Dataset, Posterior, TrainEvent } from '@ddvi/core';
@@ -33,6 +34,12 @@ export interface RunCellOptions {
   out: string;
   onEvent?: (event: TrainEvent) => void;
   plotLatents?: LatentPlotter;
+  /**
+   * Where the cell's training is checkpointed (after each epoch, and every `everySteps` steps when
+   * set). A checkpoint already there is resumed: the Trainer's resume is exact, so an interrupted
+   * cell ends with the numbers of an uninterrupted one.
+   */
+  checkpoint?: { path: string; everySteps?: number };
 }
 
 /** The model and posterior of a cell, both built from the cell's seed, the posterior through the registry. */
@@ -86,6 +93,9 @@ export async function runCell(options: RunCellOptions): Promise<CellResult> {
       model, posterior, objective: density ? new Elbo({ beta }) : new Reconstruction(), evalObjective, train, test,
       evalEvery: config.epochs, batchSize: config.batchSize, epochs: config.epochs, learningRate: config.learningRate, seed: cell.seed,
       maxStepsPerEpoch: config.stepsPerEpoch, nanPolicy: 'stop',
+      ...(options.checkpoint
+        ? { checkpointPath: options.checkpoint.path, ...(options.checkpoint.everySteps !== undefined ? { checkpointEverySteps: options.checkpoint.everySteps } : {}) }
+        : {}),
       onEvent: (e) => {
         const now = Date.now();
         if (e.type === 'step') {
@@ -96,7 +106,8 @@ export async function runCell(options: RunCellOptions): Promise<CellResult> {
         mark = Date.now();
       },
     });
-    const result = await trainer.fit();
+    const resumeFrom = options.checkpoint && existsSync(options.checkpoint.path) ? options.checkpoint.path : undefined;
+    const result = await trainer.fit(resumeFrom);
     const last = result.history[result.history.length - 1];
     const finalTest = last?.test ?? evaluate(model, posterior, evalObjective, test, { seed: cell.seed });
 

@@ -9,6 +9,7 @@ import { listCommand } from './commands/list';
 import { trainCommand } from './commands/train';
 import { versionCommand } from './commands/version';
 import type { Io } from './io';
+import { REQUIRE_FLAG, REQUIRE_HELP, collect, usePlugins } from './plugins';
 import { DEFAULT_PRESET, PRESETS } from './presets';
 import type { TrainFlags } from './train_config';
 import { CLI_VERSION } from './version';
@@ -68,6 +69,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void, argv: read
     .option('--checkpoint-every <steps>', 'also checkpoint every this many steps (default: after each epoch only)')
     .option('--iwae-k <k>', `importance samples of the final test IWAE bound; 0 skips it (default ${q.iwaeK})`)
     .option('--log-every <steps>', 'when not on a terminal, print a progress line every this many steps (default: 5 per epoch)')
+    .option(REQUIRE_FLAG, REQUIRE_HELP, collect)
     .addHelpText(
       'after',
       [
@@ -121,6 +123,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void, argv: read
     .option('--hidden <widths>', "hidden widths of the decoder and the encoders, e.g. 256,256 (default: the paper's 1000,1000)")
     .option('--backend <name>', 'tfjs backend: auto, wasm, cpu or tensorflow (default: DDVI_BACKEND, else auto)')
     .option('--out <dir>', 'output folder (default runs/bench-<preset>); finished cells there are read back, not recomputed')
+    .option(REQUIRE_FLAG, `${REQUIRE_HELP}; a --config file may list them under "plugins"`, collect)
     .addHelpText(
       'after',
       [
@@ -141,10 +144,12 @@ export function buildProgram(io: Io, setExit: (code: number) => void, argv: read
     .command('list')
     .description('list the registered posterior families, priors, datasets, likelihoods, backends and presets')
     .option('--json', 'print as JSON')
+    .option(REQUIRE_FLAG, REQUIRE_HELP, collect)
     .action((opts: { json?: boolean }) => {
       setExit(listCommand(opts, io));
     });
 
+  usePlugins(program);
   for (const cmd of program.commands) {
     cmd.configureOutput(output).exitOverride().showHelpAfterError(`(add --help for usage)`).allowExcessArguments(false);
   }

@@ -9,7 +9,7 @@ describe('guide 1: sample a pinwheel with @ddvi/distributions alone', () => {
     expect(pinwheel.numClasses).toBe(5);
     const arms = new Set(label.dataSync());
     expect([...arms].sort()).toEqual([0, 1, 2, 3, 4]);
-    const lp = logDensity.dataSync();
+    const lp = Array.from(logDensity.dataSync());
     expect(lp.every(Number.isFinite)).toBe(true);
     // Points sit on the arms, where the density is high: far above a point well off the wheel.
     const off = tf.tidy(() => pinwheel.logProb(tf.tensor2d([[5, 5]])).dataSync()[0]!);

@@ -39,6 +39,7 @@ export interface BenchFlags {
   cellsPerTask?: string;
   maxParallel?: string;
   ddviCommand?: string;
+  require?: string[];
 }
 
 function list(flag: string, raw: string): string[] {
@@ -73,6 +74,8 @@ function readConfigFile(path: string): BenchConfigInput {
     throw new UsageError(`--config ${path}: not valid JSON (${(e as Error).message})`);
   }
   if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new UsageError(`--config ${path}: must hold a JSON object of bench settings`);
+  // Imported before the config is resolved (./plugins); not a setting of the grid.
+  delete (v as { plugins?: unknown }).plugins;
   return v as BenchConfigInput;
 }
 

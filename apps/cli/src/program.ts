@@ -11,6 +11,7 @@ import { listCommand } from './commands/list';
 import { trainCommand } from './commands/train';
 import { versionCommand } from './commands/version';
 import type { Io } from './io';
+import { REQUIRE_FLAG, REQUIRE_HELP, collect, usePlugins } from './plugins';
 import { DEFAULT_PRESET, PRESETS } from './presets';
 import type { TrainFlags } from './train_config';
 import { CLI_VERSION } from './version';
@@ -73,6 +74,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void, argv: read
     .option('--checkpoint-every <steps>', 'also checkpoint every this many steps (default: after each epoch only)')
     .option('--iwae-k <k>', `importance samples of the final test IWAE bound; 0 skips it (default ${q.iwaeK})`)
     .option('--log-every <steps>', 'when not on a terminal, print a progress line every this many steps (default: 5 per epoch)')
+    .option(REQUIRE_FLAG, REQUIRE_HELP, collect)
     .addHelpText(
       'after',
       [
@@ -142,6 +144,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void, argv: read
     .option('--out <dir>', 'output folder (default runs/bench-<preset>); finished cells there are read back, not recomputed')
     .option('--checkpoint-every <steps>', "also checkpoint each cell's training every this many steps into <out>/partial/ (default: after each epoch); a killed cell resumes there")
     .option('--executor <name>', 'local (default): run the cells here, one after another; slurm: submit them to a Slurm cluster as a job array (docs/cluster.md)')
+    .option(REQUIRE_FLAG, `${REQUIRE_HELP}; a --config file may list them under "plugins"`, collect)
     .addHelpText(
       'after',
       [
@@ -205,10 +208,12 @@ export function buildProgram(io: Io, setExit: (code: number) => void, argv: read
     .command('list')
     .description('list the registered posterior families, priors, datasets, likelihoods, backends and presets')
     .option('--json', 'print as JSON')
+    .option(REQUIRE_FLAG, REQUIRE_HELP, collect)
     .action((opts: { json?: boolean }) => {
       setExit(listCommand(opts, io));
     });
 
+  usePlugins(program);
   for (const cmd of [...program.commands, ...bench.commands]) {
     cmd.configureOutput(output).exitOverride().showHelpAfterError(`(add --help for usage)`).allowExcessArguments(false);
   }

@@ -36,6 +36,7 @@ export interface TrainFlags {
   checkpointEvery?: string;
   iwaeK?: string;
   logEvery?: string;
+  require?: string[];
 }
 
 /** Everything a training run needs, validated; written to metrics.json as the run's config. */

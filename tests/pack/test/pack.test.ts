@@ -2,11 +2,13 @@
  * Each public package installs alone: it is packed as it would be published (pnpm rewrites
  * `workspace:^`), installed with npm in an empty folder together with only the tarballs of the
  * @ddvi packages it needs (peers such as tfjs come from the registry), then loaded with `import`
- * and `require`, type-checked as a TypeScript consumer would, and linted with publint.
+ * and `require`, type-checked as a TypeScript consumer would, and linted with publint and
+ * arethetypeswrong (offline, on the tarball).
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { checkPackage, createPackageFromTarballData } from '@arethetypeswrong/core';
 import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -117,6 +119,35 @@ describe.concurrent.each(published.map((p) => [p.json.name, p] as const))('%s', 
     const { messages, pkg: manifest } = await publint({ pack: { tarball }, strict: true, level: 'suggestion' });
     const shown = messages.map((m) => `${m.type} ${m.code}: ${formatMessage(m, manifest, { color: false }) ?? ''}`);
     expect(shown).toEqual([]);
+  });
+
+  it('passes arethetypeswrong on its tarball (node16 and bundler resolution)', async () => {
+    const { file } = await packed(name);
+    const result = await checkPackage(createPackageFromTarballData(new Uint8Array(readFileSync(file))));
+    // As `attw --profile node16`: node10 ignores exports maps, which every package relies on. An entry
+    // point without a "require" condition is ESM-only by design (the test kit imports vitest).
+    const esmOnly = (entry: string) => {
+      const target = (pkg.json.exports as Record<string, unknown> | undefined)?.[entry];
+      return !!target && typeof target === 'object' && !('require' in target);
+    };
+    const problems = result.types === false ? [] : result.problems.filter((p) => {
+      if (!('resolutionKind' in p)) return true;
+      if (p.resolutionKind === 'node10') return false;
+      return !(p.resolutionKind === 'node16-cjs' && p.kind === 'NoResolution' && 'entrypoint' in p && esmOnly(p.entrypoint));
+    });
+    expect(problems).toEqual([]);
+  });
+
+  it('declares what a published package needs: license, repository, files, README, tfjs-core as a peer', () => {
+    const json = pkg.json as typeof pkg.json & { license?: string; repository?: { url?: string; directory?: string }; files?: string[]; bin?: unknown };
+    expect(json.license).toBe('MIT');
+    expect(json.repository?.url).toMatch(/^git\+https:\/\//);
+    expect(json.repository?.directory).toBe(pkg.rel);
+    expect(json.files).toEqual(expect.arrayContaining(['dist', 'README.md']));
+    expect(existsSync(join(pkg.dir, 'README.md'))).toBe(true);
+    // Libraries share the application's tfjs (one engine, one kernel registry); the command is an application and owns its copy.
+    if (json.bin === undefined) expect(Object.keys(json.peerDependencies ?? {})).toContain('@tensorflow/tfjs-core');
+    else expect(Object.keys(json.dependencies ?? {})).toContain('@tensorflow/tfjs-core');
   });
 
   it('packs build output and metadata only', async () => {

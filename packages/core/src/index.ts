@@ -47,3 +47,7 @@ export type { CheckpointPayload, EpochRecord } from './checkpoint/checkpoint';
 export { writeFileAtomic } from './checkpoint/atomic_write';
 export { posteriorToJSON, posteriorFromState } from './posterior_state';
 export type { PosteriorState } from './posterior_state';
+export { parseConfig, ConfigError, describeSchema, suggestName } from './config/index';
+export type { ConfigIssue } from './config/index';
+// One zod for every package: a family's config schema is built with the same copy parseConfig reads.
+export { z } from 'zod';

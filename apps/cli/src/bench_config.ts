@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ValidationError } from '@ddvi/core';
-import { resolveBenchConfig } from '@ddvi/benchmarks';
+import { ValidationError, parseConfig } from '@ddvi/core';
+import { benchConfigSchema, resolveBenchConfig } from '@ddvi/benchmarks';
 import type { BenchConfig, BenchConfigInput } from '@ddvi/benchmarks';
 import { BENCH_PRESETS, DEFAULT_BENCH_PRESET, listBenchPresets } from './bench_presets';
 import { UsageError } from './errors';
@@ -60,6 +60,8 @@ function readConfigFile(path: string): BenchConfigInput {
     throw new UsageError(`--config ${path}: not valid JSON (${(e as Error).message})`);
   }
   if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new UsageError(`--config ${path}: must hold a JSON object of bench settings`);
+  // Checked on its own first, so a misspelled key or a bad value is reported against the file that holds it.
+  parseConfig(benchConfigSchema().partial(), v, `--config ${path}`);
   return v as BenchConfigInput;
 }
 

@@ -39,7 +39,7 @@ export type { Summary } from './metrics/summarize';
 export { studentTQuantile } from './metrics/student_t';
 export type { PointsInput, LabelsInput } from './metrics/points';
 export * from './genotypes/index';
-export { resolveBenchConfig, DEFAULT_BENCH_PRIORS } from './runner/config';
+export { resolveBenchConfig, benchConfigSchema, DEFAULT_BENCH_PRIORS } from './runner/config';
 export type { BenchConfig, BenchConfigInput } from './runner/config';
 export { expandGrid, cellId } from './runner/cell';
 export type { Cell } from './runner/cell';

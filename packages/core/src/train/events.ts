@@ -15,6 +15,6 @@ export type TrainEvent =
       msPerStep: number;
       etaSeconds: number;
     }
-  | { type: 'skip'; step: number; term: string; value: number; skipped: number }
+  | { type: 'skip'; step: number; term: string; value: number; skipped: number; origin?: string }
   | { type: 'epoch'; record: EpochRecord }
   | { type: 'checkpoint'; path: string; step: number };

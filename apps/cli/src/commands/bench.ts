@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { BACKEND_NAMES, initBackend, writeFileAtomic } from '@ddvi/core';
 import type { TrainEvent } from '@ddvi/core';
-import { RESULTS_JSON, RESULTS_MD, runBenchmark } from '@ddvi/benchmarks';
+import { RESULTS_JSON, RESULTS_MD, describeOwner, runBenchmark } from '@ddvi/benchmarks';
 import type { Cell, LatentPlotter } from '@ddvi/benchmarks';
 import { resolveBench } from '../bench_config';
 import type { BenchFlags } from '../bench_config';
@@ -42,9 +42,16 @@ export async function benchCommand(flags: BenchFlags, io: Io): Promise<number> {
     config, out, tool: { name: CLI_NAME, version: CLI_VERSION },
     versions: { [CLI_NAME]: CLI_VERSION, '@tensorflow/tfjs-core': tf.version_core, node: process.version },
     backend: { name: backend.name, reason: backend.reason },
+    command: `${CLI_NAME} bench${preset ? ` --preset ${preset}` : ''}`,
     hooks: {
+      onStaleLock: (owner) => {
+        println(io.stdout, `note: took over the lock of ${out} left by ${describeOwner(owner)}, which is no longer running`);
+      },
       onCellStart: (i, n, cell, cached) => {
         println(io.stdout, `cell ${i}/${n}: ${cell.dataset}, ${cell.family} posterior, ${cell.prior} prior, seed ${cell.seed}${cached ? ' (done earlier; read back)' : ''}`);
+      },
+      onCellCorrupt: (cell, reason) => {
+        println(io.stdout, `warning: the earlier result of ${cell.family} / ${cell.prior} / seed ${cell.seed} fails its check (${reason}); computing it again`);
       },
       onTrainEvent: (cell, e: TrainEvent) => {
         if (cell !== current || !progress) {

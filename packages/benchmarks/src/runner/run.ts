@@ -4,7 +4,10 @@ import { DivergenceError, NonFiniteError, ValidationError, writeFileAtomic } fro
 import type { TrainEvent } from '@ddvi/core';
 import { cellId, expandGrid } from './cell';
 import type { Cell } from './cell';
-import { readCell, writeCell } from './cell_store';
+import { claimCell } from './cell_claim';
+import { inspectCell, writeCell } from './cell_store';
+import { acquireFolderLock } from './folder_lock';
+import type { LockOwner } from './lock_owner';
 import type { CellResult } from './cell_store';
 import type { BenchConfig } from './config';
 import { METRICS } from './metric_table';
@@ -19,6 +22,10 @@ export interface BenchHooks {
   /** Before each cell: its 1-based index, the grid size, and whether its result is read back from disk. */
   onCellStart?: (index: number, total: number, cell: Cell, cached: boolean) => void;
   onCellDone?: (index: number, total: number, result: CellResult, cached: boolean) => void;
+  /** A cell file that fails its check (torn, edited, checksum mismatch): it is recomputed. */
+  onCellCorrupt?: (cell: Cell, reason: string) => void;
+  /** The folder lock was left by a process that died; this run took it over. */
+  onStaleLock?: (owner: LockOwner) => void;
   /** Training events of the cell being computed. */
   onTrainEvent?: (cell: Cell, event: TrainEvent) => void;
   plotLatents?: LatentPlotter;
@@ -31,6 +38,12 @@ export interface RunBenchmarkOptions {
   versions?: Record<string, string>;
   backend: { name: string; reason: string };
   hooks?: BenchHooks;
+  /** What holds the folder lock and cell claims, shown to a refused second run (default "runBenchmark"). */
+  command?: string;
+  /** Take `<out>/.ddvi-bench.lock` for the run (default true): the driver of a local run holds it. */
+  lock?: boolean;
+  /** How often to look again at cells another writer is computing (ms, default 1000). */
+  pollMs?: number;
 }
 
 export interface RunBenchmarkResult {
@@ -51,7 +64,6 @@ export const RESULTS_MD = 'results.md';
 export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBenchmarkResult> {
   const { config, out, hooks = {} } = options;
   const startedMs = Date.now();
-  await checkSettings(out, config);
   const cells = expandGrid(config);
   const done: CellResult[] = [];
   const computed: string[] = [];
@@ -88,37 +100,78 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBen
     return results;
   };
 
-  for (let i = 0; i < cells.length; i++) {
-    const cell = cells[i]!;
-    const previous = readCell(out, cell);
-    hooks.onCellStart?.(i + 1, cells.length, cell, previous !== undefined);
+  const compute = async (cell: Cell): Promise<CellResult> => {
+    const splits = await getSplits(cell);
+    const cellStarted = Date.now();
     let result: CellResult;
-    if (previous) {
-      result = previous;
-      reused.push(result.id);
-    } else {
-      const splits = await getSplits(cell);
-      const cellStarted = Date.now();
-      try {
-        result = await runCell({
-          config, cell, splits, out,
-          ...(hooks.onTrainEvent ? { onEvent: (e: TrainEvent) => hooks.onTrainEvent!(cell, e) } : {}),
-          ...(hooks.plotLatents ? { plotLatents: hooks.plotLatents } : {}),
-        });
-      } catch (e) {
-        // A diverged cell is a result (the family failed on this setting), not a reason to lose the grid.
-        if (!(e instanceof NonFiniteError || e instanceof DivergenceError)) throw e;
-        result = failedCell(cell, e.message, cellStarted);
-      }
-      await writeCell(out, result);
-      computed.push(result.id);
+    try {
+      result = await runCell({
+        config, cell, splits, out,
+        ...(hooks.onTrainEvent ? { onEvent: (e: TrainEvent) => hooks.onTrainEvent!(cell, e) } : {}),
+        ...(hooks.plotLatents ? { plotLatents: hooks.plotLatents } : {}),
+      });
+    } catch (e) {
+      // A diverged cell is a result (the family failed on this setting), not a reason to lose the grid.
+      if (!(e instanceof NonFiniteError || e instanceof DivergenceError)) throw e;
+      result = failedCell(cell, e.message, cellStarted);
     }
-    done.push(result);
-    hooks.onCellDone?.(i + 1, cells.length, result, previous !== undefined);
-    if (!previous) await write();
+    await writeCell(out, result);
+    return result;
+  };
+
+  /** The cell's verified result from disk, else computed under its claim; 'busy' when another live writer holds the claim. */
+  const obtain = async (cell: Cell): Promise<{ result: CellResult; cached: boolean } | 'busy'> => {
+    const stored = inspectCell(out, cell);
+    if (stored.state === 'done') return { result: stored.result, cached: true };
+    if (stored.state === 'corrupt') hooks.onCellCorrupt?.(cell, stored.reason);
+    const claim = claimCell(out, cell, { command: options.command ?? 'runBenchmark' });
+    if (!('claimed' in claim)) return 'busy';
+    try {
+      // Another writer may have finished it between our look and our claim.
+      const again = inspectCell(out, cell);
+      if (again.state === 'done') return { result: again.result, cached: true };
+      return { result: await compute(cell), cached: false };
+    } finally {
+      claim.claimed.release();
+    }
+  };
+
+  const finish = async (i: number, got: { result: CellResult; cached: boolean }) => {
+    (got.cached ? reused : computed).push(got.result.id);
+    done.push(got.result);
+    hooks.onCellDone?.(i + 1, cells.length, got.result, got.cached);
+    if (!got.cached) await write();
+  };
+
+  const lock = options.lock === false ? undefined : acquireFolderLock(out, options.command ?? 'runBenchmark');
+  if (lock?.tookOver) hooks.onStaleLock?.(lock.tookOver);
+  try {
+    await checkSettings(out, config);
+    const busy: [number, Cell][] = [];
+    for (let i = 0; i < cells.length; i++) {
+      const cell = cells[i]!;
+      hooks.onCellStart?.(i + 1, cells.length, cell, inspectCell(out, cell).state === 'done');
+      const got = await obtain(cell);
+      if (got === 'busy') busy.push([i, cell]);
+      else await finish(i, got);
+    }
+    // Cells another writer is computing: wait for its result, or for its claim to go stale.
+    while (busy.length > 0) {
+      await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 1000));
+      for (let k = busy.length - 1; k >= 0; k--) {
+        const [i, cell] = busy[k]!;
+        const got = await obtain(cell);
+        if (got === 'busy') continue;
+        busy.splice(k, 1);
+        await finish(i, got);
+      }
+    }
+    done.sort((a, b) => cells.findIndex((c) => cellId(c) === a.id) - cells.findIndex((c) => cellId(c) === b.id));
+    const results = await write();
+    return { results, computed, reused };
+  } finally {
+    lock?.release();
   }
-  const results = await write();
-  return { results, computed, reused };
 }
 
 function failedCell(cell: Cell, message: string, startedMs: number): CellResult {

@@ -64,3 +64,4 @@ export { claimCell, claimPath, describeClaim, HEARTBEAT_MS, DEFAULT_STALE_MS } f
 export type { CellClaim, ClaimResult } from './runner/cell_claim';
 export { currentOwner, describeOwner, ownerLiveness } from './runner/lock_owner';
 export type { LockOwner } from './runner/lock_owner';
+export { systemMemoryBudget, MEMORY_LIMIT_ENV } from './runner/memory_budget';

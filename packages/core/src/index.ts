@@ -36,6 +36,8 @@ export type { IwaeOptions } from './objectives/iwae';
 export { Adam } from './optim/adam';
 export type { AdamOptions, AdamState } from './optim/adam';
 export { Trainer } from './train/trainer';
+export { estimateTrainingMemory, checkMemoryFits, formatBytes } from './train/memory_estimate';
+export type { MemoryEstimate, MemoryEstimateInput } from './train/memory_estimate';
 export type { TrainerOptions, TrainResult } from './train/trainer';
 export type { TrainEvent } from './train/events';
 export { schedulePhases } from './train/phases';

@@ -134,10 +134,10 @@ describe('non-finite guard', () => {
     const q = new LinearPosterior(2, 6);
     let calls = 0;
     // The value passes through unchanged; its gradient is NaN on the 6th call only.
-    const nanGrad = tf.customGrad((x: tf.Tensor, save: tf.GradSaveFunc) => {
-      save([x]);
-      return { value: tf.clone(x), gradFunc: (dy: tf.Tensor) => [calls === 6 ? tf.mul(dy, Number.NaN) : dy] };
-    });
+    const nanGrad = tf.customGrad(((x: tf.Tensor) => ({
+      value: tf.clone(x),
+      gradFunc: (dy: tf.Tensor) => [calls === 6 ? tf.mul(dy, Number.NaN) : dy],
+    })) as unknown as Parameters<typeof tf.customGrad>[0]);
     const objective: Objective = {
       name: 'nan-grad',
       compute: (m, p, b, c) => {

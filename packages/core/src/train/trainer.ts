@@ -12,6 +12,7 @@ import type { Model } from '../types/model';
 import type { Objective } from '../types/objective';
 import type { AuxiliaryLoss, PhaseSpec, Posterior } from '../types/posterior';
 import { evaluate } from './evaluate';
+import { checkMemoryFits, estimateTrainingMemory } from './memory_estimate';
 import type { TrainEvent } from './events';
 import { firstNonFinite, nonFiniteOrigin, nonFiniteParameter, readStep } from './guard';
 import { TRAIN_ALL, schedulePhases } from './phases';
@@ -46,6 +47,11 @@ export interface TrainerOptions {
   nanPolicy?: 'stop' | 'skip';
   maxSkips?: number;
   onEvent?: (event: TrainEvent) => void;
+  /**
+   * Memory the run may use; when given, the constructor estimates what training needs
+   * (estimateTrainingMemory) and refuses up front with the breakdown if it does not fit.
+   */
+  memoryBudget?: { availableBytes: number; totalBytes?: number; source?: string };
 }
 
 export interface TrainResult {
@@ -90,6 +96,12 @@ export class Trainer {
     const full = Math.ceil(train.size / options.batchSize);
     this.stepsPerEpoch = Math.min(full, options.maxStepsPerEpoch ?? full);
     this.variables = qualified(model, posterior);
+    if (options.memoryBudget) {
+      const estimate = estimateTrainingMemory({
+        variables: this.variables, batchSize: Math.min(options.batchSize, train.size), dataSize: train.dataSize, examples: train.size + (test?.size ?? 0),
+      });
+      checkMemoryFits(estimate, options.memoryBudget, options.batchSize);
+    }
   }
 
   get totalSteps(): number {

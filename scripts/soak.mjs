@@ -68,7 +68,12 @@ const tf = await import(pathToFileURL(createRequire(join(ROOT, 'packages', 'core
 
 const registered = core.listPosteriors();
 const families = args.families ? args.families.split(',').map((f) => f.trim()) : registered;
-for (const f of families) if (!registered.includes(f)) (console.error(`soak: --families: unknown family ${JSON.stringify(f)}; registered: ${registered.join(', ')}`), process.exit(2));
+for (const f of families) {
+  if (!registered.includes(f)) {
+    console.error(`soak: --families: unknown family ${JSON.stringify(f)}; registered: ${registered.join(', ')}`);
+    process.exit(2);
+  }
+}
 
 const splits = await bench.loadSplits({ dataset: 'toy', prior: 'pinwheel', latentSize: 2, trainLimit: 2048, testLimit: 256 });
 const train = splits.train;

@@ -18,3 +18,17 @@ export function tsupConfig(entry: Record<string, string>, extra: Partial<Options
     ...extra,
   };
 }
+
+/**
+ * The same recipe as two builds, for packages whose ESM build must load in browsers (core, the
+ * benchmarks' browser entry): with code splitting, tsup's ESM shims put static imports of Node's
+ * `path` and `url` into every chunk, which bundlers cannot resolve for a page ("fileURLToPath is
+ * not exported"). The ESM build needs no __dirname, so it goes without shims; the CJS build keeps
+ * them (`import.meta.url` needs one there). The second build does not clean, so it keeps the first's files.
+ */
+export function browserSafeTsupConfig(entry: Record<string, string>, extra: Partial<Options> = {}): Options[] {
+  return [
+    tsupConfig(entry, { ...extra, format: ['esm'], shims: false }),
+    tsupConfig(entry, { ...extra, format: ['cjs'], clean: false }),
+  ];
+}

@@ -1,9 +1,9 @@
 import { defineConfig } from 'tsup';
-import { tsupConfig } from '../../tsup.shared';
+import { browserSafeTsupConfig } from '../../tsup.shared';
 
 export default defineConfig(
-  tsupConfig(
-    { index: 'src/index.ts', testing: 'src/testing/index.ts' },
+  browserSafeTsupConfig(
+    { index: 'src/index.ts', testing: 'src/testing/index.ts', data_parallel_worker: 'src/train/data_parallel_worker.ts' },
     {
       // tfjs-core's gradient table is ESM-only with extensionless imports, which plain Node cannot
       // load; bundling it is what the union @tensorflow/tfjs package does too. Its modules share

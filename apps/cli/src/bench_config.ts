@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ValidationError, parseConfig } from '@ddvi/core';
+import { ValidationError, parseConfig, z } from '@ddvi/core';
 import { benchConfigSchema, resolveBenchConfig } from '@ddvi/benchmarks';
 import type { BenchConfig, BenchConfigInput } from '@ddvi/benchmarks';
 import { BENCH_PRESETS, DEFAULT_BENCH_PRESET, listBenchPresets } from './bench_presets';
@@ -15,6 +15,7 @@ export interface BenchFlags {
   priors?: string;
   seeds?: string;
   datasets?: string;
+  baselines?: string;
   dataDir?: string;
   epochs?: string;
   batchSize?: string;
@@ -26,6 +27,18 @@ export interface BenchFlags {
   hidden?: string;
   backend?: string;
   out?: string;
+  /** Executor and Slurm flags (./slurm_flags). */
+  executor?: string;
+  checkpointEvery?: string;
+  partition?: string;
+  time?: string;
+  cpusPerTask?: string;
+  mem?: string;
+  account?: string;
+  sbatch?: string[];
+  cellsPerTask?: string;
+  maxParallel?: string;
+  ddviCommand?: string;
 }
 
 function list(flag: string, raw: string): string[] {
@@ -60,8 +73,10 @@ function readConfigFile(path: string): BenchConfigInput {
     throw new UsageError(`--config ${path}: not valid JSON (${(e as Error).message})`);
   }
   if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new UsageError(`--config ${path}: must hold a JSON object of bench settings`);
-  // Checked on its own first, so a misspelled key or a bad value is reported against the file that holds it.
-  parseConfig(benchConfigSchema().partial(), v, `--config ${path}`);
+  // Checked on its own first, so a misspelled key or a bad value is reported against the file that holds it;
+  // `slurm` is known here (its did-you-mean included) and split off before the bench config is resolved.
+  const fileSchema = benchConfigSchema().partial().extend({ slurm: z.unknown().describe('Slurm executor settings (an object, see --executor slurm)').optional() });
+  parseConfig(fileSchema, v, `--config ${path}`);
   return v as BenchConfigInput;
 }
 
@@ -70,14 +85,18 @@ export interface ResolvedBench {
   config: BenchConfig;
   out: string;
   backend?: string;
+  /** The --config file's `slurm` object, unvalidated (./slurm_flags merges it with the flags). */
+  slurm?: unknown;
 }
 
 /** Preset, then the --config file, then explicit flags (each wins over the one before); validated by resolveBenchConfig. */
 export function resolveBench(flags: BenchFlags): ResolvedBench {
   const preset = choice('--preset', flags.preset ?? DEFAULT_BENCH_PRESET, listBenchPresets());
   const input: BenchConfigInput = { ...BENCH_PRESETS[preset]!.settings };
+  let slurm: unknown;
   if (flags.config !== undefined) {
-    const file = readConfigFile(flags.config);
+    const { slurm: fileSlurm, ...file } = readConfigFile(flags.config) as BenchConfigInput & { slurm?: unknown };
+    slurm = fileSlurm;
     // The paper preset's warm-up is a fraction of its epochs; a file that changes the epochs gets none unless it says so.
     if (file.epochs !== undefined && file.klWarmup === undefined) input.klWarmup = 0;
     Object.assign(input, file);
@@ -89,6 +108,7 @@ export function resolveBench(flags: BenchFlags): ResolvedBench {
   set('priors', flags.priors, (r) => list('--priors', r));
   set('seeds', flags.seeds, (r) => seedList('--seeds', r));
   set('datasets', flags.datasets, (r) => list('--datasets', r));
+  set('baselines', flags.baselines, (r) => (r.trim() === 'none' ? [] : list('--baselines', r)));
   set('dataDir', flags.dataDir, (r) => {
     if (r.trim() === '') throw new UsageError('--data-dir must be a directory path, got ""');
     return r;
@@ -116,11 +136,11 @@ export function resolveBench(flags: BenchFlags): ResolvedBench {
     throw e;
   }
   const out = flags.out ?? join('runs', `bench-${preset}`);
-  return { preset, config, out, ...(flags.backend !== undefined ? { backend: flags.backend } : {}) };
+  return { preset, config, out, ...(flags.backend !== undefined ? { backend: flags.backend } : {}), ...(slurm !== undefined ? { slurm } : {}) };
 }
 
 const FLAG_OF: Record<string, string> = {
-  families: '--families', priors: '--priors', seeds: '--seeds', datasets: '--datasets', epochs: '--epochs', batchSize: '--batch-size',
+  families: '--families', priors: '--priors', seeds: '--seeds', datasets: '--datasets', baselines: '--baselines', epochs: '--epochs', batchSize: '--batch-size',
   learningRate: '--lr', trainLimit: '--train-limit', testLimit: '--test-limit', iwaeK: '--iwae-k', hidden: '--hidden',
 };
 

@@ -1,5 +1,6 @@
 import { DdviError } from '@ddvi/core';
-import { MNIST_COLS, MNIST_ROWS, SUBSET_SEED, loadDataset, loadSplits as loadBenchSplits } from '@ddvi/benchmarks';
+import type { Dataset } from '@ddvi/core';
+import { MNIST_COLS, MNIST_ROWS, SUBSET_SEED, loadDataset, loadSplits as loadBenchSplits, withLabelBudget } from '@ddvi/benchmarks';
 import type { SplitOptions, Splits } from '@ddvi/benchmarks';
 import { UsageError } from './errors';
 
@@ -29,6 +30,21 @@ async function withContext<T>(what: string, load: () => Promise<T>): Promise<T> 
     return await load();
   } catch (e) {
     if (e instanceof DdviError) throw new UsageError(`${what}: ${e.message}`);
+    throw e;
+  }
+}
+
+/**
+ * With --labels n, the semi-supervised view: n seeded training examples keep their label, the rest
+ * and every test example are unlabelled, so the reported test bound is on log p(x), not log p(x | c).
+ */
+export function semiSupervised(config: { labels?: number; seed: number }, train: Dataset, test: Dataset): { train: Dataset; test: Dataset } {
+  if (config.labels === undefined) return { train, test };
+  if (config.labels > train.size) throw new UsageError(`--labels ${config.labels}: the training set has only ${train.size} examples`);
+  try {
+    return { train: withLabelBudget(train, { labelled: config.labels, seed: config.seed }), test: withLabelBudget(test, { labelled: 0, seed: config.seed }) };
+  } catch (e) {
+    if (e instanceof DdviError) throw new UsageError(`--labels: ${e.message}`);
     throw e;
   }
 }

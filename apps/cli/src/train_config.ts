@@ -23,6 +23,7 @@ export interface TrainFlags {
   seed?: string;
   trainLimit?: string;
   testLimit?: string;
+  labels?: string;
   stepsPerEpoch?: string;
   beta?: string;
   klWarmup?: string;
@@ -53,6 +54,8 @@ export interface TrainConfig {
   seed: number;
   trainLimit?: number;
   testLimit?: number;
+  /** Semi-supervised: training examples that keep their label (the rest, and every test example, are unlabelled). */
+  labels?: number;
   stepsPerEpoch?: number;
   beta: number;
   klWarmup: number;
@@ -93,6 +96,7 @@ export function resolveTrainConfig(flags: TrainFlags): TrainConfig {
   const trainLimit = opt(flags.trainLimit, (r) => integer('--train-limit', r, 1)) ?? p.trainLimit;
   const testLimit = opt(flags.testLimit, (r) => integer('--test-limit', r, 1)) ?? p.testLimit;
   const stepsPerEpoch = opt(flags.stepsPerEpoch, (r) => integer('--steps-per-epoch', r, 1));
+  const labels = opt(flags.labels, (r) => integer('--labels', r, 0));
   const beta = opt(flags.beta, (r) => nonNegativeNumber('--beta', r)) ?? p.beta;
   // A preset's warm-up is a fraction of its own epochs; scale it when --epochs changes the length.
   const presetWarmup = p.klWarmup === 0 ? 0 : Math.max(1, Math.round((p.klWarmup / p.epochs) * epochs));
@@ -116,7 +120,7 @@ export function resolveTrainConfig(flags: TrainFlags): TrainConfig {
     seed: runSeed, beta, klWarmup, likelihood, out, resume: flags.resume === true, overwrite: flags.overwrite === true, iwaeK,
   };
   // Optional keys only when set, so the JSON record has no "undefined" holes.
-  const optional = { dataDir: flags.dataDir, trainLimit, testLimit, stepsPerEpoch, hidden, backend, checkpointEvery, logEvery };
+  const optional = { dataDir: flags.dataDir, trainLimit, testLimit, labels, stepsPerEpoch, hidden, backend, checkpointEvery, logEvery };
   for (const [k, v] of Object.entries(optional)) if (v !== undefined) (config as unknown as Record<string, unknown>)[k] = v;
   return config;
 }

@@ -19,10 +19,15 @@ describe('ddvi bench end to end (toy data)', () => {
   let first: CliResult;
   beforeAll(async () => {
     first = await runCli(['bench', ...TINY, '--out', out]);
-  });
+  }, 240_000);
 
   it('runs the grid, reporting each cell, and writes the reports and plots', () => {
     expect(first.code, first.stderr).toBe(0);
+    // The calibrated estimate comes before the first cell.
+    const estimate = first.stdout.search(/^estimated training time of the grid: ~\S+ /m);
+    expect(estimate).toBeGreaterThanOrEqual(0);
+    expect(estimate).toBeLessThan(first.stdout.indexOf('cell 1/2'));
+    expect(first.stdout).toMatch(/^ {2}ms\/step: toy\/aae \d+ x 2 steps x 1 cells; toy\/gaussian \d+ x 2 steps x 1 cells$/m);
     expect(first.stdout).toMatch(/^cell 1\/2: toy, aae posterior, pinwheel prior, seed 0$/m);
     expect(first.stdout).toMatch(/^cell 2\/2: toy, gaussian posterior, pinwheel prior, seed 0$/m);
     expect(first.stdout).toMatch(/^cell 2\/2 done in .*ELBO -?\d+\.\d+/m);
@@ -35,6 +40,10 @@ describe('ddvi bench end to end (toy data)', () => {
     expect(md).toContain('**');
     for (const c of results.cells) for (const f of c.files) expect(existsSync(join(out, f)), f).toBe(true);
     expect(results.cells[0]!.files.some((f) => f.endsWith('.png'))).toBe(true);
+    // The whole grid's progress, and the contact sheet of both cells' plots.
+    expect(first.stdout).toMatch(/^grid: 1\/2 cells done, elapsed \S+, ETA \S+$/m);
+    expect(first.stdout).toMatch(/^grid: 2\/2 cells done, elapsed \S+, ETA 0s$/m);
+    expect(readFileSync(join(out, 'contact_sheet.svg'), 'utf8').match(/<svg /g)).toHaveLength(3);
   });
 
   it('a rerun reads the finished cells back instead of training', async () => {
@@ -42,6 +51,7 @@ describe('ddvi bench end to end (toy data)', () => {
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toContain('cell 1/2: toy, aae posterior, pinwheel prior, seed 0 (done earlier; read back)');
     expect(again.stdout).not.toMatch(/^epoch /m);
+    expect(again.stdout).toContain('estimated training time of the grid: none left (every cell finished earlier)');
     expect(again.stdout).toContain('(0 computed, 2 read back)');
   });
 

@@ -65,7 +65,7 @@ describe('toy dataset', () => {
 
 describe('loadDataset', () => {
   it('lists the known datasets', () => {
-    expect(listDatasets()).toEqual(['mnist', 'toy']);
+    expect(listDatasets()).toEqual(['mnist', 'toy', 'genotypes']);
   });
 
   it('loads by name', async () => {
@@ -81,7 +81,7 @@ describe('loadDataset', () => {
   it('an unknown name fails listing the known ones', async () => {
     const err = await loadDataset('cifar10' as string, {}).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ValidationError);
-    expect((err as Error).message).toBe('loadDataset: unknown dataset "cifar10"; known datasets: mnist, toy');
+    expect((err as Error).message).toBe('loadDataset: unknown dataset "cifar10"; known datasets: mnist, toy, genotypes');
     await expect(loadDataset('toString' as string)).rejects.toThrow('unknown dataset "toString"');
   });
 });

@@ -3,8 +3,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CheckpointError, Elbo, NonFiniteError, Trainer, loadCheckpoint } from '../src';
-import type { Objective, TrainEvent, TrainerOptions } from '../src';
+import { CheckpointError, Elbo, NonFiniteError, Trainer, decodeCheckpoint, encodeCheckpoint, loadCheckpoint } from '../src';
+import type { CheckpointPayload, Objective, TrainEvent, TrainerOptions } from '../src';
 import { LinearGaussianModel, referenceLinearGaussian, testSeed } from '../src/testing';
 import { LinearPosterior } from './fixtures';
 
@@ -70,6 +70,33 @@ describe('Trainer', () => {
     expect(weights(q3)).toEqual(weights(q1));
     expect(res.history).toEqual(fullRes.history.map((h, i) => ({ ...h, seconds: res.history[i]!.seconds })));
     for (const q of [q1, q2, q3]) q.dispose();
+  });
+
+  it('stops on an aborted signal and resumes from the in-memory checkpoint to the uninterrupted numbers', async () => {
+    const q1 = new LinearPosterior(2, 6);
+    const fullRes = await new Trainer(options(q1)).fit();
+    // 7 steps per epoch: stop mid-epoch (step 10) and at an epoch's last step (step 21), no file system.
+    for (const stopAt of [10, 21]) {
+      const q2 = new LinearPosterior(2, 6);
+      const stop = new AbortController();
+      const saved: CheckpointPayload[] = [];
+      const first = await new Trainer(options(q2, {
+        signal: stop.signal, onCheckpoint: (p) => void saved.push(p), onEvent: (e) => e.type === 'step' && e.step === stopAt && stop.abort(),
+      })).fit();
+      expect(first.stopped).toBe(true);
+      expect(first.steps).toBe(stopAt);
+      const last = saved[saved.length - 1]!;
+      expect(last.step).toBe(stopAt);
+      // The payload is what a checkpoint file holds: it survives encode / decode unchanged.
+      const payload = await decodeCheckpoint(await encodeCheckpoint(last));
+      const q3 = new LinearPosterior(2, 6, 999);
+      const res = await new Trainer(options(q3)).fit(payload);
+      expect(res.stopped).toBe(false);
+      expect(weights(q3)).toEqual(weights(q1));
+      expect(res.history).toEqual(fullRes.history.map((h, i) => ({ ...h, seconds: res.history[i]!.seconds })));
+      for (const q of [q2, q3]) q.dispose();
+    }
+    q1.dispose();
   });
 
   it('stops at a NaN with an error naming the step and the term, keeping the last good checkpoint', async () => {

@@ -13,4 +13,5 @@ export { real, positive, unitInterval, simplex, integerInterval } from './constr
 export type { Constraint } from './constraints';
 export type { BinaryParams } from './internal/binary_params';
 export type { DistributionOptions, ParamInput } from './internal/params';
+export { LabelledPrior, LearnedMixture, isLearnablePrior, type LearnedMixtureOptions, type LearnablePrior } from './priors';
 export { Prior2D, Pinwheel, SwissRoll, Square, IsotropicGaussian, GaussianMixture, KdePrior, kdeLogProb, createPrior, listPriors, REFERENCE_KDE_BANDWIDTHS, PINWHEEL_RADIAL_CUTOFF_STDS, SWISS_ROLL_QUADRATURE, type ClassSample, type PinwheelOptions, type SwissRollOptions, type SquareOptions, type IsotropicGaussianOptions, type GaussianMixtureOptions, type KdeOptions, type PriorOptions } from './priors';

@@ -214,6 +214,7 @@ describe('createPrior / listPriors', () => {
         if (n === 'small_swiss_roll') expect(() => p.logProb(z)).toThrow(ValidationError);
         else take(p.logProb(z)).forEach((v) => expect(Number.isFinite(v)).toBe(true));
         z.dispose();
+        p.dispose(); // learned_mixture owns a variable
       }
     });
   });

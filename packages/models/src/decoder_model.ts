@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { SeedStream, ValidationError, assignVariables, checkPositive, checkPositiveInt, serializeVariables } from '@ddvi/core';
-import type { Distribution, ForwardOptions, Model, SerializedModule } from '@ddvi/core';
-import { createPrior } from '@ddvi/distributions';
+import type { AuxiliaryLoss, Distribution, ForwardOptions, Model, SerializedModule } from '@ddvi/core';
+import { createPrior, isLearnablePrior, LabelledPrior, Prior2D } from '@ddvi/distributions';
+import type { LearnablePrior } from '@ddvi/distributions';
 import { MLP } from '@ddvi/nn';
 import { checkLikelihood, likelihoodFromOutput } from './likelihood';
 import type { LikelihoodName } from './likelihood';
@@ -34,6 +35,8 @@ export class DecoderModel implements Model {
   readonly config: Required<Omit<DecoderModelConfig, 'priorOptions'>> & { priorOptions: Record<string, unknown> };
   private readonly decoder: MLP;
   private readonly priorDist: Distribution;
+  /** The prior's class parts, kept for labelled batches (semi-supervised training). */
+  private classParts: Prior2D[] | undefined;
 
   constructor(config: DecoderModelConfig) {
     const c = { ...DEFAULTS, priorOptions: {}, ...config };
@@ -44,7 +47,14 @@ export class DecoderModel implements Model {
     this.config = c;
     this.latentSize = c.latentSize;
     this.dataSize = c.dataSize;
-    this.priorDist = createPrior(c.prior, c.priorOptions);
+    let prior = createPrior(c.prior, c.priorOptions);
+    if (isLearnablePrior(prior) && c.priorOptions.seed === undefined) {
+      // A learned prior's initialisation follows the model's seed unless its options fix one.
+      prior.dispose();
+      c.priorOptions = { ...c.priorOptions, seed: new SeedStream(c.seed).fork('prior').next() % 2 ** 31 };
+      prior = createPrior(c.prior, c.priorOptions);
+    }
+    this.priorDist = prior;
     if (this.priorDist.eventShape[0] !== c.latentSize) {
       throw new ValidationError(
         `DecoderModel: prior ${JSON.stringify(c.prior)} is over ${this.priorDist.eventShape[0]}-D latents, but latentSize is ${c.latentSize}`,
@@ -55,8 +65,32 @@ export class DecoderModel implements Model {
     });
   }
 
-  prior(): Distribution {
-    return this.priorDist;
+  /**
+   * p(z); with labels (int32 [n], K or any value outside [0, K) meaning unlabelled), the per-row
+   * prior p(z_i | c_i) of a semi-supervised batch, p(z_i) for its unlabelled rows.
+   */
+  prior(label?: tf.Tensor1D): Distribution {
+    if (label === undefined) return this.priorDist;
+    const base = this.priorDist;
+    if (!(base instanceof Prior2D)) {
+      throw new ValidationError(`DecoderModel.prior: prior ${JSON.stringify(this.config.prior)} has no classes, so it cannot condition on labels`);
+    }
+    this.classParts ??= Array.from({ length: base.numClasses }, (_, c) => base.conditional(c));
+    return new LabelledPrior(base, label.dtype === 'int32' ? label : tf.cast(label, 'int32'), this.classParts);
+  }
+
+  /** A learned prior's penalty (the clustering prior keeps its clusters apart), on its own variables. */
+  auxiliaryLosses(): AuxiliaryLoss[] {
+    const p = this.priorDist;
+    if (!isLearnablePrior(p)) return [];
+    const learnable: LearnablePrior = p;
+    return [{
+      name: 'prior-regularizer',
+      variables: Object.keys(learnable.namedVariables()).map((k) => `prior.${k}`),
+      // The reference trains the cluster means with Adam at 0.01 (spec §5.2).
+      learningRate: 0.01,
+      loss: () => learnable.regularizer(),
+    }];
   }
 
   likelihood(z: tf.Tensor2D, options: ForwardOptions): Distribution {
@@ -70,7 +104,8 @@ export class DecoderModel implements Model {
   }
 
   namedVariables(): Record<string, tf.Variable> {
-    return prefixed('decoder', this.decoder.namedVariables());
+    const own = prefixed('decoder', this.decoder.namedVariables());
+    return isLearnablePrior(this.priorDist) ? { ...own, ...prefixed('prior', this.priorDist.namedVariables()) } : own;
   }
 
   toJSON(): SerializedModule {
@@ -86,6 +121,7 @@ export class DecoderModel implements Model {
 
   dispose(): void {
     this.decoder.dispose();
+    if (isLearnablePrior(this.priorDist)) this.priorDist.dispose();
   }
 }
 

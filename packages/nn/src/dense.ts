@@ -3,6 +3,7 @@ import { SeedStream, ValidationError, checkPositiveInt, invalid } from '@ddvi/co
 import type { SeedLike } from '@ddvi/core';
 import { LAYER_ACTIVATIONS, applyActivation, fusable } from './activation';
 import type { LayerActivation } from './activation';
+import { isDenseFusionEnabled } from './fusion';
 
 export interface DenseOptions {
   inputSize: number;
@@ -91,6 +92,7 @@ export class Dense {
 
 /** The layer computation, shared with MLP (which checks its input once). */
 export function denseForward(x: tf.Tensor2D, weight: tf.Tensor, bias: tf.Tensor, activation: LayerActivation): tf.Tensor2D {
+  if (!isDenseFusionEnabled()) return applyActivation(tf.add(tf.matMul(x, weight as tf.Tensor2D), bias), activation) as tf.Tensor2D;
   const f = fusable(activation);
   const y = tf.fused.matMul({ a: x, b: weight as tf.Tensor2D, bias, activation: f.activation, leakyreluAlpha: f.leakyreluAlpha }) as tf.Tensor2D;
   return f.fused ? y : (applyActivation(y, activation) as tf.Tensor2D);

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { SeedStream, ValidationError, checkPositiveInt, checkShape, posteriorFromState, posteriorToJSON, stopGradient, tidy } from '@ddvi/core';
 import type {
-  AuxiliaryLoss, Posterior, PosteriorInit, PosteriorSample, PhaseSpec, SampleOptions, SerializedModule,
+  AuxiliaryLoss, Distribution, Posterior, PosteriorInit, PosteriorSample, PhaseSpec, SampleOptions, SerializedModule,
 } from '@ddvi/core';
 import { MLP } from '@ddvi/nn';
 import { createNoisingProcess, sampleSteps } from '@ddvi/noising';
@@ -51,6 +51,10 @@ export class DdviPosterior implements Posterior {
   private readonly encoder: MLP;
   private readonly context: MLP;
   private readonly denoiser: ConditionalDenoiser;
+  /** pi(c | x), the classifier (semi-supervised only). */
+  private readonly classifier: MLP | undefined;
+  /** rho(c | z): the reverse of the class of an unlabelled row (semi-supervised only). */
+  private readonly classReverse: MLP | undefined;
 
   constructor(
     readonly latentSize: number,
@@ -66,7 +70,7 @@ export class DdviPosterior implements Posterior {
     }
     const c = this.config;
     const density = c.reverseVariance !== 'none';
-    this.capabilities = { hasDensity: density, supportsIWAE: density, supportsLabels: false };
+    this.capabilities = { hasDensity: density, supportsIWAE: density, supportsLabels: c.classes > 0 };
     const seeds = new SeedStream(seed);
     this.process = createNoisingProcess(c.noising);
     try {
@@ -79,10 +83,16 @@ export class DdviPosterior implements Posterior {
         seed: seeds.fork('context').next(), name: 'context',
       });
       this.denoiser = new ConditionalDenoiser({
-        latentSize, contextSize: c.contextSize, steps: this.process.T, width: c.denoiserWidth, layers: c.denoiserLayers,
+        latentSize, contextSize: c.contextSize + c.classes, steps: this.process.T, width: c.denoiserWidth, layers: c.denoiserLayers,
         outputSize: c.reverseVariance === 'learned' ? 2 * latentSize : latentSize,
         seed: seeds.fork('denoiser').next(),
       });
+      this.classifier = c.classes > 0
+        ? new MLP({ inputSize: dataSize, hidden: c.classifierHidden, outputs: [c.classes], dropout: c.encoderDropout, seed: seeds.fork('classifier').next(), name: 'classifier' })
+        : undefined;
+      this.classReverse = c.classes > 0
+        ? new MLP({ inputSize: latentSize, hidden: c.classReverseHidden, outputs: [c.classes], dropout: 0, seed: seeds.fork('classReverse').next(), name: 'classReverse' })
+        : undefined;
     } catch (e) {
       this.process.dispose();
       throw e;
@@ -101,28 +111,79 @@ export class DdviPosterior implements Posterior {
   sample(x: tf.Tensor2D, options: SampleOptions): PosteriorSample {
     checkShape('DdviPosterior', 'x', x.shape, [null, this.dataSize]);
     const { seed, training } = options;
+    if (options.label !== undefined) checkShape('DdviPosterior', 'label', options.label.shape, [x.shape[0]]);
     return tidy(() => {
       const [mu, logVar] = this.encoder.apply(x, { training, seed: seed.fork('encoder') }) as [tf.Tensor2D, tf.Tensor2D];
-      const a = this.context.apply(x, { training, seed: seed.fork('context') })[0]!;
+      const logits = this.classifier?.apply(x, { training, seed: seed.fork('classifier') })[0] as tf.Tensor2D | undefined;
+      let a = this.context.apply(x, { training, seed: seed.fork('context') })[0]! as tf.Tensor2D;
+      const classes = logits ? this.classAssignment(logits, options.label, seed.fork('class')) : undefined;
+      if (classes) a = tf.concat([a, classes.onehot], 1) as tf.Tensor2D;
       const trainsBound = training && this.config.wake === 'bound';
       const path = this.trajectory(mu, logVar, a, seed, trainsBound);
       const z = tf.squeeze(tf.slice(path.states, [0, 0, 0], [1, -1, -1]), [0]) as tf.Tensor2D;
       const logR = this.capabilities.hasDensity ? this.process.chainLogProb(path.states) : tf.zerosLike(path.logQ);
-      const logQ = tf.sub(path.logQ, logR) as tf.Tensor1D;
+      let logQ = tf.sub(path.logQ, logR) as tf.Tensor1D;
       const encoderKl = tf.mul(0.5, tf.sum(tf.sub(tf.add(tf.square(mu), tf.exp(logVar)), tf.add(1, logVar)), 1)) as tf.Tensor1D;
       // logRatio separates the chain's own term from -log p(z) inside the reported kl.
       const diagnostics: Record<string, tf.Tensor1D> = { encoderKl, logRatio: logQ };
+      // An unlabelled row's class is one more auxiliary variable: + log pi(c | x) - log rho(c | z).
+      // pi's gradient would be a zero-mean score term at a sampled c, so pi learns from labelled rows.
+      const classRatio = classes ? this.classLogRatio(z, classes) : undefined;
+      let classPenalty: tf.Tensor1D | undefined;
+      if (classes && classRatio) {
+        logQ = tf.add(logQ, classRatio) as tf.Tensor1D;
+        classPenalty = tf.mul(this.config.classWeight, classes.crossEntropy) as tf.Tensor1D;
+        diagnostics['classCrossEntropy'] = classes.crossEntropy;
+      }
+      const withClass = (t: tf.Tensor1D) => (classRatio ? (tf.add(t, classRatio) as tf.Tensor1D) : t);
+      const plusPenalty = (t: tf.Tensor1D) => (classPenalty ? (tf.add(t, classPenalty) as tf.Tensor1D) : t);
       if (this.config.wake === 'bound') {
         if (!trainsBound) return { z, logQ, diagnostics };
-        return { z, logQ, diagnostics, surrogate: { logQ: path.smoothedLogRatio!, penalty: tf.zerosLike(logQ) as tf.Tensor1D } };
+        return { z, logQ, diagnostics, surrogate: { logQ: withClass(path.smoothedLogRatio!), penalty: plusPenalty(tf.zerosLike(logQ) as tf.Tensor1D) } };
       }
       const wake = this.wakeTerm(path, seed.fork('wake'));
       diagnostics['wake'] = wake;
       // The reference's wake term is a per-latent-dim mean next to a per-pixel-mean reconstruction:
       // weighing it by dataSize keeps that balance against our per-datapoint reconstruction.
       const penalty = tf.mul(this.config.wakeWeight * this.dataSize, wake) as tf.Tensor1D;
-      return { z, logQ, diagnostics, surrogate: { logQ: encoderKl, penalty } };
+      return { z, logQ, diagnostics, surrogate: { logQ: withClass(encoderKl), penalty: plusPenalty(penalty) } };
     });
+  }
+
+  /**
+   * Each row's class: its label where it has one in [0, K), else a draw from pi(c | x) (Gumbel-max,
+   * seeded). Returns the one-hot [B, K], which rows are unlabelled, log pi(c | x) of the chosen class
+   * (no gradient: see sample) and the labelled rows' cross-entropy (0 on unlabelled rows).
+   */
+  private classAssignment(logits: tf.Tensor2D, label: tf.Tensor1D | undefined, seed: SeedStream) {
+    const [B, K] = logits.shape;
+    const logPi = tf.logSoftmax(logits);
+    // Float masks throughout: the wasm backend's Select on bool values corrupts its heap (docs/tfjs-traps.md).
+    const range = tf.expandDims(tf.range(0, K, 1, 'int32'), 0);
+    const oneHotOf = (c: tf.Tensor1D) => tf.cast(tf.equal(tf.expandDims(c, 1), range), 'float32') as tf.Tensor2D;
+    const given = label ? oneHotOf(label.dtype === 'int32' ? label : tf.cast(label, 'int32')) : (tf.zeros([B, K]) as tf.Tensor2D);
+    const labelled = tf.sum(given, 1, true);
+    const gumbel = tf.neg(tf.log(tf.neg(tf.log(tf.randomUniform([B, K], 1e-7, 1, 'float32', seed.next())))));
+    const drawn = oneHotOf(tf.argMax(tf.add(stopGradient(logits), gumbel), 1) as tf.Tensor1D);
+    const onehot = tf.add(given, tf.mul(tf.sub(1, labelled), drawn)) as tf.Tensor2D;
+    const logPiChosen = tf.sum(tf.mul(onehot, logPi), 1) as tf.Tensor1D;
+    const unlabelled = tf.sub(1, tf.squeeze(labelled, [1])) as tf.Tensor1D;
+    const crossEntropy = tf.mul(tf.sub(1, unlabelled), tf.neg(logPiChosen)) as tf.Tensor1D;
+    return { onehot, unlabelled, logPiChosen: stopGradient(logPiChosen), crossEntropy };
+  }
+
+  /** [B]: (log pi(c | x) - log rho(c | z)) on unlabelled rows, 0 on labelled ones. */
+  private classLogRatio(z: tf.Tensor2D, classes: { onehot: tf.Tensor2D; unlabelled: tf.Tensor1D; logPiChosen: tf.Tensor1D }): tf.Tensor1D {
+    const rhoLogits = this.classReverse!.apply(z, { training: false, seed: new SeedStream(0) })[0]!;
+    const logRho = tf.sum(tf.mul(classes.onehot, tf.logSoftmax(rhoLogits)), 1);
+    return tf.mul(classes.unlabelled, tf.sub(classes.logPiChosen, logRho)) as tf.Tensor1D;
+  }
+
+  /** pi(c | x) [B, K], the encoder's class probabilities (semi-supervised only): argmax classifies x. */
+  classProbabilities(x: tf.Tensor2D): tf.Tensor2D {
+    if (this.config.classes === 0) throw new ValidationError('DdviPosterior.classProbabilities: this posterior has no classes (config classes = 0)');
+    checkShape('DdviPosterior', 'x', x.shape, [null, this.dataSize]);
+    return tidy(() => tf.softmax(this.classifier!.apply(x, { training: false, seed: new SeedStream(0) })[0]! as tf.Tensor2D) as tf.Tensor2D);
   }
 
   /**
@@ -249,11 +310,12 @@ export class DdviPosterior implements Posterior {
         loss: (ctx) =>
           tidy(() => {
             const n = sleepBatch || ctx.batch.x.shape[0];
-            const z = ctx.model.prior().sample(ctx.seed.fork('prior'), [n]) as tf.Tensor2D;
+            const { z, onehot } = this.sleepDraw(ctx.model.prior(), n, ctx.seed.fork('prior'));
             // The reference uses the decoder's mean P(z) (under no_grad) as the fantasy x.
             const decoded = ctx.model.likelihood(z, { training: false, seed: ctx.seed.fork('decoder') });
             const fantasy = stopGradient((this.config.fantasy === 'mean' ? decoded.mean() : decoded.sample(ctx.seed.fork('fantasy'))) as tf.Tensor2D);
-            const a = this.context.apply(fantasy, { training: true, seed: ctx.seed.fork('context') })[0]!;
+            const own = this.context.apply(fantasy, { training: true, seed: ctx.seed.fork('context') })[0]! as tf.Tensor2D;
+            const a = onehot ? (tf.concat([own, onehot], 1) as tf.Tensor2D) : own;
             const t = sampleSteps(this.T, n, ctx.seed.fork('t'));
             const { yt, noise } = this.process.marginalSample(z, t, ctx.seed.fork('noise'));
             const out = this.denoiser.apply(yt, a, t);
@@ -264,6 +326,21 @@ export class DdviPosterior implements Posterior {
           }),
       },
     ];
+  }
+
+  /** Prior draws for the sleep term, with their classes as one-hot when the posterior has classes. */
+  private sleepDraw(prior: Distribution, n: number, seed: SeedStream): { z: tf.Tensor2D; onehot?: tf.Tensor2D } {
+    const K = this.config.classes;
+    if (K === 0) return { z: prior.sample(seed, [n]) as tf.Tensor2D };
+    const withClass = prior as Distribution & { numClasses?: number; sampleWithClass?: (s: SeedStream, n: number) => { z: tf.Tensor2D; label: tf.Tensor1D } };
+    if (typeof withClass.sampleWithClass !== 'function' || withClass.numClasses !== K) {
+      throw new ValidationError(
+        `ddvi posterior: classes = ${K} needs a model prior with ${K} classes (sampleWithClass), got one with ${withClass.numClasses ?? 'no'} classes`,
+      );
+    }
+    const { z, label } = withClass.sampleWithClass(seed, n);
+    const onehot = tf.cast(tf.equal(tf.expandDims(label, 1), tf.expandDims(tf.range(0, K, 1, 'int32'), 0)), 'float32') as tf.Tensor2D;
+    return { z, onehot };
   }
 
   phases(): PhaseSpec[] {
@@ -277,6 +354,8 @@ export class DdviPosterior implements Posterior {
       ...prefixed('encoder', this.encoder.namedVariables()),
       ...prefixed('context', this.context.namedVariables()),
       ...prefixed('denoiser', this.denoiser.namedVariables()),
+      ...(this.classifier ? prefixed('classifier', this.classifier.namedVariables()) : {}),
+      ...(this.classReverse ? prefixed('classReverse', this.classReverse.namedVariables()) : {}),
     };
   }
 
@@ -294,6 +373,8 @@ export class DdviPosterior implements Posterior {
     this.encoder.dispose();
     this.context.dispose();
     this.denoiser.dispose();
+    this.classifier?.dispose();
+    this.classReverse?.dispose();
     this.process.dispose();
   }
 }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { BACKEND_NAMES, Elbo, Iwae, Reconstruction, evaluate, initBackend, listPosteriors, loadCheckpoint, writeFileAtomic } from '@ddvi/core';
-import { listDatasets } from '@ddvi/benchmarks';
+import { listDatasets, withLabelBudget } from '@ddvi/benchmarks';
 import { loadSplits } from '../data';
 import { UsageError } from '../errors';
 import { duration, num, terms } from '../format';
@@ -57,7 +57,9 @@ export async function evalCommand(flags: EvalFlags, io: Io): Promise<number> {
   const { model, posterior } = buildFromCheckpoint(payload, flags.checkpoint);
   try {
     const prior = String((payload.model.config as Record<string, unknown>).prior);
-    const { test } = await loadSplits({ dataset, dataDir: flags.dataDir ?? run?.dataDir, testLimit, prior, latentSize: LATENT_SIZE }, true);
+    const loaded = await loadSplits({ dataset, dataDir: flags.dataDir ?? run?.dataDir, testLimit, prior, latentSize: LATENT_SIZE }, true);
+    // A family that reads labels is scored on log p(x), as at the end of training: test labels hidden.
+    const test = posterior.capabilities.supportsLabels && loaded.test.labels ? withLabelBudget(loaded.test, { labelled: 0, seed: evalSeed }) : loaded.test;
     if (test.dataSize !== model.dataSize) {
       throw new UsageError(`${flags.checkpoint}: the model expects ${model.dataSize} features but dataset ${dataset} has ${test.dataSize}; pass the --dataset it was trained on`);
     }

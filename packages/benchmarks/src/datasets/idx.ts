@@ -1,5 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import { gunzipSync } from 'node:zlib';
 import { ValidationError } from '@ddvi/core';
 
 /**
@@ -143,34 +141,5 @@ function decode(view: DataView, offset: number, n: number, dtype: IdxDtype, byte
       for (let i = 0; i < n; i++) out[i] = view.getFloat64(offset + 8 * i, false);
       return out;
     }
-  }
-}
-
-/** Reads and parses an IDX file; a name ending in `.gz` is gunzipped first (bounded by maxBytes). */
-export async function readIdxFile(path: string, options: IdxReadOptions = {}): Promise<IdxArray> {
-  const maxBytes = options.maxBytes ?? IDX_DEFAULT_MAX_BYTES;
-  let raw: Uint8Array;
-  try {
-    raw = await readFile(path);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-      const hint = options.notFoundHint ? `; ${options.notFoundHint}` : '';
-      throw new ValidationError(`${options.what ?? 'IDX'} file not found: ${path}${hint}`);
-    }
-    throw err;
-  }
-  if (path.endsWith('.gz')) raw = gunzip(raw, path, maxBytes);
-  return parseIdx(raw, path, { maxBytes });
-}
-
-function gunzip(raw: Uint8Array, path: string, maxBytes: number): Uint8Array {
-  try {
-    return gunzipSync(raw, { maxOutputLength: maxBytes });
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    if (e.code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) {
-      throw new ValidationError(`IDX file ${path}: decompresses to more than the ${maxBytes}-byte limit (maxBytes)`);
-    }
-    throw new ValidationError(`IDX file ${path}: the name ends in .gz but gunzip failed: ${e.message}`);
   }
 }

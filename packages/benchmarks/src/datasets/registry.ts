@@ -1,4 +1,6 @@
 import { ValidationError } from '@ddvi/core';
+import { loadGenotypeTask } from '../genotypes/task';
+import type { GenotypeTaskOptions } from '../genotypes/task';
 import { loadMnist } from './mnist';
 import type { MnistOptions } from './mnist';
 import type { TensorDataset } from './tensor_dataset';
@@ -9,6 +11,8 @@ import type { ToyDatasetOptions } from './toy';
 export interface DatasetOptionsByName {
   mnist: MnistOptions;
   toy: ToyDatasetOptions;
+  /** Every individual of the ancestry task (simulated by default), PCs / 30, labelled by population. */
+  genotypes: GenotypeTaskOptions;
 }
 
 export type DatasetName = keyof DatasetOptionsByName;
@@ -16,6 +20,7 @@ export type DatasetName = keyof DatasetOptionsByName;
 const LOADERS: { [K in DatasetName]: (options: DatasetOptionsByName[K]) => Promise<TensorDataset> } = {
   mnist: (options) => loadMnist(options),
   toy: async (options) => makeToyDataset(options ?? {}),
+  genotypes: (options) => loadGenotypeTask(options ?? {}),
 };
 
 /** Names `loadDataset` accepts. */

@@ -1,6 +1,9 @@
 import { listPosteriors, parseConfig, z } from '@ddvi/core';
 import { listPriors } from '@ddvi/distributions';
+import { listEmbeddings } from '../baselines/registry';
 import { listDatasets } from '../datasets/registry';
+import { checkGenotypeTaskOptions } from '../genotypes/task';
+import type { GenotypeTaskOptions } from '../genotypes/task';
 
 /** The priors of the spec's comparison (§7), used when a config names none. */
 export const DEFAULT_BENCH_PRIORS: readonly string[] = ['pinwheel', 'swiss_roll', 'square'];
@@ -13,8 +16,12 @@ export interface BenchConfig {
   priors: string[];
   /** Seeds; each cell uses its seed for initialisation, shuffling and sampling. */
   seeds: number[];
-  /** Datasets by name (mnist, toy). */
+  /** Datasets by name (mnist, toy, genotypes). */
   datasets: string[];
+  /** Baseline embedding methods scored beside the families (default none; known: listEmbeddings()). */
+  baselines: string[];
+  /** The genotypes dataset's source and preprocessing (default: the simulated cohort). */
+  genotypes?: GenotypeTaskOptions;
   dataDir?: string;
   epochs: number;
   batchSize: number;
@@ -43,13 +50,34 @@ export interface BenchConfig {
 export type BenchConfigInput = Partial<BenchConfig>;
 
 /** Names from a registry, each once; the message lists the registered ones. */
-function names(known: readonly string[]) {
+function names(known: readonly string[], min = 1) {
   const name = z.string().refine((n) => known.includes(n), { message: `one of the registered names: ${known.join(', ')}` });
   return z
     .array(name)
-    .min(1)
+    .min(min)
     .refine((v) => new Set(v).size === v.length, { message: 'a list without duplicates' })
-    .describe(`a non-empty list of names from: ${known.join(', ')}`);
+    .describe(`a ${min > 0 ? 'non-empty ' : ''}list of names from: ${known.join(', ')}`);
+}
+
+/**
+ * The genotypes task options, checked by the task's own checkGenotypeTaskOptions so the CLI, the
+ * runner and the task agree; its complaint is re-issued at the key it names (genotypes.testFraction).
+ */
+function genotypeOptions() {
+  return z
+    .record(z.string(), z.unknown())
+    .describe('a JSON object of genotypes task options')
+    .superRefine((value, ctx) => {
+      try {
+        checkGenotypeTaskOptions(value as GenotypeTaskOptions);
+      } catch (e) {
+        const text = (e as Error).message.replace(/^genotypes: /, '');
+        const at = /^(\w+) must be (.*), got .*$/s.exec(text);
+        if (at && at[1] !== 'options') ctx.addIssue({ code: 'custom', path: [at[1]!], message: at[2]! });
+        else ctx.addIssue({ code: 'custom', message: `valid genotypes task options (${text})` });
+      }
+    })
+    .transform((value) => JSON.parse(JSON.stringify(value)) as GenotypeTaskOptions);
 }
 
 const count = (min: number) => z.int().min(min);
@@ -71,6 +99,8 @@ export function benchConfigSchema() {
       .refine((v) => new Set(v).size === v.length, { message: 'a list without duplicates' })
       .default([0]),
     datasets: names(datasets).default(['mnist']),
+    baselines: names(listEmbeddings(), 0).default([]),
+    genotypes: genotypeOptions().optional(),
     dataDir: z.string().regex(/\S/).describe('a directory path').optional(),
     epochs: count(1).default(5),
     batchSize: count(1).default(128),

@@ -1,7 +1,9 @@
 import { summarize } from '../metrics/summarize';
 import type { CellResult } from './cell_store';
 import type { BenchConfig } from './config';
+import { CONTACT_SHEET } from './contact_sheet';
 import { METRICS } from './metric_table';
+import { trainingPriorOptions } from './training_prior';
 import type { MetricKey, MetricSpec } from './metric_table';
 
 /** What results.json holds. */
@@ -25,6 +27,8 @@ export interface SummaryRow {
   dataset: string;
   family: string;
   prior: string;
+  /** A baseline embedding method's row (named in `family`). */
+  baseline: boolean;
   seeds: number[];
   /** null where no seed has the metric (n/a), else mean and 95% half-width (NaN for one seed). */
   values: Record<MetricKey, { mean: number; halfWidth95: number; n: number } | null>;
@@ -33,7 +37,7 @@ export interface SummaryRow {
 export function summaryRows(cells: readonly CellResult[]): SummaryRow[] {
   const groups = new Map<string, CellResult[]>();
   for (const c of cells) {
-    const key = JSON.stringify([c.cell.dataset, c.cell.family, c.cell.prior]);
+    const key = JSON.stringify([c.cell.dataset, c.cell.family, c.cell.prior, c.cell.baseline === true]);
     const list = groups.get(key) ?? [];
     list.push(c);
     groups.set(key, list);
@@ -51,7 +55,7 @@ export function summaryRows(cells: readonly CellResult[]): SummaryRow[] {
         values[m.key] = { mean: s.mean, halfWidth95: s.halfWidth95, n: s.n };
       }
     }
-    rows.push({ dataset: first.dataset, family: first.family, prior: first.prior, seeds: list.map((c) => c.cell.seed), values });
+    rows.push({ dataset: first.dataset, family: first.family, prior: first.prior, baseline: first.baseline === true, seeds: list.map((c) => c.cell.seed), values });
   }
   return rows;
 }
@@ -115,7 +119,7 @@ export function resultsMarkdown(results: BenchResults): string {
         const text = formatValue(r.values[m.key], m.digits);
         return best[m.key]?.includes(i) ? `**${text}**` : text;
       });
-      lines.push(`| ${[r.family, r.prior, String(r.seeds.length), ...cells].join(' | ')} |`);
+      lines.push(`| ${[r.baseline ? `${r.family} (baseline)` : r.family, r.prior, String(r.seeds.length), ...cells].join(' | ')} |`);
     });
     const failed = results.cells.filter((x) => x.cell.dataset === dataset && x.error !== undefined);
     if (failed.length > 0) {
@@ -125,10 +129,44 @@ export function resultsMarkdown(results: BenchResults): string {
     lines.push('', '### Latent spaces', '');
     for (const cell of results.cells.filter((x) => x.cell.dataset === dataset && x.files.length > 0)) {
       const links = cell.files.map((f) => `[${f.split('.').pop()}](${f})`).join(' ');
-      lines.push(`- ${cell.cell.family}, ${cell.cell.prior}, seed ${cell.cell.seed}: ${links}`);
+      const what = cell.cell.baseline ? `${cell.cell.family} (baseline)` : `${cell.cell.family}, ${cell.cell.prior}`;
+      lines.push(`- ${what}, seed ${cell.cell.seed}: ${links}`);
     }
     lines.push('');
   }
+  lines.push('## Notes', '', ...reportNotes(results).map((n) => `- ${n}`), '');
   lines.push(`Written by ${results.tool.name} ${results.tool.version} at ${results.finishedAt}.`, '');
   return lines.join('\n');
+}
+
+/** What a reader needs to know to interpret the table: substitutions the runner made, and how baselines are scored. */
+export function reportNotes(results: BenchResults): string[] {
+  const c = results.config;
+  const notes = [`All cells' latent plots side by side: [${CONTACT_SHEET}](${CONTACT_SHEET}).`];
+  const smoothed = c.priors.filter((p) => trainingPriorOptions(p) !== undefined);
+  if (smoothed.length > 0) {
+    notes.push(
+      `Prior${smoothed.length > 1 ? 's' : ''} ${smoothed.join(', ')}: the exact density is 0 (log p(z) = -inf) off the shape's edges, ` +
+        'so models are trained, bounded and scored (latent NLL, plots) with its smoothed() version, which adds along-edge noise ' +
+        'equal to the perpendicular noise and is positive everywhere; bounds for these rows are bounds under that prior.',
+    );
+  }
+  if ((c.baselines ?? []).length > 0) {
+    notes.push(
+      `Baselines (${c.baselines.join(', ')}) embed every example at once (train and test rows together; no model, so no bound, ` +
+        'reconstruction or latent NLL) and are scored on the same train/test rows as the families: kNN and logistic regression ' +
+        'fit on the train rows, clustering metrics on the test rows.',
+    );
+  }
+  if (c.datasets.includes('genotypes')) {
+    const g = c.genotypes ?? {};
+    const fraction = g.testFraction ?? 0.2;
+    notes.push(
+      `genotypes: the model sees ${g.components ?? 'the top'} PCs / ${g.scale ?? (g.vcf ?? g.plink ?? g.pcs ? '30' : '(30 x sqrt(SNPs / 900k)) for the simulated cohort')} ` +
+        'with a Gaussian (MSE) decoder, as the spec (§6, §11); NMI and purity come from a full-covariance ' +
+        `Gaussian mixture with ${g.clusters === undefined ? 'one component per population' : `${g.clusters} components`} (spec §10.4: 10 initialisations, reg_covar 1e-2, on the latents scaled to unit mean squared radius so that one reg_covar suits every method's units) fit on the test latents; ` +
+        (fraction === 0 ? 'train and test are every individual (the reference protocol).' : `${fraction * 100}% of each population is held out for testing.`),
+    );
+  }
+  return notes;
 }

@@ -1,18 +1,16 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Elbo, Iwae, Reconstruction, SeedStream, Trainer, createPosterior, encodeLatents, evaluate, linearWarmup, writeFileAtomic } from '@ddvi/core';
 import type { Dataset, Posterior, TrainEvent } from '@ddvi/core';
 import { DecoderModel } from '@ddvi/models';
-import type { DecoderModelConfig } from '@ddvi/models';
-import { kMeans } from '../metrics/kmeans';
-import { knnAccuracy } from '../metrics/knn';
+import type { DecoderModelConfig, LikelihoodName } from '@ddvi/models';
+import { trainingPriorOptions } from './training_prior';
 import { latentNll } from '../metrics/latent_nll';
-import { logisticRegressionAccuracy } from '../metrics/logistic_regression';
-import { nmi } from '../metrics/nmi';
-import { purity } from '../metrics/purity';
 import { cellId } from './cell';
 import type { Cell } from './cell';
 import type { CellResult } from './cell_store';
 import type { BenchConfig } from './config';
+import { allFinite, scoreLatents } from './latent_scores';
 import { latentScatterSvg } from './latent_svg';
 import { systemMemoryBudget } from './memory_budget';
 import type { CellMetrics } from './metric_table';
@@ -37,14 +35,28 @@ export interface RunCellOptions {
   out: string;
   onEvent?: (event: TrainEvent) => void;
   plotLatents?: LatentPlotter;
+  /**
+   * Where the cell's training is checkpointed (after each epoch, and every `everySteps` steps when
+   * set). A checkpoint already there is resumed: the Trainer's resume is exact, so an interrupted
+   * cell ends with the numbers of an uninterrupted one.
+   */
+  checkpoint?: { path: string; everySteps?: number };
 }
 
 /** The model and posterior of a cell, both built from the cell's seed, the posterior through the registry. */
-export function buildCellPair(config: BenchConfig, cell: Cell, dataSize: number): { model: DecoderModel; posterior: Posterior } {
+export function buildCellPair(
+  config: BenchConfig,
+  cell: Cell,
+  dataSize: number,
+  data: { likelihood?: LikelihoodName } = {},
+): { model: DecoderModel; posterior: Posterior } {
   const root = new SeedStream(cell.seed);
+  const priorOptions = trainingPriorOptions(cell.prior);
   const modelConfig: DecoderModelConfig = {
     latentSize: config.latentSize, dataSize, prior: cell.prior, seed: root.fork('model').next(),
     ...(config.hidden ? { hidden: config.hidden } : {}),
+    ...(priorOptions ? { priorOptions } : {}),
+    ...(data.likelihood ? { likelihood: data.likelihood } : {}),
   };
   const model = new DecoderModel(modelConfig);
   try {
@@ -69,7 +81,7 @@ export async function runCell(options: RunCellOptions): Promise<CellResult> {
   const train = splits.train;
   if (!train) throw new Error('runCell: the train split is missing');
   const test = splits.test;
-  const { model, posterior } = buildCellPair(config, cell, train.dataSize);
+  const { model, posterior } = buildCellPair(config, cell, train.dataSize, splits.likelihood ? { likelihood: splits.likelihood } : {});
   let trainer: Trainer | undefined;
   try {
     const density = posterior.capabilities.hasDensity;
@@ -82,6 +94,9 @@ export async function runCell(options: RunCellOptions): Promise<CellResult> {
       model, posterior, objective: density ? new Elbo({ beta }) : new Reconstruction(), evalObjective, train, test,
       evalEvery: config.epochs, batchSize: config.batchSize, epochs: config.epochs, learningRate: config.learningRate, seed: cell.seed,
       maxStepsPerEpoch: config.stepsPerEpoch, nanPolicy: 'stop', memoryBudget: systemMemoryBudget(),
+      ...(options.checkpoint
+        ? { checkpointPath: options.checkpoint.path, ...(options.checkpoint.everySteps !== undefined ? { checkpointEverySteps: options.checkpoint.everySteps } : {}) }
+        : {}),
       onEvent: (e) => {
         const now = Date.now();
         if (e.type === 'step') {
@@ -92,7 +107,8 @@ export async function runCell(options: RunCellOptions): Promise<CellResult> {
         mark = Date.now();
       },
     });
-    const result = await trainer.fit();
+    const resumeFrom = options.checkpoint && existsSync(options.checkpoint.path) ? options.checkpoint.path : undefined;
+    const result = await trainer.fit(resumeFrom);
     const last = result.history[result.history.length - 1];
     const finalTest = last?.test ?? evaluate(model, posterior, evalObjective, test, { seed: cell.seed });
 
@@ -102,30 +118,21 @@ export async function runCell(options: RunCellOptions): Promise<CellResult> {
     const testLatents = encodeLatents(posterior, test, { seed: cell.seed });
     const trainLatents = encodeLatents(posterior, train, { seed: cell.seed });
     const prior = model.prior();
-    const labelled = testLatents.labels !== undefined && trainLatents.labels !== undefined;
     const dim = config.latentSize;
-    const testX = { data: testLatents.z, dim };
-    const trainX = { data: trainLatents.z, dim };
     const finite = allFinite(testLatents.z) && allFinite(trainLatents.z);
+    const labelled = testLatents.labels !== undefined && trainLatents.labels !== undefined;
     const numClasses = test.numClasses ?? (labelled ? new Set(testLatents.labels).size : null);
-
-    let clustering: { nmi: number; purity: number } | null = null;
-    if (labelled && finite && numClasses !== null && numClasses <= test.size) {
-      const km = kMeans(testX, { k: numClasses, seed: cell.seed });
-      clustering = { nmi: nmi(testLatents.labels!, km.labels), purity: purity(testLatents.labels!, km.labels) };
-    }
+    const scores = scoreLatents({
+      trainZ: trainLatents.z, testZ: testLatents.z, dim, ...(trainLatents.labels ? { trainY: trainLatents.labels } : {}),
+      ...(testLatents.labels ? { testY: testLatents.labels } : {}), numClasses, knnK: config.knnK, seed: cell.seed,
+      ...(splits.clustering ? { clustering: splits.clustering } : {}),
+    });
     const metrics: CellMetrics = {
       elbo: density ? (finalTest.bound ?? null) : null,
       iwae,
       reconstruction: finalTest.reconstruction ?? null,
-      knnAccuracy:
-        labelled && finite && config.knnK <= train.size
-          ? knnAccuracy({ trainX, trainY: trainLatents.labels!, testX, testY: testLatents.labels!, k: config.knnK })
-          : null,
-      logisticAccuracy: labelled && finite ? logisticRegressionAccuracy({ trainX, trainY: trainLatents.labels!, testX, testY: testLatents.labels! }) : null,
-      latentNll: finite ? latentNll({ latents: testX, prior, samples: config.latentNllSamples, seed: cell.seed }) : null,
-      nmi: clustering?.nmi ?? null,
-      purity: clustering?.purity ?? null,
+      ...scores,
+      latentNll: finite ? latentNll({ latents: { data: testLatents.z, dim }, prior, samples: config.latentNllSamples, seed: cell.seed }) : null,
       wallSeconds: 0,
       msPerStep: steps > 0 ? stepMs / steps : null,
     };
@@ -180,9 +187,4 @@ function iwaeBound(model: DecoderModel, posterior: Posterior, test: Dataset, k: 
   const chunk = Math.min(k, 50);
   const values = evaluate(model, posterior, new Iwae({ k, chunk }), test, { seed, batchSize: Math.max(1, Math.floor(5000 / chunk)) });
   return values.bound ?? null;
-}
-
-function allFinite(a: Float32Array): boolean {
-  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i]!)) return false;
-  return true;
 }

@@ -1,44 +1,47 @@
-import { SeedStream, ValidationError } from '@ddvi/core';
-import type { Dataset } from '@ddvi/core';
-import { createPrior } from '@ddvi/distributions';
+import { ValidationError } from '@ddvi/core';
 import { MNIST_COLS, MNIST_ROWS, loadMnist } from '../datasets/mnist';
-import { makeToyDataset } from '../datasets/toy';
+import type { LikelihoodName } from '@ddvi/models';
+import { TensorDataset } from '../datasets/tensor_dataset';
+import { SUBSET_SEED, toySplits } from '../datasets/toy_splits';
+import type { SplitOptions as ToySplitOptions, Splits as ToySplits } from '../datasets/toy_splits';
+import { genotypeSplitRows, genotypeTaskPcs, taskDataset } from '../genotypes/task';
+import type { GenotypeTaskOptions } from '../genotypes/task';
+import type { ClusteringSpec } from './latent_scores';
 
-export interface SplitOptions {
-  dataset: string;
-  dataDir?: string;
-  /** Examples kept from each split (undefined: all; toy: TOY_TRAIN / TOY_TEST). */
-  trainLimit?: number;
-  testLimit?: number;
-  /** The prior, for the toy dataset's ground-truth latents. */
-  prior: string;
-  latentSize: number;
+export { SUBSET_SEED, TOY_TRAIN, TOY_TEST } from '../datasets/toy_splits';
+
+export interface SplitOptions extends ToySplitOptions {
+  /** The genotypes dataset's source and preprocessing (default: the simulated cohort). */
+  genotypes?: GenotypeTaskOptions;
 }
 
-export interface Splits {
-  /** undefined when only the test split was asked for. */
-  train?: Dataset;
-  test: Dataset;
-  /** How one example is drawn as an image [rows, cols] (MNIST: 28 x 28). */
-  imageShape: [number, number];
-  /** What a label means, for plot legends. */
-  labelName: string;
+/** Every example of a dataset as one matrix, and which rows form each split: what baseline embeddings see. */
+export interface EmbeddingRows {
+  /** Row-major [n, dim]. */
+  data: Float32Array;
+  n: number;
+  dim: number;
+  labels?: Int32Array;
+  train: Int32Array;
+  test: Int32Array;
 }
 
-/** Subsets are drawn with this fixed seed, so runs that differ only in their seed see the same examples. */
-export const SUBSET_SEED = 0;
-
-/** Toy dataset sizes when no limit is given. */
-export const TOY_TRAIN = 5000;
-export const TOY_TEST = 1000;
-const TOY_DATA_SIZE = 64;
+export interface Splits extends ToySplits {
+  /** The decoder's likelihood for this data (default: the model's, Bernoulli). */
+  likelihood?: LikelihoodName;
+  /** How latents are clustered for NMI / purity (default k-means, one cluster per class). */
+  clustering?: ClusteringSpec;
+  /** All examples with their split rows, for baselines (default: train rows then test rows, when both are in memory). */
+  embedding?: EmbeddingRows;
+}
 
 /** The datasets loadSplits knows. */
-export const SPLIT_DATASETS: readonly string[] = ['mnist', 'toy'];
+export const SPLIT_DATASETS: readonly string[] = ['mnist', 'toy', 'genotypes'];
 
 /** Loads the train (unless testOnly) and test splits of a dataset, subset as asked. */
 export async function loadSplits(options: SplitOptions, testOnly = false): Promise<Splits> {
   if (options.dataset === 'toy') return toySplits(options, testOnly);
+  if (options.dataset === 'genotypes') return genotypeSplits(options.genotypes ?? {});
   if (options.dataset === 'mnist') {
     const load = (split: 'train' | 'test', n: number | undefined) =>
       loadMnist({ split, dataDir: options.dataDir, ...(n === undefined ? {} : { subset: { n, seed: SUBSET_SEED } }) });
@@ -50,29 +53,35 @@ export async function loadSplits(options: SplitOptions, testOnly = false): Promi
 }
 
 /**
- * x = sigmoid(A z + b) with z drawn from the run's prior, so the ground-truth latent space has the
- * prior's shape; each example's label is the prior class it came from (pinwheel arm, segment, ...).
+ * The ancestry task (spec §11): PCs / 30 of every individual, split by population into train and
+ * test rows (testFraction 0: both are everyone, as the reference); decoded with the spec's Gaussian
+ * (MSE) likelihood and clustered with the spec's GMM (§10.4), one component per population.
+ * trainLimit / testLimit do not apply: the cohort's size is set by the genotypes options.
  */
-function toySplits(options: SplitOptions, testOnly: boolean): Splits {
-  const prior = createPrior(options.prior);
-  const root = new SeedStream(SUBSET_SEED).fork('toy');
-  const make = (name: string, n: number) => {
-    const { z, label } = prior.sampleWithClass(root.fork(name), n);
-    const latents = z.dataSync() as Float32Array;
-    const labels = label.dataSync() as Int32Array;
-    z.dispose();
-    label.dispose();
-    return makeToyDataset({
-      name: `toy-${name}`, latents: Float32Array.from(latents), labels: Int32Array.from(labels), numClasses: prior.numClasses,
-      dataSize: TOY_DATA_SIZE, latentSize: options.latentSize, seed: SUBSET_SEED,
-    });
+async function genotypeSplits(options: GenotypeTaskOptions): Promise<Splits> {
+  const pcs = await genotypeTaskPcs(options);
+  const all = taskDataset(pcs, options);
+  const rows = genotypeSplitRows(pcs.labels, options.testFraction ?? 0.2, options.splitSeed ?? 0);
+  const same = rows.train === rows.test;
+  const train = all.subset(rows.train, same ? 'genotypes' : 'genotypes-train');
+  const test = same ? train : all.subset(rows.test, 'genotypes-test');
+  return {
+    train, test, imageShape: [1, all.dataSize], labelName: 'population', likelihood: 'gaussian',
+    clustering: { method: 'gmm', ...(options.clusters !== undefined ? { components: options.clusters } : {}) },
+    embedding: { data: all.data, n: all.size, dim: all.dataSize, labels: pcs.labels, train: rows.train, test: rows.test },
   };
-  try {
-    const test = make('test', options.testLimit ?? TOY_TEST);
-    const train = testOnly ? undefined : make('train', options.trainLimit ?? TOY_TRAIN);
-    const side = Math.round(Math.sqrt(TOY_DATA_SIZE));
-    return { train, test, imageShape: [side, TOY_DATA_SIZE / side], labelName: 'prior class' };
-  } finally {
-    prior.dispose();
-  }
+}
+
+/** The baselines' input: the dataset's own rows, or train then test rows of in-memory splits; undefined otherwise. */
+export function embeddingRows(splits: Splits): EmbeddingRows | undefined {
+  if (splits.embedding) return splits.embedding;
+  const { train, test } = splits;
+  if (!(train instanceof TensorDataset) || !(test instanceof TensorDataset)) return undefined;
+  const dim = train.dataSize;
+  const data = new Float32Array((train.size + test.size) * dim);
+  data.set(train.data, 0);
+  data.set(test.data, train.size * dim);
+  const range = (from: number, count: number) => Int32Array.from({ length: count }, (_, i) => from + i);
+  const labels = train.labels && test.labels ? Int32Array.from([...train.labels(), ...test.labels()]) : undefined;
+  return { data, n: train.size + test.size, dim, ...(labels ? { labels } : {}), train: range(0, train.size), test: range(train.size, test.size) };
 }

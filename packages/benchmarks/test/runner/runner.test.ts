@@ -2,19 +2,33 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ValidationError, listPosteriors } from '@ddvi/core';
+import * as tf from '@tensorflow/tfjs-core';
+import { ValidationError, listPosteriors, registerPosterior } from '@ddvi/core';
+import type { PosteriorSample, SampleOptions } from '@ddvi/core';
 import {
   METRICS, RESULTS_JSON, RESULTS_MD, cellPath, expandGrid, resolveBenchConfig, resultsMarkdown, runBenchmark,
 } from '../../src/index';
 import type { BenchConfig, BenchResults, CellResult, RunBenchmarkResult } from '../../src/index';
-import { TOY_FAMILY, registerToyFamily } from './toy_family';
+import { TOY_FAMILY, ToyLinearGaussian, registerToyFamily } from './toy_family';
+
+const EXPLODING_FAMILY = 'toy-exploding';
+
+/** The toy family with a NaN log q, so its training diverges at once. */
+class ExplodingToy extends ToyLinearGaussian {
+  override sample(x: tf.Tensor2D, options: SampleOptions): PosteriorSample {
+    const s = super.sample(x, options);
+    const logQ = tf.mul(s.logQ, Number.NaN) as tf.Tensor1D;
+    s.logQ.dispose();
+    return { ...s, logQ };
+  }
+}
 
 const TOOL = { name: 'test', version: '0.0.0' };
 const BACKEND = { name: 'cpu', reason: 'test' };
 
 function tinyConfig(extra: Partial<BenchConfig> = {}): BenchConfig {
   return resolveBenchConfig({
-    datasets: ['toy'], priors: ['pinwheel', 'swiss_roll'], seeds: [3], epochs: 1, batchSize: 32, learningRate: 1e-2,
+    datasets: ['toy'], families: [TOY_FAMILY], priors: ['pinwheel', 'swiss_roll'], seeds: [3], epochs: 1, batchSize: 32, learningRate: 1e-2,
     trainLimit: 96, testLimit: 48, hidden: [8], iwaeK: 4, knnK: 5, latentNllSamples: 200, ...extra,
   });
 }
@@ -39,7 +53,7 @@ describe('runBenchmark', () => {
   beforeAll(async () => {
     registerToyFamily();
     firstOut = temp();
-    // No families given: every registered family, the toy one from this file included.
+    // Only the toy family is run: other test files of this fork may have registered more (the registry is process-wide).
     first = await runBenchmark({ config: tinyConfig(), out: firstOut, tool: TOOL, backend: BACKEND });
   });
   afterAll(() => {
@@ -48,7 +62,9 @@ describe('runBenchmark', () => {
 
   it('benchmarks a family registered from outside the package, with every metric', () => {
     expect(listPosteriors()).toContain(TOY_FAMILY);
-    expect(first.results.config.families).toContain(TOY_FAMILY);
+    // No families given: every registered family, the toy one from this file included.
+    expect(resolveBenchConfig({}).families).toContain(TOY_FAMILY);
+    expect(first.results.config.families).toEqual([TOY_FAMILY]);
     expect(first.computed).toHaveLength(2);
     expect(first.results.complete).toBe(true);
     for (const cell of first.results.cells) {
@@ -99,14 +115,22 @@ describe('runBenchmark', () => {
   });
 
   it('records a diverged cell as failed and keeps going', async () => {
-    // The square prior's exact density is 0 off its edges: the untrained toy encoder lands there and the ELBO is -Infinity.
+    // A family whose log q is NaN: its ELBO is non-finite from the first step.
+    registerPosterior({
+      family: EXPLODING_FAMILY,
+      description: 'test-only: NaN log-density',
+      create: (init) => new ExplodingToy(init.latentSize, init.dataSize, init.seed),
+      fromJSON: () => {
+        throw new Error('not serializable');
+      },
+    });
     const out = temp();
-    const run = await runBenchmark({ config: tinyConfig({ priors: ['square', 'pinwheel'] }), out, tool: TOOL, backend: BACKEND });
-    const [square, pinwheel] = run.results.cells;
-    expect(square!.error).toMatch(/non-finite/);
-    for (const m of METRICS) expect(square!.metrics[m.key]).toBeNull();
-    expect(pinwheel!.error).toBeUndefined();
-    expect(Number.isFinite(pinwheel!.metrics.elbo)).toBe(true);
+    const run = await runBenchmark({ config: tinyConfig({ families: [EXPLODING_FAMILY, TOY_FAMILY], priors: ['pinwheel'] }), out, tool: TOOL, backend: BACKEND });
+    const [exploding, toy] = run.results.cells;
+    expect(exploding!.error).toMatch(/non-finite/);
+    for (const m of METRICS) expect(exploding!.metrics[m.key]).toBeNull();
+    expect(toy!.error).toBeUndefined();
+    expect(Number.isFinite(toy!.metrics.elbo)).toBe(true);
     expect(readFileSync(join(out, RESULTS_MD), 'utf8')).toContain('Failed cells');
   });
 

@@ -17,4 +17,5 @@ export type TrainEvent =
     }
   | { type: 'skip'; step: number; term: string; value: number; skipped: number; origin?: string }
   | { type: 'epoch'; record: EpochRecord }
-  | { type: 'checkpoint'; path: string; step: number };
+  /** `path` is undefined when the checkpoint went only to `onCheckpoint`. */
+  | { type: 'checkpoint'; path: string | undefined; step: number };

@@ -43,6 +43,17 @@ export interface TrainerOptions {
   /** Written atomically after every epoch, and every `checkpointEverySteps` steps when set. */
   checkpointPath?: string;
   checkpointEverySteps?: number;
+  /**
+   * Receives every checkpoint the trainer makes, in the format `checkpointPath` files hold
+   * (`encodeCheckpoint` gives that file's text). Checkpoints are made when either is set; without
+   * a file system (a browser, a worker) this is how a run keeps them.
+   */
+  onCheckpoint?: (payload: CheckpointPayload) => void | Promise<void>;
+  /**
+   * Aborting stops `fit` after the step in progress; with checkpoints on, one is made at that
+   * step first, so `fit(payload)` continues exactly as an uninterrupted run would.
+   */
+  signal?: AbortSignal;
   /** 'stop' (default) throws at the first non-finite term; 'skip' drops that update, up to maxSkips. */
   nanPolicy?: 'stop' | 'skip';
   maxSkips?: number;
@@ -52,6 +63,24 @@ export interface TrainerOptions {
    * (estimateTrainingMemory) and refuses up front with the breakdown if it does not fit.
    */
   memoryBudget?: { availableBytes: number; totalBytes?: number; source?: string };
+  /**
+   * Set by `DataParallelTrainer` in each of its workers (not for direct use): this process trains on
+   * shard `index` of `count` of every batch and averages each update's loss, terms and gradients
+   * with the other shards through `reduce` before the guard and the optimizer see them.
+   */
+  shard?: ShardHooks;
+}
+
+/** One worker's part in data-parallel training (see `DataParallelTrainer`). */
+export interface ShardHooks {
+  index: number;
+  count: number;
+  /**
+   * Called once per update with this shard's values weighted by its share of the batch, in one
+   * fixed layout (loss, the terms in key order, then each gradient in key order); returns the sum
+   * over all shards in the same layout, added in shard order so every shard gets identical numbers.
+   */
+  reduce: (values: Float32Array) => Float32Array;
 }
 
 export interface TrainResult {
@@ -59,6 +88,8 @@ export interface TrainResult {
   steps: number;
   skippedSteps: number;
   seconds: number;
+  /** True when `signal` stopped the run before its last epoch ended. */
+  stopped: boolean;
 }
 
 /**
@@ -74,6 +105,8 @@ export class Trainer {
   private readonly stepsPerEpoch: number;
   private readonly variables: Record<string, tf.Variable>;
   private lastCheckpoint: string | undefined;
+  /** This shard's share of the current batch (1 without shards): its mean losses weigh that much. */
+  private shardWeight = 1;
 
   constructor(options: TrainerOptions) {
     this.options = options;
@@ -127,7 +160,9 @@ export class Trainer {
       let counted = partial.counted;
       for (let s = epoch === state.epoch ? state.stepInEpoch : 0; s < this.stepsPerEpoch; s++) {
         const t0 = Date.now();
-        const indices = order.subarray(s * o.batchSize, Math.min((s + 1) * o.batchSize, o.train.size));
+        const whole = order.subarray(s * o.batchSize, Math.min((s + 1) * o.batchSize, o.train.size));
+        const indices = o.shard ? shardOf(whole, o.shard) : whole;
+        this.shardWeight = indices.length / whole.length;
         const batch = o.train.batch(indices);
         let terms: Record<string, number> | undefined;
         try {
@@ -146,12 +181,18 @@ export class Trainer {
           type: 'step', step: state.step, totalSteps: this.totalSteps, epoch, stepInEpoch: s + 1, stepsPerEpoch: this.stepsPerEpoch,
           terms: terms ?? {}, msPerStep, etaSeconds: ((this.totalSteps - state.step) * msPerStep) / 1000,
         });
-        if (o.checkpointPath && o.checkpointEverySteps && state.step % o.checkpointEverySteps === 0 && s + 1 < this.stepsPerEpoch) {
-          await this.checkpoint({ ...state, epoch, stepInEpoch: s + 1, partial: { sums: { ...sums }, counted } }, emit);
+        const midEpoch = () => ({ ...state, epoch, stepInEpoch: s + 1, partial: { sums: { ...sums }, counted } });
+        if (this.checkpointing && o.checkpointEverySteps && state.step % o.checkpointEverySteps === 0 && s + 1 < this.stepsPerEpoch) {
+          await this.checkpoint(midEpoch(), emit);
         }
         // Give the event loop a turn every step: signal handlers (Ctrl-C keeps the last checkpoint),
         // progress output, a browser page and a test runner's heartbeat all need it during long fits.
         await yieldToEventLoop();
+        if (o.signal?.aborted) {
+          // Saved even at an epoch's last step: resuming then only closes the epoch's record.
+          if (this.checkpointing) await this.checkpoint(midEpoch(), emit);
+          return { history: state.history, steps: state.step, skippedSteps: state.skipped, seconds: (Date.now() - started) / 1000, stopped: true };
+        }
       }
       const record: EpochRecord = {
         epoch, phase: phase.spec.name,
@@ -166,9 +207,13 @@ export class Trainer {
       // Before the checkpoint, so a diverged epoch never overwrites the last good one.
       const problem = o.posterior.checkHealth?.(record, state.history);
       if (problem !== undefined) throw new DivergenceError(epoch, problem, this.lastCheckpoint);
-      if (o.checkpointPath) await this.checkpoint({ ...state, epoch: epoch + 1, stepInEpoch: 0, partial: { sums: {}, counted: 0 } }, emit);
+      if (this.checkpointing) await this.checkpoint({ ...state, epoch: epoch + 1, stepInEpoch: 0, partial: { sums: {}, counted: 0 } }, emit);
     }
-    return { history: state.history, steps: state.step, skippedSteps: state.skipped, seconds: (Date.now() - started) / 1000 };
+    return { history: state.history, steps: state.step, skippedSteps: state.skipped, seconds: (Date.now() - started) / 1000, stopped: false };
+  }
+
+  private get checkpointing(): boolean {
+    return this.options.checkpointPath !== undefined || this.options.onCheckpoint !== undefined;
   }
 
   dispose(): void {
@@ -182,18 +227,19 @@ export class Trainer {
   ): Record<string, number> | undefined {
     const o = this.options;
     const origin = () => nonFiniteOrigin(batch.x, indices, this.variables);
-    const seed = this.root.fork(state.step);
+    // Shards draw different noise for their examples; one shard (a plain Trainer) keeps the plain stream.
+    const seed = o.shard && o.shard.count > 1 ? this.root.fork(state.step).fork(`shard:${o.shard.index}`) : this.root.fork(state.step);
     const trainable = Object.fromEntries(Object.entries(this.variables).filter(([k]) => phase.trainable(k)));
     const main = this.update(`phase:${phase.name}`, o.learningRate, trainable, state, emit, origin, () =>
       o.objective.compute(o.model, o.posterior, batch, { seed: seed.fork('main'), training: true, epoch }),
     );
     if (!main) return undefined;
     const terms = { ...main };
-    for (const aux of o.posterior.auxiliaryLosses()) {
+    for (const aux of this.auxiliaryLosses()) {
       const vars = this.auxVariables(aux);
       for (let r = 0; r < (aux.repeats ?? 1); r++) {
         const auxSeed = seed.fork(`aux:${aux.name}:${r}`);
-        const values = this.update(`aux:${aux.name}`, o.auxLearningRate ?? o.learningRate, vars, state, emit, origin, () => {
+        const values = this.update(`aux:${aux.name}`, aux.learningRate ?? o.auxLearningRate ?? o.learningRate, vars, state, emit, origin, () => {
           const reported: Record<string, tf.Scalar> = {};
           const report = (name: string, value: tf.Scalar) => void (reported[name] = value);
           const loss = aux.loss({ model: o.model, batch, seed: auxSeed, epoch, step: state.step, epochs: o.epochs, report });
@@ -224,10 +270,16 @@ export class Trainer {
       kept = Object.fromEntries(Object.entries(r.terms).map(([k, t]) => [k, tf.keep(t)]));
       return r.loss;
     }, names.map((k) => vars[k]!));
-    const grads: Record<string, tf.Tensor> = {};
+    let grads: Record<string, tf.Tensor> = {};
     for (const [tfName, g] of Object.entries(rawGrads)) grads[byTfName.get(tfName)!] = g;
+    let loss: tf.Scalar = value;
+    if (this.options.shard) {
+      const reduced = reduceAcrossShards(this.options.shard, this.shardWeight, value, kept, grads);
+      tf.dispose([value, ...Object.values(kept), ...Object.values(grads)]);
+      ({ loss, terms: kept, grads } = reduced);
+    }
     try {
-      const values = readStep(value, kept, Object.values(grads));
+      const values = readStep(loss, kept, Object.values(grads));
       const bad = firstNonFinite(values, grads);
       if (bad) {
         const cause = origin();
@@ -244,7 +296,7 @@ export class Trainer {
       this.optimizer(optimizerKey, learningRate).apply(vars, grads);
       return { loss: values.loss, ...values.terms };
     } finally {
-      tf.dispose([value, ...Object.values(grads), ...Object.values(kept)]);
+      tf.dispose([loss, ...Object.values(grads), ...Object.values(kept)]);
     }
   }
 
@@ -255,6 +307,15 @@ export class Trainer {
       this.optimizers.set(key, opt);
     }
     return opt;
+  }
+
+  /** The posterior's auxiliary losses, then the model's (its variable names qualified as model/). */
+  private auxiliaryLosses(): AuxiliaryLoss[] {
+    const { model, posterior } = this.options;
+    const own = (model.auxiliaryLosses?.() ?? []).map((a) => ({
+      ...a, loss: a.loss.bind(a), variables: a.variables.map((v) => (v.startsWith('model/') ? v : `model/${v}`)),
+    }));
+    return [...posterior.auxiliaryLosses(), ...own];
   }
 
   private auxVariables(aux: AuxiliaryLoss): Record<string, tf.Variable> {
@@ -294,9 +355,12 @@ export class Trainer {
       optimizers: Object.fromEntries([...this.optimizers].map(([k, opt]) => [k, opt.state()])),
       history: state.history, skippedSteps: state.skipped, partialEpoch: state.partial,
     };
-    await saveCheckpoint(o.checkpointPath!, payload);
-    this.lastCheckpoint = o.checkpointPath;
-    emit({ type: 'checkpoint', path: o.checkpointPath!, step: state.step });
+    if (o.checkpointPath) {
+      await saveCheckpoint(o.checkpointPath, payload);
+      this.lastCheckpoint = o.checkpointPath;
+    }
+    await o.onCheckpoint?.(payload);
+    emit({ type: 'checkpoint', path: o.checkpointPath, step: state.step });
   }
 
   private async restore(from: string | CheckpointPayload) {
@@ -315,7 +379,8 @@ export class Trainer {
     assignVariables('checkpoint model', o.model.namedVariables(), p.model.weights);
     assignVariables('checkpoint posterior', o.posterior.namedVariables(), p.posterior.weights);
     for (const [k, s] of Object.entries(p.optimizers)) {
-      const opt = new Adam({ ...o.adam, learningRate: k.startsWith('aux:') ? (o.auxLearningRate ?? o.learningRate) : o.learningRate });
+      const aux = k.startsWith('aux:') ? this.auxiliaryLosses().find((a) => `aux:${a.name}` === k) : undefined;
+      const opt = new Adam({ ...o.adam, learningRate: k.startsWith('aux:') ? (aux?.learningRate ?? o.auxLearningRate ?? o.learningRate) : o.learningRate });
       opt.loadState(s);
       this.optimizers.get(k)?.dispose();
       this.optimizers.set(k, opt);
@@ -332,6 +397,40 @@ function qualified(model: Model, posterior: Posterior): Record<string, tf.Variab
   const out: Record<string, tf.Variable> = {};
   for (const [k, v] of Object.entries(model.namedVariables())) out[`model/${k}`] = v;
   for (const [k, v] of Object.entries(posterior.namedVariables())) out[`posterior/${k}`] = v;
+  return out;
+}
+
+/** Shard `index` of `count` near-equal contiguous parts of a batch's indices. */
+function shardOf(indices: Int32Array, shard: ShardHooks): Int32Array {
+  const lo = Math.floor((shard.index * indices.length) / shard.count);
+  const hi = Math.floor(((shard.index + 1) * indices.length) / shard.count);
+  return indices.subarray(lo, hi);
+}
+
+/**
+ * Packs this shard's loss, terms and gradients (each times `weight`) into one array, sums it over
+ * the shards with `shard.reduce`, and unpacks the batch-wide values as fresh tensors.
+ */
+function reduceAcrossShards(
+  shard: ShardHooks, weight: number, loss: tf.Scalar, terms: Record<string, tf.Scalar>, grads: Record<string, tf.Tensor>,
+): { loss: tf.Scalar; terms: Record<string, tf.Scalar>; grads: Record<string, tf.Tensor> } {
+  const termNames = Object.keys(terms).sort();
+  const gradNames = Object.keys(grads).sort();
+  const parts = [loss, ...termNames.map((k) => terms[k]!), ...gradNames.map((k) => grads[k]!)];
+  const packed = tf.tidy(() => tf.mul(tf.concat(parts.map((t) => tf.reshape(t, [-1]))), weight));
+  const local = packed.dataSync() as Float32Array;
+  packed.dispose();
+  const sum = shard.reduce(local);
+  let at = 0;
+  const take = (shape: number[]) => {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const t = tf.tensor(sum.subarray(at, at + size), shape, 'float32');
+    at += size;
+    return t;
+  };
+  const out = { loss: take([]) as tf.Scalar, terms: {} as Record<string, tf.Scalar>, grads: {} as Record<string, tf.Tensor> };
+  for (const k of termNames) out.terms[k] = take([]) as tf.Scalar;
+  for (const k of gradNames) out.grads[k] = take(grads[k]!.shape);
   return out;
 }
 

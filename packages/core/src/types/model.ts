@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { SeedStream } from '../random/seed_stream';
 import type { Distribution } from './distribution';
+import type { AuxiliaryLoss } from './posterior';
 import type { SerializedModule } from './serialized';
 
 export interface ForwardOptions {
@@ -23,6 +24,12 @@ export interface Model {
   prior(label?: tf.Tensor1D): Distribution;
   /** p(x | z): batch shape [batch], event shape [dataSize]. */
   likelihood(z: tf.Tensor2D, options: ForwardOptions): Distribution;
+  /**
+   * Extra training losses of the model itself (e.g. a learned clustering prior's separation
+   * penalty); variables are named as in namedVariables, and the trainer runs them after the
+   * posterior's. Optional: most models train on the bound alone.
+   */
+  auxiliaryLosses?(): AuxiliaryLoss[];
   /** Trainable variables, keyed by a stable name used in checkpoints and optimizer state. */
   namedVariables(): Record<string, tf.Variable>;
   toJSON(): SerializedModule;

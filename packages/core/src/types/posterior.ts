@@ -85,6 +85,8 @@ export interface AuxiliaryLoss {
   variables: string[];
   /** How many updates per minibatch (DDVI: 3 sleep updates per wake update). */
   repeats?: number;
+  /** Its own Adam learning rate (default: the trainer's auxLearningRate, else its learningRate). */
+  learningRate?: number;
   loss(context: AuxiliaryContext): tf.Scalar;
 }
 

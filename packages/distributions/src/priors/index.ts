@@ -12,3 +12,6 @@ export { KdePrior, kdeLogProb, REFERENCE_KDE_BANDWIDTHS } from './kde';
 export type { KdeOptions } from './kde';
 export { createPrior, listPriors } from './registry';
 export type { PriorOptions } from './registry';
+export { LabelledPrior } from './labelled';
+export { LearnedMixture, isLearnablePrior } from './learned_mixture';
+export type { LearnedMixtureOptions, LearnablePrior } from './learned_mixture';

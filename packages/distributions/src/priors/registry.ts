@@ -1,6 +1,8 @@
 import { ValidationError } from '@ddvi/core';
 import { GaussianMixture, IsotropicGaussian } from './gaussian';
 import type { GaussianMixtureOptions, IsotropicGaussianOptions } from './gaussian';
+import { LearnedMixture } from './learned_mixture';
+import type { LearnedMixtureOptions } from './learned_mixture';
 import { Pinwheel } from './pinwheel';
 import type { PinwheelOptions } from './pinwheel';
 import type { Prior2D } from './prior';
@@ -10,7 +12,7 @@ import { SwissRoll } from './swiss_roll';
 import type { SwissRollOptions } from './swiss_roll';
 
 /** Options of any prior; createPrior passes them to the named prior's constructor (which rejects unknown keys). */
-export type PriorOptions = PinwheelOptions | SwissRollOptions | SquareOptions | IsotropicGaussianOptions | GaussianMixtureOptions;
+export type PriorOptions = PinwheelOptions | SwissRollOptions | SquareOptions | IsotropicGaussianOptions | GaussianMixtureOptions | LearnedMixtureOptions;
 
 interface Entry {
   /** What the name builds, for listPriors' descriptions. */
@@ -23,6 +25,7 @@ const swissRoll = (preset: SwissRollOptions) => (o: object) => new SwissRoll({ .
 const square = (preset: SquareOptions) => (o: object) => new Square({ ...preset, ...(o as SquareOptions) });
 const gauss = (preset: IsotropicGaussianOptions) => (o: object) => new IsotropicGaussian({ ...preset, ...(o as IsotropicGaussianOptions) });
 const mixture = (o: object) => new GaussianMixture(o as GaussianMixtureOptions);
+const learned = (o: object) => new LearnedMixture(o as LearnedMixtureOptions);
 
 /**
  * Names: ours first, then the reference's conf/prior/*.yaml names. Two reference names mean a
@@ -54,6 +57,7 @@ const REGISTRY: Record<string, Entry> = {
   super_tiny_gauss: { description: 'IsotropicGaussian, std 0.0625', build: gauss({ std: 0.0625 }) },
   gaussian_mixture: { description: 'GaussianMixture, 10 components on a circle of radius 1.4', build: mixture },
   gauss_mix: { description: 'GaussianMixture, 10 components (reference name)', build: mixture },
+  learned_mixture: { description: 'LearnedMixture, 20 clusters with learned means, std 0.125 (the clustering prior, spec §5.2)', build: learned },
 };
 
 /**

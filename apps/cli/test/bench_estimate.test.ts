@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { resolveBenchConfig } from '@ddvi/benchmarks';
+import '@ddvi/posterior-gaussian';
+import '@ddvi/posterior-adversarial';
+import { estimateGrid } from '../src/bench_estimate';
+
+describe('estimateGrid', () => {
+  it('multiplies each family\'s calibrated ms/step by the steps per cell and the cells of the grid', async () => {
+    // 300 toy examples at batch 64: 5 steps an epoch (the last one partial), capped at 4 by stepsPerEpoch.
+    const config = resolveBenchConfig({
+      datasets: ['toy'], families: ['gaussian', 'aae'], priors: ['pinwheel', 'square'], seeds: [0, 1, 2], epochs: 3, hidden: [8],
+      trainLimit: 300, testLimit: 50, batchSize: 64, stepsPerEpoch: 4,
+    });
+    const e = await estimateGrid(config);
+    expect(e.calibration.map((c) => [c.dataset, c.family, c.stepsPerCell, c.cells])).toEqual([
+      ['toy', 'gaussian', 12, 6],
+      ['toy', 'aae', 12, 6],
+    ]);
+    for (const c of e.calibration) expect(c.msPerStep).toBeGreaterThan(0);
+    const expected = e.calibration.reduce((s, c) => s + (c.msPerStep * 12 * 6) / 1000, 0);
+    expect(e.trainingSeconds).toBeCloseTo(expected, 9);
+    expect(e.calibrationSeconds).toBeGreaterThan(0);
+  }, 60_000);
+});

@@ -1,0 +1,66 @@
+import { join } from 'node:path';
+import { writeFileAtomic } from '@ddvi/core';
+import { expandGrid } from './cell';
+import type { Cell } from './cell';
+import { readCell } from './cell_store';
+import type { CellResult } from './cell_store';
+import type { BenchConfig } from './config';
+import { CONTACT_SHEET, contactSheetSvg } from './contact_sheet';
+import { METRICS } from './metric_table';
+import { resultsMarkdown } from './report';
+import type { BenchResults } from './report';
+
+export const RESULTS_JSON = 'results.json';
+export const RESULTS_MD = 'results.md';
+
+export interface CollectReportOptions {
+  config: BenchConfig;
+  out: string;
+  tool: { name: string; version: string };
+  versions?: Record<string, string>;
+  backend: { name: string; reason: string };
+  /** Start of the invocation that computed the cells; undefined: the span of the cells' own timings. */
+  startedMs?: number;
+}
+
+export interface CollectedReport {
+  results: BenchResults;
+  /** Cells of the grid without a result file yet, in grid order. */
+  missing: Cell[];
+}
+
+/**
+ * Reads every finished cell of the grid from `<out>/cells/` (whoever computed it: this process, an
+ * earlier run, a Slurm task) and writes results.json and results.md over them, in grid order.
+ */
+export async function collectReport(options: CollectReportOptions): Promise<CollectedReport> {
+  const { config, out } = options;
+  const cells: CellResult[] = [];
+  const missing: Cell[] = [];
+  for (const cell of expandGrid(config)) {
+    const r = readCell(out, cell);
+    if (r) cells.push(r);
+    else missing.push(cell);
+  }
+  const finishedMs = options.startedMs !== undefined ? Date.now() : latest(cells) ?? Date.now();
+  const startedMs = options.startedMs ?? earliest(cells) ?? finishedMs;
+  const results: BenchResults = {
+    tool: options.tool, versions: options.versions ?? {}, backend: options.backend, config,
+    startedAt: new Date(startedMs).toISOString(), finishedAt: new Date(finishedMs).toISOString(), wallSeconds: (finishedMs - startedMs) / 1000,
+    complete: missing.length === 0, cells, metrics: METRICS,
+  };
+  await writeFileAtomic(join(out, RESULTS_JSON), `${JSON.stringify(results, null, 2)}\n`);
+  await writeFileAtomic(join(out, RESULTS_MD), resultsMarkdown(results));
+  await writeFileAtomic(join(out, CONTACT_SHEET), contactSheetSvg(out, results.cells));
+  return { results, missing };
+}
+
+function earliest(cells: readonly CellResult[]): number | undefined {
+  const t = cells.map((c) => Date.parse(c.timing.startedAt)).filter(Number.isFinite);
+  return t.length > 0 ? Math.min(...t) : undefined;
+}
+
+function latest(cells: readonly CellResult[]): number | undefined {
+  const t = cells.map((c) => Date.parse(c.timing.finishedAt)).filter(Number.isFinite);
+  return t.length > 0 ? Math.max(...t) : undefined;
+}

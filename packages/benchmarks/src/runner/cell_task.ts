@@ -1,10 +1,10 @@
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DivergenceError, NonFiniteError, ValidationError } from '@ddvi/core';
 import type { TrainEvent } from '@ddvi/core';
 import { cellId, expandGrid } from './cell';
 import type { Cell } from './cell';
-import { claimCell, describeClaim } from './cell_claim';
+import { claimCell, claimPath, describeClaim } from './cell_claim';
 import { inspectCell, writeCell } from './cell_store';
 import type { CellResult } from './cell_store';
 import type { BenchConfig } from './config';
@@ -83,29 +83,39 @@ export async function runCellByIndex(options: RunCellByIndexOptions): Promise<Ce
   for (;;) {
     const now = inspectCell(out, cell);
     if (now.state === 'done') {
+      clearStaleClaim(options, cell);
       hooks.onCellDone?.(index + 1, cells.length, now.result, true);
       return { result: now.result, cached: true };
     }
-    const claim = claimCell(out, cell, { command: options.command ?? 'runCellByIndex', ...(options.staleMs !== undefined ? { staleMs: options.staleMs } : {}) });
+    const claim = claimCell(out, cell, claimOptions(options));
     if ('claimed' in claim) {
+      let outcome: CellOutcome;
       try {
         // Another writer may have finished it between our look and our claim.
         const again = inspectCell(out, cell);
-        if (again.state === 'done') {
-          hooks.onCellDone?.(index + 1, cells.length, again.result, true);
-          return { result: again.result, cached: true };
-        }
-        const result = await computeCell(options, cell);
-        hooks.onCellDone?.(index + 1, cells.length, result, false);
-        return { result, cached: false };
+        outcome = again.state === 'done' ? { result: again.result, cached: true } : { result: await computeCell(options, cell), cached: false };
       } finally {
         claim.claimed.release();
       }
+      // After the release: output that follows a cell never precedes its claim's removal.
+      hooks.onCellDone?.(index + 1, cells.length, outcome.result, outcome.cached);
+      return outcome;
     }
     if (!waiting) hooks.onCellBusy?.(cell, describeClaim(claim));
     waiting = true;
     await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 1000));
   }
+}
+
+function claimOptions(options: RunCellByIndexOptions): { command: string; staleMs?: number } {
+  return { command: options.command ?? 'runCellByIndex', ...(options.staleMs !== undefined ? { staleMs: options.staleMs } : {}) };
+}
+
+/** A finished cell's claim left by a writer killed between writing the cell and releasing it: removed once stale. */
+function clearStaleClaim(options: RunCellByIndexOptions, cell: Cell): void {
+  if (!existsSync(claimPath(options.out, cell))) return;
+  const claim = claimCell(options.out, cell, claimOptions(options));
+  if ('claimed' in claim) claim.claimed.release();
 }
 
 /** Trains (or embeds) the cell under its claim and writes its file; a diverged cell is written as failed. */

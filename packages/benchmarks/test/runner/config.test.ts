@@ -36,5 +36,21 @@ describe('resolveBenchConfig', () => {
   it('rejects a misspelled key with a suggestion', () => {
     expect(message({ batchsize: 64 })).toMatch(/^bench config: unknown key "batchsize"; did you mean "batchSize"\? \(known keys: families, /);
     expect(message({ epoch: 3 })).toContain('did you mean "epochs"?');
+    expect(message({ baseline: ['pca'] })).toContain('did you mean "baselines"?');
+    expect(message({ genotype: {} })).toContain('did you mean "genotypes"?');
+  });
+
+  it('baselines: empty by default, names from listEmbeddings(); genotypes checked by the task itself', () => {
+    expect(resolveBenchConfig({ datasets: ['toy'] }).baselines).toEqual([]);
+    expect(resolveBenchConfig({ datasets: ['toy'], baselines: [] }).baselines).toEqual([]);
+    expect(resolveBenchConfig({ datasets: ['toy'], baselines: ['pca'] }).baselines).toEqual(['pca']);
+    expect(message({ baselines: ['pca', 'pca'] })).toBe('bench config: baselines must be a list without duplicates, got ["pca","pca"]');
+    expect(message({ genotypes: { testFraction: 1 } })).toBe('bench config: genotypes.testFraction must be a number in [0, 1), got 1');
+    expect(message({ genotypes: { vcf: 'a.vcf', plink: 'b' } })).toBe('bench config: genotypes must be valid genotypes task options (vcf / plink must be at most one of them, got "both"), got {"vcf":"a.vcf","plink":"b"}');
+    expect(message({ genotypes: [1] })).toMatch(/^bench config: genotypes must be a JSON object of genotypes task options, got \[1\]/);
+    const options = { testFraction: 0.25, clusters: 3 };
+    const c = resolveBenchConfig({ datasets: ['genotypes'], genotypes: options });
+    expect(c.genotypes).toEqual(options);
+    expect(c.genotypes).not.toBe(options);
   });
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ValidationError } from '@ddvi/core';
-import { resolveBenchConfig } from '@ddvi/benchmarks';
+import { ValidationError, parseConfig, z } from '@ddvi/core';
+import { benchConfigSchema, resolveBenchConfig } from '@ddvi/benchmarks';
 import type { BenchConfig, BenchConfigInput } from '@ddvi/benchmarks';
 import { BENCH_PRESETS, DEFAULT_BENCH_PRESET, listBenchPresets } from './bench_presets';
 import { UsageError } from './errors';
@@ -76,6 +76,10 @@ function readConfigFile(path: string): BenchConfigInput {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new UsageError(`--config ${path}: must hold a JSON object of bench settings`);
   // Imported before the config is resolved (./plugins); not a setting of the grid.
   delete (v as { plugins?: unknown }).plugins;
+  // Checked on its own first, so a misspelled key or a bad value is reported against the file that holds it;
+  // `slurm` is known here (its did-you-mean included) and split off before the bench config is resolved.
+  const fileSchema = benchConfigSchema().partial().extend({ slurm: z.unknown().describe('Slurm executor settings (an object, see --executor slurm)').optional() });
+  parseConfig(fileSchema, v, `--config ${path}`);
   return v as BenchConfigInput;
 }
 

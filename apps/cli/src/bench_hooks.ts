@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { writeFileAtomic } from '@ddvi/core';
 import type { TrainEvent } from '@ddvi/core';
+import { describeOwner } from '@ddvi/benchmarks';
 import type { BenchHooks, Cell, LatentPlotter } from '@ddvi/benchmarks';
 import { duration, num } from './format';
 import { GridProgress } from './grid_progress';
@@ -22,9 +23,10 @@ const pngPlotter: LatentPlotter = async (input) => {
 
 /**
  * What `ddvi bench` (and each Slurm task) shows of each cell: a `cell i/n` line, training progress,
- * the cell's numbers; over a grid progress bar for `total` cells.
+ * the cell's numbers; over a grid progress bar for `total` cells. Also the warnings of the results
+ * folder `out`: a stale lock taken over, a corrupt cell file recomputed, a cell another writer holds.
  */
-export function benchHooks(io: Io, total: number): BenchHooks & { stop: () => void } {
+export function benchHooks(io: Io, total: number, out = 'the results folder'): BenchHooks & { stop: () => void } {
   let progress: TrainProgress | undefined;
   let current: Cell | undefined;
   const grid = new GridProgress(io, total);
@@ -34,6 +36,15 @@ export function benchHooks(io: Io, total: number): BenchHooks & { stop: () => vo
       const what = cell.baseline ? `${cell.family} baseline` : `${cell.family} posterior, ${cell.prior} prior`;
       say(`cell ${i}/${n}: ${cell.dataset}, ${what}, seed ${cell.seed}${cached ? ' (done earlier; read back)' : ''}`);
       grid.cellStarted(i, `${cell.family}${cell.baseline ? '' : `/${cell.prior}`}`);
+    },
+    onStaleLock: (owner) => {
+      say(`note: took over the lock of ${out} left by ${describeOwner(owner)}, which is no longer running`);
+    },
+    onCellCorrupt: (cell, reason) => {
+      say(`warning: the earlier result of ${cellName(cell)} fails its check (${reason}); computing it again`);
+    },
+    onCellBusy: (cell, heldBy) => {
+      say(`cell ${cellName(cell)} is ${heldBy}; waiting for its result`);
     },
     onTrainEvent: (cell, e: TrainEvent) => {
       if (cell !== current || !progress) {
@@ -64,6 +75,10 @@ export function benchHooks(io: Io, total: number): BenchHooks & { stop: () => vo
       grid.stop();
     },
   };
+}
+
+function cellName(cell: Cell): string {
+  return `${cell.family}${cell.baseline ? ' baseline' : ` / ${cell.prior}`} / seed ${cell.seed}`;
 }
 
 /** Versions recorded in results.json. */

@@ -1,3 +1,4 @@
+import { suggestName } from '@ddvi/core';
 import { UsageError } from './errors';
 
 /**
@@ -47,7 +48,11 @@ export function seed(flag: string, raw: string): number {
 /** One of `known`; the message lists them. */
 export function choice<T extends string>(flag: string, raw: string, known: readonly T[], what = 'one of'): T {
   if (!(known as readonly string[]).includes(raw)) {
-    throw new UsageError(`${flag} must be ${what} ${known.length ? known.join(', ') : '(none registered)'}, got ${JSON.stringify(raw)}`);
+    const guess = suggestName(raw, known);
+    throw new UsageError(
+      `${flag} must be ${what} ${known.length ? known.join(', ') : '(none registered)'}, got ${JSON.stringify(raw)}` +
+        (guess ? `; did you mean ${JSON.stringify(guess)}?` : ''),
+    );
   }
   return raw as T;
 }

@@ -65,7 +65,11 @@ describe('ddvi bench end to end (toy data)', () => {
     writeFileSync(file, JSON.stringify({ epochs: -1 }));
     const cfg = await runCli(['bench', '--config', file, '--out', join(tmp.dir, 'bad')]);
     expect(cfg.code).toBe(1);
-    expect(cfg.stderr).toMatch(/epochs/);
+    expect(cfg.stderr).toContain(`error: --config ${file}: epochs must be an integer >= 1, got -1`);
+    writeFileSync(file, JSON.stringify({ batchsize: 32 }));
+    const typo = await runCli(['bench', '--config', file, '--out', join(tmp.dir, 'bad')]);
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toContain(`error: --config ${file}: unknown key "batchsize"; did you mean "batchSize"?`);
     const preset = await runCli(['bench', '--preset', 'slow']);
     expect(preset.stderr).toMatch(/--preset/);
   });

@@ -65,6 +65,11 @@ describe('ddvi bench: executor flags and the grid subcommands', () => {
     writeFileSync(file, JSON.stringify({ slurm: { partition: 'cpu', nodes: 4 } }));
     const cfg = await runCli(['bench', ...TINY, '--config', file, '--executor', 'slurm', '--out', bad]);
     expect(cfg.stderr).toMatch(/slurm options: nodes must be one of the known keys/);
+    // The file's keys are the bench config's plus slurm: a misspelling of either gets a suggestion.
+    writeFileSync(file, JSON.stringify({ slurn: { partition: 'cpu' } }));
+    const typo = await runCli(['bench', ...TINY, '--config', file, '--out', bad]);
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toMatch(/unknown key "slurn"; did you mean "slurm"\? \(known keys: families, .*baselines, genotypes, .*slurm\)/);
   });
 
   it('status, resume and report ask for a folder that holds a grid', async () => {

@@ -114,7 +114,23 @@ describe('ddvi train end to end (toy data)', () => {
     const r = await runCli(['train', ...TINY, '--epochs', '2', '--lr', '1e30', '--checkpoint-every', '1', '--out', dir]);
     expect(r.code, r.stdout + r.stderr).toBe(2);
     const line = r.stderr.trim();
-    expect(line).toMatch(/^error: training stopped: non-finite value at step \d+: .+ = (NaN|-?Infinity); the last good checkpoint is kept at .*checkpoint\.json$/);
+    expect(line).toMatch(/^error: training stopped: non-finite value at step \d+: .+ = (NaN|-?Infinity)(, caused by .+)?; the last good checkpoint is kept at .*checkpoint\.json$/);
     expect(existsSync(join(dir, 'checkpoint.json'))).toBe(true);
+  });
+
+  it('a batch that cannot fit in memory is refused up front with the estimate', async () => {
+    const dir = join(tmp.dir, 'too-big');
+    process.env.DDVI_MEMORY_LIMIT = '300K';
+    try {
+      const r = await runCli(['train', ...TINY, '--epochs', '1', '--out', dir]);
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim()).toMatch(
+        /^error: training would need about [\d.]+ KiB of memory \(parameters with gradients and Adam state .*, activations for batch 64 .* per example, data .*\), but only 300 KiB is available of .* \(DDVI_MEMORY_LIMIT=300K\); lower --batch-size to at most \d+$/,
+      );
+      expect(r.stdout).not.toMatch(/^epoch /m);
+      expect(existsSync(join(dir, 'checkpoint.json'))).toBe(false);
+    } finally {
+      delete process.env.DDVI_MEMORY_LIMIT;
+    }
   });
 });

@@ -9,16 +9,22 @@ export class DdviError extends Error {
 /** A parameter, shape, name or file did not meet its contract; the message names what and why. */
 export class ValidationError extends DdviError {}
 
-/** A loss term or gradient became NaN or infinite during training. */
+/**
+ * A loss term or gradient became NaN or infinite during training. `term` names the quantity that
+ * did (a loss term, the loss, a variable's gradient); `origin`, when the trainer could tell, names
+ * its cause (non-finite input data and which examples, or an already non-finite parameter).
+ */
 export class NonFiniteError extends DdviError {
   constructor(
     readonly step: number,
     readonly term: string,
     readonly value: number,
     readonly checkpoint?: string,
+    readonly origin?: string,
   ) {
     super(
       `non-finite value at step ${step}: ${term} = ${value}` +
+        (origin ? `, caused by ${origin}` : '') +
         (checkpoint ? `; the last good checkpoint is kept at ${checkpoint}` : '; no checkpoint was written yet'),
     );
   }

@@ -36,6 +36,8 @@ export type { IwaeOptions } from './objectives/iwae';
 export { Adam } from './optim/adam';
 export type { AdamOptions, AdamState } from './optim/adam';
 export { Trainer } from './train/trainer';
+export { estimateTrainingMemory, checkMemoryFits, formatBytes } from './train/memory_estimate';
+export type { MemoryEstimate, MemoryEstimateInput } from './train/memory_estimate';
 export type { TrainerOptions, TrainResult, ShardHooks } from './train/trainer';
 export { DataParallelTrainer } from './train/data_parallel';
 export type { DataParallelOptions, DataParallelResult, DataParallelSetup, DataParallelSetupFn } from './train/data_parallel';
@@ -49,3 +51,7 @@ export type { CheckpointPayload, EpochRecord } from './checkpoint/checkpoint';
 export { writeFileAtomic } from './checkpoint/atomic_write';
 export { posteriorToJSON, posteriorFromState } from './posterior_state';
 export type { PosteriorState } from './posterior_state';
+export { parseConfig, ConfigError, describeSchema, suggestName } from './config/index';
+export type { ConfigIssue } from './config/index';
+// One zod for every package: a family's config schema is built with the same copy parseConfig reads.
+export { z } from 'zod';

@@ -14,5 +14,5 @@ export type { SigmoidScheduleOptions } from './schedules/sigmoid';
 export { diagGaussianKL, stepKL } from './kl';
 export { denoisingLoss, reverseSample, sampleSteps } from './generic';
 export type { NoisePredictor, ReverseSampleOptions } from './generic';
-export { registerNoisingProcess, createNoisingProcess, listNoisingProcesses } from './registry';
+export { registerNoisingProcess, createNoisingProcess, listNoisingProcesses, noisingSpecSchema } from './registry';
 export type { NoisingSpec, NoisingFactory } from './registry';

@@ -1,4 +1,4 @@
-import { ValidationError } from '@ddvi/core';
+import { parseConfig, z } from '@ddvi/core';
 
 export const AAE = 'aae';
 
@@ -51,34 +51,31 @@ export const DEFAULT_CONFIG: AdversarialPosteriorConfig = {
   divergencePatience: 10, divergenceTolerance: 0.005, semiSupervised: false, numClasses: 10,
 };
 
-const where = 'aae posterior';
+const widths = z.array(z.int().min(1));
+const unit = z.number().min(0).lt(1);
+const nonNegative = z.number().min(0);
+
+/** The config's schema: each key's type and range; unknown keys are rejected with a suggestion. */
+export const AdversarialConfigSchema = z.strictObject({
+  hidden: widths.default(DEFAULT_CONFIG.hidden),
+  dropout: unit.default(DEFAULT_CONFIG.dropout),
+  encoder: z.enum(ENCODERS).default(DEFAULT_CONFIG.encoder),
+  discriminatorHidden: widths.default(DEFAULT_CONFIG.discriminatorHidden),
+  discriminatorDropout: unit.default(DEFAULT_CONFIG.discriminatorDropout),
+  noiseSigma: nonNegative.default(DEFAULT_CONFIG.noiseSigma),
+  noiseSchedule: z.enum(['reference', 'constant']).default(DEFAULT_CONFIG.noiseSchedule),
+  scheduleEpochs: z.int().min(1).default(DEFAULT_CONFIG.scheduleEpochs),
+  adversarialWeight: nonNegative.default(DEFAULT_CONFIG.adversarialWeight),
+  eps: nonNegative.default(DEFAULT_CONFIG.eps),
+  semiSupervised: z.boolean().default(DEFAULT_CONFIG.semiSupervised),
+  numClasses: z.int().min(1).default(DEFAULT_CONFIG.numClasses),
+  divergencePatience: z.int().min(0).default(DEFAULT_CONFIG.divergencePatience),
+  divergenceTolerance: z.number().min(0).lt(0.5).default(DEFAULT_CONFIG.divergenceTolerance),
+});
 
 export function resolveConfig(partial: Partial<AdversarialPosteriorConfig> = {}): AdversarialPosteriorConfig {
-  const known = Object.keys(DEFAULT_CONFIG);
-  for (const k of Object.keys(partial)) {
-    if (!known.includes(k)) throw new ValidationError(`${where}: unknown config key ${JSON.stringify(k)}; known keys: ${known.join(', ')}`);
-  }
-  const c = { ...DEFAULT_CONFIG, ...partial };
-  if (!ENCODERS.includes(c.encoder)) throw new ValidationError(`${where}: encoder must be one of ${ENCODERS.join(', ')}, got ${JSON.stringify(c.encoder)}`);
-  if (c.noiseSchedule !== 'reference' && c.noiseSchedule !== 'constant') {
-    throw new ValidationError(`${where}: noiseSchedule must be "reference" or "constant", got ${JSON.stringify(c.noiseSchedule)}`);
-  }
-  for (const k of ['dropout', 'discriminatorDropout'] as const) {
-    if (!(c[k] >= 0 && c[k] < 1)) throw new ValidationError(`${where}: ${k} must be in [0, 1), got ${c[k]}`);
-  }
-  for (const k of ['noiseSigma', 'adversarialWeight', 'eps'] as const) {
-    if (!(Number.isFinite(c[k]) && c[k] >= 0)) throw new ValidationError(`${where}: ${k} must be a finite number >= 0, got ${c[k]}`);
-  }
-  if (!(Number.isInteger(c.scheduleEpochs) && c.scheduleEpochs >= 1)) throw new ValidationError(`${where}: scheduleEpochs must be an integer >= 1, got ${c.scheduleEpochs}`);
-  if (typeof c.semiSupervised !== 'boolean') throw new ValidationError(`${where}: semiSupervised must be true or false, got ${JSON.stringify(c.semiSupervised)}`);
-  if (!(Number.isInteger(c.numClasses) && c.numClasses >= 1)) throw new ValidationError(`${where}: numClasses must be an integer >= 1, got ${c.numClasses}`);
-  if (!(Number.isInteger(c.divergencePatience) && c.divergencePatience >= 0)) {
-    throw new ValidationError(`${where}: divergencePatience must be an integer >= 0, got ${c.divergencePatience}`);
-  }
-  if (!(c.divergenceTolerance >= 0 && c.divergenceTolerance < 0.5)) {
-    throw new ValidationError(`${where}: divergenceTolerance must be in [0, 0.5), got ${c.divergenceTolerance}`);
-  }
-  return c;
+  const c = parseConfig(AdversarialConfigSchema, partial, 'aae posterior');
+  return { ...c, hidden: [...c.hidden], discriminatorHidden: [...c.discriminatorHidden] };
 }
 
 /**

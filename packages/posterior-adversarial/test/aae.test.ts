@@ -61,8 +61,9 @@ describe('AdversarialPosterior', () => {
 
   it('validates its config', () => {
     expect(() => resolveConfig({ encoder: 'flow' as 'gaussian' })).toThrow(ValidationError);
-    expect(() => resolveConfig({ divergenceTolerance: 0.5 })).toThrow(/divergenceTolerance must be in \[0, 0.5\)/);
-    expect(() => resolveConfig({ bogus: 1 } as object)).toThrow(/unknown config key "bogus"/);
+    expect(() => resolveConfig({ divergenceTolerance: 0.5 })).toThrow('aae posterior: divergenceTolerance must be a finite number >= 0 and < 0.5, got 0.5');
+    expect(() => resolveConfig({ bogus: 1 } as object)).toThrow(/unknown key "bogus" \(known keys: hidden, /);
+    expect(() => resolveConfig({ noiseSigmaa: 0.1 } as object)).toThrow(/unknown key "noiseSigmaa"; did you mean "noiseSigma"\?/);
   });
 });
 

@@ -64,10 +64,11 @@ describe('clear errors', () => {
     const make = (config: Record<string, unknown>) => () => createPosterior(family, { latentSize: 2, dataSize: 6, seed: 1, config });
     expect(make({ layers: 0 })).toThrow(/layers must be an integer >= 1, got 0/);
     expect(make({ contextSize: 1.5 })).toThrow(/contextSize must be an integer >= 0, got 1.5/);
-    expect(make({ flowHidden: [8, -1] })).toThrow(/flowHidden must be .*array of integers >= 1, got \[8, -1\]/);
-    expect(make({ dropout: 1 })).toThrow(/dropout must be a number in \[0, 1\)/);
+    expect(make({ flowHidden: [8, -1] })).toThrow(/flowHidden\[1\] must be an integer >= 1, got -1/);
+    expect(make({ dropout: 1 })).toThrow(/dropout must be a finite number >= 0 and < 1, got 1/);
     expect(make({ scale: 'relu' })).toThrow(/scale must be one of "sigmoid", "softplus", "exp"/);
-    expect(make({ widths: [3] })).toThrow(/unknown config key "widths"; known keys: hidden, /);
+    expect(make({ widths: [3] })).toThrow(/unknown key "widths" \(known keys: hidden, /);
+    expect(make({ flowHiden: [3] })).toThrow(/unknown key "flowHiden"; did you mean "flowHidden"\?/);
     expect(make({ layers: 0 })).toThrow(ValidationError);
   });
 

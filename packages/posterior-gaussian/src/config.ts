@@ -1,4 +1,4 @@
-import { ValidationError } from '@ddvi/core';
+import { parseConfig, z } from '@ddvi/core';
 import { SCALE_PARAMETERIZATIONS } from '@ddvi/nn';
 
 export { SCALE_PARAMETERIZATIONS };
@@ -20,16 +20,15 @@ export interface GaussianPosteriorConfig {
 
 export const DEFAULT_CONFIG: GaussianPosteriorConfig = { hidden: [1000, 1000], dropout: 0.2, scale: 'sigmoid', minScale: 1e-4 };
 
+/** The config's schema: each key's type and range; unknown keys are rejected with a suggestion. */
+export const GaussianConfigSchema = z.strictObject({
+  hidden: z.array(z.int().min(1)).default(DEFAULT_CONFIG.hidden),
+  dropout: z.number().min(0).lt(1).default(DEFAULT_CONFIG.dropout),
+  scale: z.enum(SCALE_PARAMETERIZATIONS).default(DEFAULT_CONFIG.scale),
+  minScale: z.number().min(0).default(DEFAULT_CONFIG.minScale),
+});
+
 export function resolveConfig(partial: Partial<GaussianPosteriorConfig> = {}): GaussianPosteriorConfig {
-  const known = Object.keys(DEFAULT_CONFIG);
-  for (const k of Object.keys(partial)) {
-    if (!known.includes(k)) throw new ValidationError(`gaussian posterior: unknown config key ${JSON.stringify(k)}; known keys: ${known.join(', ')}`);
-  }
-  const c = { ...DEFAULT_CONFIG, ...partial };
-  if (!SCALE_PARAMETERIZATIONS.includes(c.scale)) {
-    throw new ValidationError(`gaussian posterior: scale must be one of ${SCALE_PARAMETERIZATIONS.join(', ')}, got ${JSON.stringify(c.scale)}`);
-  }
-  if (!(c.dropout >= 0 && c.dropout < 1)) throw new ValidationError(`gaussian posterior: dropout must be in [0, 1), got ${c.dropout}`);
-  if (!(c.minScale >= 0)) throw new ValidationError(`gaussian posterior: minScale must be >= 0, got ${c.minScale}`);
-  return c;
+  const c = parseConfig(GaussianConfigSchema, partial, 'gaussian posterior');
+  return { ...c, hidden: [...c.hidden] };
 }

@@ -29,12 +29,13 @@ export async function benchCommand(flags: BenchFlags, io: Io): Promise<number> {
   );
   if (executor === 'slurm') return submitGrid({ resolved, flags, backend: backend.name, io, ...(checkpointEverySteps !== undefined ? { checkpointEverySteps } : {}) });
   await printGridEstimate(config, out, io);
-  const hooks = benchHooks(io, expandGrid(config).length);
+  const hooks = benchHooks(io, expandGrid(config).length, out);
   let run: Awaited<ReturnType<typeof runBenchmark>>;
   try {
     run = await runBenchmark({
       config, out, tool: { name: CLI_NAME, version: CLI_VERSION }, versions: benchVersions(),
       backend: { name: backend.name, reason: backend.reason }, hooks,
+        command: `${CLI_NAME} bench${preset ? ` --preset ${preset}` : ''}`,
       ...(checkpointEverySteps !== undefined ? { checkpointEverySteps } : {}),
     });
   } finally {

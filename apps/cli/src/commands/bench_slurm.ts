@@ -96,8 +96,10 @@ export async function benchRunCellCommand(flags: RunCellFlags, io: Io): Promise<
   const backend = await initBackend(backendName === undefined ? undefined : choice('--backend', backendName, BACKEND_NAMES));
   const jobId = io.env.SLURM_ARRAY_JOB_ID;
   println(io.stdout, `backend: ${backend.name} (${backend.reason}); grid ${gridPath(out)}; task ${task}${jobId ? ` of Slurm job ${jobId}` : ''}`);
-  const hooks = benchHooks(io, taskCells(task, cellsPerTask, expandGrid(grid.config).length).length);
-  const outcomes = await runGridTask({ out, grid, task, cellsPerTask, hooks, ...(jobId ? { jobId } : {}) });
+  const hooks = benchHooks(io, taskCells(task, cellsPerTask, expandGrid(grid.config).length).length, out);
+  // No folder lock here: the array's tasks share the folder; each cell is claimed instead.
+  const command = `${CLI_NAME} bench run-cell --index ${task}${jobId ? ` (Slurm job ${jobId})` : ''}`;
+  const outcomes = await runGridTask({ out, grid, task, cellsPerTask, hooks, command, ...(jobId ? { jobId } : {}) });
   hooks.stop();
   println(io.stdout, `task ${task} done: ${outcomes.filter((o) => !o.cached).length} cells computed, ${outcomes.filter((o) => o.cached).length} read back`);
   return 0;

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Elbo, Iwae, Reconstruction, Trainer, evaluate, initBackend, linearWarmup, loadCheckpoint, writeFileAtomic } from '@ddvi/core';
 import type { CheckpointPayload, Dataset, Posterior } from '@ddvi/core';
+import { systemMemoryBudget } from '@ddvi/benchmarks';
 import { writePlots } from '../artifacts';
 import { loadSplits, semiSupervised } from '../data';
 import { UsageError } from '../errors';
@@ -47,7 +48,7 @@ export async function trainCommand(flags: TrainFlags, io: Io, command: string): 
       model, posterior, objective: density ? new Elbo({ beta }) : new Reconstruction(), evalObjective, train, test,
       batchSize: config.batchSize, epochs: config.epochs, learningRate: config.learningRate, seed: config.seed,
       maxStepsPerEpoch: config.stepsPerEpoch, checkpointPath, checkpointEverySteps: config.checkpointEvery,
-      nanPolicy: 'stop',
+      nanPolicy: 'stop', memoryBudget: systemMemoryBudget(),
       onEvent: (e) => {
         // Written once the trainer has accepted the checkpoint (if any), so a refused resume leaves it alone.
         if (e.type === 'start') writeJsonSync(join(config.out, RUN_FILE), { tool: { name: CLI_NAME, version: CLI_VERSION }, config });

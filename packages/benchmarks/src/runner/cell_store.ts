@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { writeFileAtomic } from '@ddvi/core';
 import { cellId } from './cell';
@@ -31,20 +32,46 @@ export function cellPath(out: string, cell: Cell): string {
   return join(out, CELLS_DIR, `${cellId(cell)}.json`);
 }
 
-/** The finished cell, or undefined when its file is missing or unreadable (then it is recomputed). */
-export function readCell(out: string, cell: Cell): CellResult | undefined {
-  const path = cellPath(out, cell);
-  if (!existsSync(path)) return undefined;
-  try {
-    const r = JSON.parse(readFileSync(path, 'utf8')) as CellResult;
-    return r.id === cellId(cell) && typeof r.metrics === 'object' ? r : undefined;
-  } catch {
-    return undefined;
-  }
+/** SHA-256 of a cell result's canonical JSON (the file's own `sha256` key left out). */
+export function cellChecksum(result: CellResult): string {
+  return createHash('sha256').update(JSON.stringify(result)).digest('hex');
 }
 
+/**
+ * What is on disk for a cell: its verified result, nothing, or a file that fails its check (torn,
+ * hand-edited, another cell's) with the reason; a corrupt cell is recomputed, never trusted.
+ */
+export type StoredCell = { state: 'done'; result: CellResult } | { state: 'missing' } | { state: 'corrupt'; reason: string };
+
+export function inspectCell(out: string, cell: Cell): StoredCell {
+  const path = cellPath(out, cell);
+  if (!existsSync(path)) return { state: 'missing' };
+  let parsed: CellResult & { sha256?: unknown };
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8')) as CellResult & { sha256?: unknown };
+  } catch (e) {
+    return { state: 'corrupt', reason: `${path}: not valid JSON (${(e as Error).message})` };
+  }
+  if (parsed === null || typeof parsed !== 'object' || parsed.id !== cellId(cell) || typeof parsed.metrics !== 'object') {
+    return { state: 'corrupt', reason: `${path}: not the result of cell ${cellId(cell)}` };
+  }
+  const { sha256: stored, ...result } = parsed;
+  // Files written before checksums existed carry none; they are still read, as before.
+  if (stored !== undefined && stored !== cellChecksum(result)) {
+    return { state: 'corrupt', reason: `${path}: checksum mismatch (stored ${String(stored)}, computed ${cellChecksum(result)})` };
+  }
+  return { state: 'done', result };
+}
+
+/** The finished cell, or undefined when its file is missing or fails its check (then it is recomputed). */
+export function readCell(out: string, cell: Cell): CellResult | undefined {
+  const stored = inspectCell(out, cell);
+  return stored.state === 'done' ? stored.result : undefined;
+}
+
+/** Writes the cell atomically (temp file, fsync, rename) with a SHA-256 of its content that readCell verifies. */
 export async function writeCell(out: string, result: CellResult): Promise<void> {
-  await writeFileAtomic(cellPath(out, result.cell), `${JSON.stringify(result, null, 2)}\n`);
+  await writeFileAtomic(cellPath(out, result.cell), `${JSON.stringify({ ...result, sha256: cellChecksum(result) }, null, 2)}\n`);
 }
 
 /** Ids of every cell file present (finished cells of this or an earlier grid). */

@@ -1,22 +1,30 @@
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DivergenceError, NonFiniteError, ValidationError } from '@ddvi/core';
 import type { TrainEvent } from '@ddvi/core';
 import { cellId, expandGrid } from './cell';
 import type { Cell } from './cell';
-import { readCell, writeCell } from './cell_store';
+import { claimCell, claimPath, describeClaim } from './cell_claim';
+import { inspectCell, writeCell } from './cell_store';
 import type { CellResult } from './cell_store';
 import type { BenchConfig } from './config';
 import { METRICS } from './metric_table';
 import { runBaselineCell } from './run_baseline';
 import { runCell } from './run_cell';
 import type { LatentPlotter } from './run_cell';
+import type { LockOwner } from './lock_owner';
 import { SplitCache } from './split_cache';
 
 export interface BenchHooks {
   /** Before each cell: its 1-based index, the grid size, and whether its result is read back from disk. */
   onCellStart?: (index: number, total: number, cell: Cell, cached: boolean) => void;
   onCellDone?: (index: number, total: number, result: CellResult, cached: boolean) => void;
+  /** A cell file that fails its check (torn, edited, checksum mismatch): it is recomputed. */
+  onCellCorrupt?: (cell: Cell, reason: string) => void;
+  /** Another live writer holds the cell's claim: this one waits for its result (or for the claim to go stale). */
+  onCellBusy?: (cell: Cell, heldBy: string) => void;
+  /** The folder lock of a local run was left by a process that died; this run took it over. */
+  onStaleLock?: (owner: LockOwner) => void;
   /** Training events of the cell being computed. */
   onTrainEvent?: (cell: Cell, event: TrainEvent) => void;
   plotLatents?: LatentPlotter;
@@ -39,6 +47,12 @@ export interface RunCellByIndexOptions {
   hooks?: BenchHooks;
   /** Shared by the cells one process runs, so a dataset is loaded once. */
   splits?: SplitCache;
+  /** What holds the cell's claim, shown to another writer that finds it (default "runCellByIndex"). */
+  command?: string;
+  /** How often to look again at a cell another writer is computing (ms, default 1000). */
+  pollMs?: number;
+  /** A claim whose heartbeat stopped this long ago is taken over (ms, default DEFAULT_STALE_MS). */
+  staleMs?: number;
 }
 
 export interface CellOutcome {
@@ -48,9 +62,12 @@ export interface CellOutcome {
 }
 
 /**
- * The one way a cell is executed, whichever executor runs it: a finished cell is read back from
- * `<out>/cells/`; otherwise it is trained, resuming `<out>/partial/<id>.checkpoint.json` when an
- * earlier attempt left one, its result written atomically, and the checkpoint removed.
+ * The one way a cell is executed, whichever executor runs it: a finished cell whose file verifies is
+ * read back from `<out>/cells/` (a file that fails its checksum is reported and recomputed);
+ * otherwise the cell is claimed (`<out>/cells/<id>.claim`, so two writers never compute one cell;
+ * a cell another live writer holds is waited for), trained, resuming
+ * `<out>/partial/<id>.checkpoint.json` when an earlier attempt left one, its result written
+ * atomically with its checksum, and the checkpoint removed.
  */
 export async function runCellByIndex(options: RunCellByIndexOptions): Promise<CellOutcome> {
   const { config, out, index, hooks = {} } = options;
@@ -59,12 +76,51 @@ export async function runCellByIndex(options: RunCellByIndexOptions): Promise<Ce
     throw new ValidationError(`cell index must be an integer in [0, ${cells.length - 1}] (the grid has ${cells.length} cells), got ${index}`);
   }
   const cell = cells[index]!;
-  const previous = readCell(out, cell);
-  hooks.onCellStart?.(index + 1, cells.length, cell, previous !== undefined);
-  if (previous) {
-    hooks.onCellDone?.(index + 1, cells.length, previous, true);
-    return { result: previous, cached: true };
+  const stored = inspectCell(out, cell);
+  hooks.onCellStart?.(index + 1, cells.length, cell, stored.state === 'done');
+  if (stored.state === 'corrupt') hooks.onCellCorrupt?.(cell, stored.reason);
+  let waiting = false;
+  for (;;) {
+    const now = inspectCell(out, cell);
+    if (now.state === 'done') {
+      clearStaleClaim(options, cell);
+      hooks.onCellDone?.(index + 1, cells.length, now.result, true);
+      return { result: now.result, cached: true };
+    }
+    const claim = claimCell(out, cell, claimOptions(options));
+    if ('claimed' in claim) {
+      let outcome: CellOutcome;
+      try {
+        // Another writer may have finished it between our look and our claim.
+        const again = inspectCell(out, cell);
+        outcome = again.state === 'done' ? { result: again.result, cached: true } : { result: await computeCell(options, cell), cached: false };
+      } finally {
+        claim.claimed.release();
+      }
+      // After the release: output that follows a cell never precedes its claim's removal.
+      hooks.onCellDone?.(index + 1, cells.length, outcome.result, outcome.cached);
+      return outcome;
+    }
+    if (!waiting) hooks.onCellBusy?.(cell, describeClaim(claim));
+    waiting = true;
+    await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 1000));
   }
+}
+
+function claimOptions(options: RunCellByIndexOptions): { command: string; staleMs?: number } {
+  return { command: options.command ?? 'runCellByIndex', ...(options.staleMs !== undefined ? { staleMs: options.staleMs } : {}) };
+}
+
+/** A finished cell's claim left by a writer killed between writing the cell and releasing it: removed once stale. */
+function clearStaleClaim(options: RunCellByIndexOptions, cell: Cell): void {
+  if (!existsSync(claimPath(options.out, cell))) return;
+  const claim = claimCell(options.out, cell, claimOptions(options));
+  if ('claimed' in claim) claim.claimed.release();
+}
+
+/** Trains (or embeds) the cell under its claim and writes its file; a diverged cell is written as failed. */
+async function computeCell(options: RunCellByIndexOptions, cell: Cell): Promise<CellResult> {
+  const { config, out, hooks = {} } = options;
   const splits = await (options.splits ?? new SplitCache()).get(config, cell);
   const checkpoint = partialCheckpointPath(out, cell);
   const started = Date.now();
@@ -86,8 +142,7 @@ export async function runCellByIndex(options: RunCellByIndexOptions): Promise<Ce
   }
   await writeCell(out, result);
   rmSync(checkpoint, { force: true });
-  hooks.onCellDone?.(index + 1, cells.length, result, false);
-  return { result, cached: false };
+  return result;
 }
 
 function failedCell(cell: Cell, message: string, startedMs: number): CellResult {

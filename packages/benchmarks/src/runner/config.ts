@@ -1,4 +1,4 @@
-import { ValidationError, listPosteriors } from '@ddvi/core';
+import { listPosteriors, parseConfig, z } from '@ddvi/core';
 import { listPriors } from '@ddvi/distributions';
 import { listEmbeddings } from '../baselines/registry';
 import { listDatasets } from '../datasets/registry';
@@ -49,93 +49,84 @@ export interface BenchConfig {
 
 export type BenchConfigInput = Partial<BenchConfig>;
 
-const KNOWN_KEYS: readonly (keyof BenchConfig)[] = [
-  'families', 'priors', 'seeds', 'datasets', 'baselines', 'genotypes', 'dataDir', 'epochs', 'batchSize', 'learningRate', 'trainLimit', 'testLimit',
-  'stepsPerEpoch', 'beta', 'klWarmup', 'iwaeK', 'knnK', 'latentNllSamples', 'hidden', 'posteriorConfig', 'latentSize',
-];
-
-function fail(param: string, expected: string, got: unknown): never {
-  throw new ValidationError(`bench config: ${param} must be ${expected}, got ${JSON.stringify(got)}`);
-}
-
-function int(param: string, v: unknown, min: number): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) fail(param, `an integer >= ${min}`, v);
-  return v;
-}
-
-function positive(param: string, v: unknown, allowZero = false): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || (!allowZero && v === 0)) fail(param, allowZero ? 'a number >= 0' : 'a number > 0', v);
-  return v;
-}
-
-function names(param: string, v: unknown, known: readonly string[]): string[] {
-  if (!Array.isArray(v) || v.length === 0) fail(param, `a non-empty list of names (known: ${known.join(', ')})`, v);
-  for (const n of v) if (typeof n !== 'string' || !known.includes(n)) fail(param, `names from: ${known.join(', ')}`, n);
-  if (new Set(v).size !== v.length) fail(param, 'a list without duplicates', v);
-  return [...(v as string[])];
+/** Names from a registry, each once; the message lists the registered ones. */
+function names(known: readonly string[], min = 1) {
+  const name = z.string().refine((n) => known.includes(n), { message: `one of the registered names: ${known.join(', ')}` });
+  return z
+    .array(name)
+    .min(min)
+    .refine((v) => new Set(v).size === v.length, { message: 'a list without duplicates' })
+    .describe(`a ${min > 0 ? 'non-empty ' : ''}list of names from: ${known.join(', ')}`);
 }
 
 /**
- * Fills defaults and validates every value; names are checked against the registries (families,
- * priors, datasets), so a new family is benchmarked by default once its package is imported.
+ * The genotypes task options, checked by the task's own checkGenotypeTaskOptions so the CLI, the
+ * runner and the task agree; its complaint is re-issued at the key it names (genotypes.testFraction).
  */
-export function resolveBenchConfig(input: BenchConfigInput): BenchConfig {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) fail('config', 'a JSON object', input);
-  for (const k of Object.keys(input)) {
-    if (!(KNOWN_KEYS as readonly string[]).includes(k)) fail(k, `one of the known keys (${KNOWN_KEYS.join(', ')})`, k);
-  }
+function genotypeOptions() {
+  return z
+    .record(z.string(), z.unknown())
+    .describe('a JSON object of genotypes task options')
+    .superRefine((value, ctx) => {
+      try {
+        checkGenotypeTaskOptions(value as GenotypeTaskOptions);
+      } catch (e) {
+        const text = (e as Error).message.replace(/^genotypes: /, '');
+        const at = /^(\w+) must be (.*), got .*$/s.exec(text);
+        if (at && at[1] !== 'options') ctx.addIssue({ code: 'custom', path: [at[1]!], message: at[2]! });
+        else ctx.addIssue({ code: 'custom', message: `valid genotypes task options (${text})` });
+      }
+    })
+    .transform((value) => JSON.parse(JSON.stringify(value)) as GenotypeTaskOptions);
+}
+
+const count = (min: number) => z.int().min(min);
+
+/**
+ * The schema of a bench config, built per call because the names it accepts come from the
+ * registries as they are now (a family is benchmarked by default once its package is imported).
+ */
+export function benchConfigSchema() {
   const families = listPosteriors();
   const priors = listPriors().map((p) => p.name);
-  const datasets: string[] = listDatasets();
-  const config: BenchConfig = {
-    families: names('families', input.families ?? families, families),
-    priors: names('priors', input.priors ?? DEFAULT_BENCH_PRIORS.filter((p) => priors.includes(p)), priors),
-    seeds: (() => {
-      const s = input.seeds ?? [0];
-      if (!Array.isArray(s) || s.length === 0) fail('seeds', 'a non-empty list of integers >= 0', s);
-      s.forEach((v, i) => int(`seeds[${i}]`, v, 0));
-      if (new Set(s).size !== s.length) fail('seeds', 'a list without duplicates', s);
-      return [...s];
-    })(),
-    datasets: names('datasets', input.datasets ?? ['mnist'], datasets),
-    baselines: input.baselines === undefined || (Array.isArray(input.baselines) && input.baselines.length === 0)
-      ? []
-      : names('baselines', input.baselines, listEmbeddings()),
-    epochs: int('epochs', input.epochs ?? 5, 1),
-    batchSize: int('batchSize', input.batchSize ?? 128, 1),
-    learningRate: positive('learningRate', input.learningRate ?? 1e-3),
-    beta: positive('beta', input.beta ?? 1, true),
-    klWarmup: int('klWarmup', input.klWarmup ?? 0, 0),
-    iwaeK: int('iwaeK', input.iwaeK ?? 100, 0),
-    knnK: int('knnK', input.knnK ?? 20, 1),
-    latentNllSamples: int('latentNllSamples', input.latentNllSamples ?? 10_000, 1),
-    posteriorConfig: (() => {
-      const c = input.posteriorConfig ?? {};
-      if (typeof c !== 'object' || c === null || Array.isArray(c)) fail('posteriorConfig', 'a JSON object', c);
-      return { ...c };
-    })(),
-    latentSize: int('latentSize', input.latentSize ?? 2, 1),
-  };
-  if (input.dataDir !== undefined) {
-    if (typeof input.dataDir !== 'string' || input.dataDir.trim() === '') fail('dataDir', 'a directory path', input.dataDir);
-    config.dataDir = input.dataDir;
-  }
-  if (input.genotypes !== undefined) {
-    try {
-      checkGenotypeTaskOptions(input.genotypes);
-    } catch (e) {
-      throw new ValidationError(`bench config: ${(e as Error).message}`);
-    }
-    config.genotypes = JSON.parse(JSON.stringify(input.genotypes)) as GenotypeTaskOptions;
-  }
-  if (input.trainLimit !== undefined) config.trainLimit = int('trainLimit', input.trainLimit, 1);
-  if (input.testLimit !== undefined) config.testLimit = int('testLimit', input.testLimit, 1);
-  if (input.stepsPerEpoch !== undefined) config.stepsPerEpoch = int('stepsPerEpoch', input.stepsPerEpoch, 1);
-  if (input.hidden !== undefined) {
-    if (!Array.isArray(input.hidden) || input.hidden.length === 0) fail('hidden', 'a non-empty list of widths', input.hidden);
-    input.hidden.forEach((w, i) => int(`hidden[${i}]`, w, 1));
-    config.hidden = [...input.hidden];
-  }
-  if (config.latentSize !== 2) fail('latentSize', '2 (the priors and the latent NLL are 2-D)', config.latentSize);
+  const datasets = listDatasets();
+  return z.strictObject({
+    families: names(families).default([...families]),
+    priors: names(priors).default(DEFAULT_BENCH_PRIORS.filter((p) => priors.includes(p))),
+    seeds: z
+      .array(z.int().min(0).max(0xffffffff))
+      .min(1)
+      .refine((v) => new Set(v).size === v.length, { message: 'a list without duplicates' })
+      .default([0]),
+    datasets: names(datasets).default(['mnist']),
+    baselines: names(listEmbeddings(), 0).default([]),
+    genotypes: genotypeOptions().optional(),
+    dataDir: z.string().regex(/\S/).describe('a directory path').optional(),
+    epochs: count(1).default(5),
+    batchSize: count(1).default(128),
+    learningRate: z.number().positive().default(1e-3),
+    trainLimit: count(1).optional(),
+    testLimit: count(1).optional(),
+    stepsPerEpoch: count(1).optional(),
+    beta: z.number().min(0).default(1),
+    klWarmup: count(0).default(0),
+    iwaeK: count(0).default(100),
+    knnK: count(1).default(20),
+    latentNllSamples: count(1).default(10_000),
+    hidden: z.array(count(1)).min(1).optional(),
+    posteriorConfig: z.record(z.string(), z.unknown()).describe('a JSON object of family options').default({}),
+    latentSize: z.literal(2).describe('2 (the priors and the latent NLL are 2-D)').default(2),
+  });
+}
+
+/**
+ * Fills defaults and validates every value (parseConfig: errors name the key, the value and the
+ * expectation; unknown keys get a did-you-mean). Names are checked against the registries.
+ */
+export function resolveBenchConfig(input: BenchConfigInput): BenchConfig {
+  const parsed = parseConfig(benchConfigSchema(), input, 'bench config');
+  // Optional keys only when set, so results.json has no "undefined" holes.
+  const config = { ...parsed } as BenchConfig;
+  for (const k of Object.keys(config) as (keyof BenchConfig)[]) if (config[k] === undefined) delete config[k];
   return config;
 }

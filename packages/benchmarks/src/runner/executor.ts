@@ -27,13 +27,20 @@ export interface LocalExecutorOptions {
   hooks?: BenchHooks;
   /** Called after each cell trained here (not after cells read back): e.g. rewrite the reports. */
   afterComputed?: () => Promise<void>;
+  /** What holds the cell claims, shown to another writer (default "local executor"). */
+  command?: string;
+  /** How often to look again at a cell another writer is computing (ms, default 1000). */
+  pollMs?: number;
 }
 
 export interface LocalExecutor extends GridExecutor {
   execute(out: string, grid: FrozenGrid, indices: readonly number[]): Promise<Extract<ExecuteOutcome, { executor: 'local' }>>;
 }
 
-/** Runs the cells one after another in this process. */
+/**
+ * Runs the cells one after another in this process. It takes no folder lock itself (runBenchmark,
+ * the local driver, does); each cell is claimed, so it can share a folder with Slurm tasks.
+ */
 export function createLocalExecutor(options: LocalExecutorOptions = {}): LocalExecutor {
   return {
     name: 'local',
@@ -43,7 +50,8 @@ export function createLocalExecutor(options: LocalExecutorOptions = {}): LocalEx
       const reused: string[] = [];
       for (const index of indices) {
         const { result, cached } = await runCellByIndex({
-          config: grid.config, out, index, splits,
+          config: grid.config, out, index, splits, command: options.command ?? 'local executor',
+          ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
           ...(grid.checkpointEverySteps !== undefined ? { checkpointEverySteps: grid.checkpointEverySteps } : {}),
           ...(options.hooks ? { hooks: options.hooks } : {}),
         });

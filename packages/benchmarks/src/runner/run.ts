@@ -1,6 +1,7 @@
 import { expandGrid } from './cell';
 import type { BenchHooks } from './cell_task';
 import { collectReport } from './collect';
+import { acquireFolderLock } from './folder_lock';
 import type { BenchConfig } from './config';
 import { createLocalExecutor } from './executor';
 import { freezeGrid } from './grid';
@@ -18,6 +19,12 @@ export interface RunBenchmarkOptions {
   versions?: Record<string, string>;
   backend: { name: string; reason: string };
   hooks?: BenchHooks;
+  /** What holds the folder lock and cell claims, shown to a refused second run (default "runBenchmark"). */
+  command?: string;
+  /** Take `<out>/.ddvi-bench.lock` for the run (default true): the driver of a local run holds it. */
+  lock?: boolean;
+  /** How often to look again at cells another writer is computing (ms, default 1000). */
+  pollMs?: number;
   /** Also checkpoint each cell's training every this many steps (default: after each epoch only). */
   checkpointEverySteps?: number;
 }
@@ -39,15 +46,27 @@ export interface RunBenchmarkResult {
 export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBenchmarkResult> {
   const { config, out } = options;
   const startedMs = Date.now();
-  const grid: FrozenGrid = {
-    config, backend: options.backend.name,
-    ...(options.checkpointEverySteps !== undefined ? { checkpointEverySteps: options.checkpointEverySteps } : {}),
-  };
-  // A local run may change the grid's axes between reruns (settings.json still guards the numbers).
-  await freezeGrid(out, grid, true);
-  const report = () => collectReport({ config, out, tool: options.tool, ...(options.versions ? { versions: options.versions } : {}), backend: options.backend, startedMs });
-  const executor = createLocalExecutor({ ...(options.hooks ? { hooks: options.hooks } : {}), afterComputed: async () => void (await report()) });
-  const { computed, reused } = await executor.execute(out, grid, expandGrid(config).map((_, i) => i));
-  const { results } = await report();
-  return { results, computed, reused };
+  const command = options.command ?? 'runBenchmark';
+  // Only the local driver takes the folder: Slurm array tasks share it, each guarded by its cell claims.
+  const lock = options.lock === false ? undefined : acquireFolderLock(out, command);
+  if (lock?.tookOver) options.hooks?.onStaleLock?.(lock.tookOver);
+  try {
+    const grid: FrozenGrid = {
+      config, backend: options.backend.name,
+      ...(options.checkpointEverySteps !== undefined ? { checkpointEverySteps: options.checkpointEverySteps } : {}),
+    };
+    // A local run may change the grid's axes between reruns (settings.json still guards the numbers).
+    await freezeGrid(out, grid, true);
+    const report = () => collectReport({ config, out, tool: options.tool, ...(options.versions ? { versions: options.versions } : {}), backend: options.backend, startedMs });
+    const executor = createLocalExecutor({
+      ...(options.hooks ? { hooks: options.hooks } : {}), command,
+      ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
+      afterComputed: async () => void (await report()),
+    });
+    const { computed, reused } = await executor.execute(out, grid, expandGrid(config).map((_, i) => i));
+    const { results } = await report();
+    return { results, computed, reused };
+  } finally {
+    lock?.release();
+  }
 }

@@ -12,6 +12,7 @@ import type { CellResult } from './cell_store';
 import type { BenchConfig } from './config';
 import { allFinite, scoreLatents } from './latent_scores';
 import { latentScatterSvg } from './latent_svg';
+import { systemMemoryBudget } from './memory_budget';
 import type { CellMetrics } from './metric_table';
 import type { Splits } from './splits';
 
@@ -92,7 +93,7 @@ export async function runCell(options: RunCellOptions): Promise<CellResult> {
     trainer = new Trainer({
       model, posterior, objective: density ? new Elbo({ beta }) : new Reconstruction(), evalObjective, train, test,
       evalEvery: config.epochs, batchSize: config.batchSize, epochs: config.epochs, learningRate: config.learningRate, seed: cell.seed,
-      maxStepsPerEpoch: config.stepsPerEpoch, nanPolicy: 'stop',
+      maxStepsPerEpoch: config.stepsPerEpoch, nanPolicy: 'stop', memoryBudget: systemMemoryBudget(),
       ...(options.checkpoint
         ? { checkpointPath: options.checkpoint.path, ...(options.checkpoint.everySteps !== undefined ? { checkpointEverySteps: options.checkpoint.everySteps } : {}) }
         : {}),

@@ -1,11 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   METRICS, SlurmClient, SlurmError, arraySpec, cellId, cellPath, cellsToResubmit, collectReport, createSlurmExecutor, expandGrid, freezeGrid,
   gridStatus, partialCheckpointPath, readFrozenGrid, readSubmissions, resolveBenchConfig, resolveSlurmOptions, runBenchmark,
-  runCellByIndex, runGridTask, taskCells, writeCell,
+  runCellByIndex, runGridTask, taskCells, writeCell, acquireFolderLock, claimCell, claimPath,
 } from '../../src/index';
 import type { BenchConfig, BenchResults, Cell, CellResult, CommandRunner, FrozenGrid } from '../../src/index';
 import { TOY_FAMILY, registerToyFamily } from './toy_family';
@@ -79,6 +79,44 @@ describe('runCellByIndex: the one cell path of every executor', () => {
     const out = temp();
     await expect(runCellByIndex({ config: tinyConfig(), out, index: 2 })).rejects.toThrow(/index must be an integer in \[0, 1\].*got 2/);
     await expect(runGridTask({ out, grid: { config: tinyConfig() }, task: 1, cellsPerTask: 2 })).rejects.toThrow(/--index 1 .* names no cell.*tasks 0-0/);
+  });
+
+  it('a corrupt cell file is reported and recomputed; a claimed cell is waited for; a folder lock does not block it', async () => {
+    const out = temp();
+    const config = tinyConfig();
+    const cell = expandGrid(config)[0]!;
+    // A local driver holds the folder: run-cell (the Slurm path) must still proceed.
+    const lock = acquireFolderLock(out, 'another driver');
+    try {
+      await runCellByIndex({ config, out, index: 0 });
+    } finally {
+      lock.release();
+    }
+    const good = readFileSync(cellPath(out, cell), 'utf8');
+    writeFileSync(cellPath(out, cell), good.replace(/"wallSeconds": [0-9.e-]+/, '"wallSeconds": 12345'));
+    const corrupt: string[] = [];
+    const again = await runCellByIndex({ config, out, index: 0, hooks: { onCellCorrupt: (_c, reason) => corrupt.push(reason) } });
+    expect(corrupt).toHaveLength(1);
+    expect(corrupt[0]).toMatch(/checksum mismatch/);
+    expect(again.cached).toBe(false);
+    expect((await runCellByIndex({ config, out, index: 0 })).cached).toBe(true);
+    // Recomputed: the same numbers as the reference run (timings aside), and a file that verifies again.
+    expect({ ...again.result.metrics, wallSeconds: 0, msPerStep: 0 }).toEqual({ ...reference.cells[0]!.metrics, wallSeconds: 0, msPerStep: 0 });
+    expect(again.result.test).toEqual(reference.cells[0]!.test);
+    // A live claim on cell 1 (this process, another "writer"): the call waits until it is released.
+    const claim = claimCell(out, expandGrid(config)[1]!, { command: 'other writer' });
+    if (!('claimed' in claim)) throw new Error('expected to claim cell 1');
+    const busy: string[] = [];
+    const pending = runCellByIndex({ config, out, index: 1, pollMs: 20, hooks: { onCellBusy: (_c, held) => busy.push(held) } });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(busy).toHaveLength(1);
+    expect(busy[0]).toMatch(/other writer/);
+    expect(existsSync(cellPath(out, expandGrid(config)[1]!))).toBe(false);
+    claim.claimed.release();
+    const outcome = await pending;
+    expect(outcome.cached).toBe(false);
+    expect(outcome.result.test).toEqual(reference.cells[1]!.test);
+    expect(existsSync(claimPath(out, expandGrid(config)[1]!))).toBe(false);
   });
 
   it('collectReport reports what is done and lists what is missing', async () => {

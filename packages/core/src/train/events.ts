@@ -15,7 +15,7 @@ export type TrainEvent =
       msPerStep: number;
       etaSeconds: number;
     }
-  | { type: 'skip'; step: number; term: string; value: number; skipped: number }
+  | { type: 'skip'; step: number; term: string; value: number; skipped: number; origin?: string }
   | { type: 'epoch'; record: EpochRecord }
   /** `path` is undefined when the checkpoint went only to `onCheckpoint`. */
   | { type: 'checkpoint'; path: string | undefined; step: number };

@@ -39,3 +39,42 @@ export function firstNonFinite(
   }
   return undefined;
 }
+
+/** Positions of the non-finite entries of a tensor (read on the failure path only, so its cost never slows a healthy step). */
+function nonFinitePositions(t: tf.Tensor): number[] {
+  const values = t.dataSync();
+  const out: number[] = [];
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i]!)) out.push(i);
+  return out;
+}
+
+const listed = (xs: number[]): string => (xs.length > 5 ? `${xs.slice(0, 5).join(', ')}, ...` : xs.join(', '));
+
+/**
+ * Where a non-finite step came from, when it can be told: non-finite input data (the batch rows
+ * that hold them, as dataset indices) or a parameter that is already non-finite (its name). The
+ * term the guard found names the symptom; this names the cause. Undefined when both look finite
+ * (the objective or its gradient overflowed by itself).
+ */
+export function nonFiniteOrigin(x: tf.Tensor2D, indices: Int32Array, variables: Record<string, tf.Variable>): string | undefined {
+  const width = x.shape[1];
+  const bad = nonFinitePositions(x);
+  if (bad.length > 0) {
+    const rows = [...new Set(bad.map((i) => indices[Math.floor(i / width)]!))];
+    return `the data: ${bad.length} non-finite value(s) in training example(s) ${listed(rows)}`;
+  }
+  return nonFiniteParameter(variables);
+}
+
+/** The first variable holding a non-finite value, named with how many; one host sync for all of them. */
+export function nonFiniteParameter(variables: Record<string, tf.Variable>): string | undefined {
+  const names = Object.keys(variables);
+  if (names.length === 0) return undefined;
+  const flags = tf.tidy(() => tf.stack(names.map((k) => tf.cast(tf.all(tf.isFinite(variables[k]!)), 'float32'))));
+  const ok = flags.dataSync();
+  flags.dispose();
+  const i = ok.findIndex((v) => v !== 1);
+  if (i < 0) return undefined;
+  const v = variables[names[i]!]!;
+  return `parameter ${names[i]} (${nonFinitePositions(v).length} of ${v.size} values non-finite)`;
+}

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { loadCheckpoint, saveCheckpoint } from '../checkpoint/checkpoint';
 import type { CheckpointPayload, EpochRecord } from '../checkpoint/checkpoint';
-import { DivergenceError, NonFiniteError, ValidationError, checkPositive, checkPositiveInt } from '../errors';
+import { DivergenceError, NonFiniteError, ValidationError, checkPositive, checkPositiveInt, invalid } from '../errors';
 import { Adam } from '../optim/adam';
 import type { AdamOptions } from '../optim/adam';
 import { SeedStream } from '../random/seed_stream';
@@ -12,8 +12,9 @@ import type { Model } from '../types/model';
 import type { Objective } from '../types/objective';
 import type { AuxiliaryLoss, PhaseSpec, Posterior } from '../types/posterior';
 import { evaluate } from './evaluate';
+import { checkMemoryFits, estimateTrainingMemory } from './memory_estimate';
 import type { TrainEvent } from './events';
-import { firstNonFinite, readStep } from './guard';
+import { firstNonFinite, nonFiniteOrigin, nonFiniteParameter, readStep } from './guard';
 import { TRAIN_ALL, schedulePhases } from './phases';
 import type { ScheduledPhase } from './phases';
 
@@ -57,6 +58,11 @@ export interface TrainerOptions {
   nanPolicy?: 'stop' | 'skip';
   maxSkips?: number;
   onEvent?: (event: TrainEvent) => void;
+  /**
+   * Memory the run may use; when given, the constructor estimates what training needs
+   * (estimateTrainingMemory) and refuses up front with the breakdown if it does not fit.
+   */
+  memoryBudget?: { availableBytes: number; totalBytes?: number; source?: string };
   /**
    * Set by `DataParallelTrainer` in each of its workers (not for direct use): this process trains on
    * shard `index` of `count` of every batch and averages each update's loss, terms and gradients
@@ -110,6 +116,8 @@ export class Trainer {
     checkPositive('Trainer', 'learningRate', options.learningRate);
     if (options.maxStepsPerEpoch !== undefined) checkPositiveInt('Trainer', 'maxStepsPerEpoch', options.maxStepsPerEpoch);
     if (options.checkpointEverySteps !== undefined) checkPositiveInt('Trainer', 'checkpointEverySteps', options.checkpointEverySteps);
+    if (options.nanPolicy !== undefined && options.nanPolicy !== 'stop' && options.nanPolicy !== 'skip') invalid('Trainer', 'nanPolicy', '"stop" or "skip"', options.nanPolicy);
+    if (options.maxSkips !== undefined && !(Number.isInteger(options.maxSkips) && options.maxSkips >= 0)) invalid('Trainer', 'maxSkips', 'an integer >= 0', options.maxSkips);
     for (const [name, size] of [['model.dataSize', model.dataSize], ['posterior.dataSize', posterior.dataSize], ['test.dataSize', test?.dataSize ?? train.dataSize]] as const) {
       if (size !== train.dataSize) throw new ValidationError(`Trainer: ${name} must equal train.dataSize = ${train.dataSize}, got ${size}`);
     }
@@ -121,6 +129,12 @@ export class Trainer {
     const full = Math.ceil(train.size / options.batchSize);
     this.stepsPerEpoch = Math.min(full, options.maxStepsPerEpoch ?? full);
     this.variables = qualified(model, posterior);
+    if (options.memoryBudget) {
+      const estimate = estimateTrainingMemory({
+        variables: this.variables, batchSize: Math.min(options.batchSize, train.size), dataSize: train.dataSize, examples: train.size + (test?.size ?? 0),
+      });
+      checkMemoryFits(estimate, options.memoryBudget, options.batchSize);
+    }
   }
 
   get totalSteps(): number {
@@ -152,7 +166,7 @@ export class Trainer {
         const batch = o.train.batch(indices);
         let terms: Record<string, number> | undefined;
         try {
-          terms = this.step(batch, phase.spec, state, epoch, emit);
+          terms = this.step(batch, indices, phase.spec, state, epoch, emit);
         } finally {
           tf.dispose(batch as unknown as tf.TensorContainer);
         }
@@ -209,13 +223,14 @@ export class Trainer {
 
   /** One main update and the family's auxiliary updates; undefined when the update was skipped. */
   private step(
-    batch: Batch, phase: PhaseSpec, state: { step: number; skipped: number }, epoch: number, emit: (e: TrainEvent) => void,
+    batch: Batch, indices: Int32Array, phase: PhaseSpec, state: { step: number; skipped: number }, epoch: number, emit: (e: TrainEvent) => void,
   ): Record<string, number> | undefined {
     const o = this.options;
+    const origin = () => nonFiniteOrigin(batch.x, indices, this.variables);
     // Shards draw different noise for their examples; one shard (a plain Trainer) keeps the plain stream.
     const seed = o.shard && o.shard.count > 1 ? this.root.fork(state.step).fork(`shard:${o.shard.index}`) : this.root.fork(state.step);
     const trainable = Object.fromEntries(Object.entries(this.variables).filter(([k]) => phase.trainable(k)));
-    const main = this.update(`phase:${phase.name}`, o.learningRate, trainable, state, emit, () =>
+    const main = this.update(`phase:${phase.name}`, o.learningRate, trainable, state, emit, origin, () =>
       o.objective.compute(o.model, o.posterior, batch, { seed: seed.fork('main'), training: true, epoch }),
     );
     if (!main) return undefined;
@@ -224,7 +239,7 @@ export class Trainer {
       const vars = this.auxVariables(aux);
       for (let r = 0; r < (aux.repeats ?? 1); r++) {
         const auxSeed = seed.fork(`aux:${aux.name}:${r}`);
-        const values = this.update(`aux:${aux.name}`, aux.learningRate ?? o.auxLearningRate ?? o.learningRate, vars, state, emit, () => {
+        const values = this.update(`aux:${aux.name}`, aux.learningRate ?? o.auxLearningRate ?? o.learningRate, vars, state, emit, origin, () => {
           const reported: Record<string, tf.Scalar> = {};
           const report = (name: string, value: tf.Scalar) => void (reported[name] = value);
           const loss = aux.loss({ model: o.model, batch, seed: auxSeed, epoch, step: state.step, epochs: o.epochs, report });
@@ -244,7 +259,7 @@ export class Trainer {
   /** Gradient step on `vars` for the loss `compute` builds, behind the non-finite guard. */
   private update(
     optimizerKey: string, learningRate: number, vars: Record<string, tf.Variable>, state: { step: number; skipped: number },
-    emit: (e: TrainEvent) => void, compute: () => { loss: tf.Scalar; terms: Record<string, tf.Scalar> },
+    emit: (e: TrainEvent) => void, origin: () => string | undefined, compute: () => { loss: tf.Scalar; terms: Record<string, tf.Scalar> },
   ): Record<string, number> | undefined {
     const names = Object.keys(vars);
     if (names.length === 0) return {};
@@ -267,11 +282,15 @@ export class Trainer {
       const values = readStep(loss, kept, Object.values(grads));
       const bad = firstNonFinite(values, grads);
       if (bad) {
-        if ((this.options.nanPolicy ?? 'stop') === 'stop' || state.skipped >= (this.options.maxSkips ?? 100)) {
-          throw new NonFiniteError(state.step, `${optimizerKey} ${bad.term}`, bad.value, this.lastCheckpoint);
+        const cause = origin();
+        const policy = this.options.nanPolicy ?? 'stop';
+        const maxSkips = this.options.maxSkips ?? 100;
+        if (policy === 'stop' || state.skipped >= maxSkips) {
+          const limit = policy === 'skip' ? ` (after ${state.skipped} skipped updates: the maxSkips limit)` : '';
+          throw new NonFiniteError(state.step, `${optimizerKey} ${bad.term}${limit}`, bad.value, this.lastCheckpoint, cause);
         }
         state.skipped += 1;
-        emit({ type: 'skip', step: state.step, term: `${optimizerKey} ${bad.term}`, value: bad.value, skipped: state.skipped });
+        emit({ type: 'skip', step: state.step, term: `${optimizerKey} ${bad.term}`, value: bad.value, skipped: state.skipped, ...(cause ? { origin: cause } : {}) });
         return undefined;
       }
       this.optimizer(optimizerKey, learningRate).apply(vars, grads);
@@ -327,6 +346,9 @@ export class Trainer {
     emit: (e: TrainEvent) => void,
   ): Promise<void> {
     const o = this.options;
+    // A parameter made non-finite outside a step (a callback, a bug) must not replace the last good checkpoint.
+    const badParameter = nonFiniteParameter(this.variables);
+    if (badParameter) throw new NonFiniteError(state.step, 'a parameter before the checkpoint', Number.NaN, this.lastCheckpoint, badParameter);
     const payload: CheckpointPayload = {
       step: state.step, epoch: state.epoch, stepInEpoch: state.stepInEpoch, seed: o.seed, settings: this.settings(),
       model: o.model.toJSON(), posterior: o.posterior.toJSON(),

@@ -1,54 +1,27 @@
-import { ValidationError, invalid } from '@ddvi/core';
+import { parseConfig, z } from '@ddvi/core';
 
-/** One validator per config key: throws naming the family, the key and what it expects. */
-export type Check = (where: string, key: string, value: unknown) => void;
+/** One schema per config key: its type and range, read by parseConfig for the error message. */
+export type Check = z.ZodType;
 
 /**
- * defaults overlaid with `partial`, after rejecting unknown keys and running every key's check
- * on the merged value (so a bad default would be caught too).
+ * defaults overlaid with `partial`, validated key by key against `checks` (so a bad default would
+ * be caught too); unknown keys are rejected with a did-you-mean suggestion.
  */
 export function resolveWith<C extends object>(where: string, defaults: C, partial: Partial<C>, checks: { [K in keyof C]: Check }): C {
-  if (partial === null || typeof partial !== 'object' || Array.isArray(partial)) invalid(where, 'config', 'an object', partial);
-  const known = Object.keys(defaults);
-  for (const k of Object.keys(partial)) {
-    if (!known.includes(k)) throw new ValidationError(`${where}: unknown config key ${JSON.stringify(k)}; known keys: ${known.join(', ')}`);
-  }
-  const merged = { ...defaults, ...partial } as C;
-  for (const k of known as (keyof C & string)[]) checks[k](where, k, merged[k]);
-  return merged;
+  parseConfig(z.record(z.string(), z.unknown()).describe('an object of config keys'), partial, where);
+  return parseConfig(z.strictObject(checks as Record<string, Check>), { ...defaults, ...partial }, where) as C;
 }
 
-export const widths =
-  (allowEmpty: boolean): Check =>
-  (where, key, v) => {
-    const ok = Array.isArray(v) && (allowEmpty || v.length > 0) && v.every((h) => Number.isInteger(h) && h >= 1);
-    if (!ok) invalid(where, key, allowEmpty ? 'an array of integers >= 1' : 'a non-empty array of integers >= 1', v);
-  };
+export const widths = (allowEmpty: boolean): Check => (allowEmpty ? z.array(z.int().min(1)) : z.array(z.int().min(1)).min(1));
 
-export const integerAtLeast =
-  (min: number): Check =>
-  (where, key, v) => {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) invalid(where, key, `an integer >= ${min}`, v);
-  };
+export const integerAtLeast = (min: number): Check => z.int().min(min);
 
-export const positiveNumber: Check = (where, key, v) => {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) invalid(where, key, 'a finite number > 0', v);
-};
+export const positiveNumber: Check = z.number().positive();
 
-export const finiteNumber: Check = (where, key, v) => {
-  if (typeof v !== 'number' || !Number.isFinite(v)) invalid(where, key, 'a finite number', v);
-};
+export const finiteNumber: Check = z.number();
 
-export const unitInterval: Check = (where, key, v) => {
-  if (typeof v !== 'number' || !(v >= 0 && v < 1)) invalid(where, key, 'a number in [0, 1)', v);
-};
+export const unitInterval: Check = z.number().min(0).lt(1);
 
-export const nonNegative: Check = (where, key, v) => {
-  if (typeof v !== 'number' || !(v >= 0 && Number.isFinite(v))) invalid(where, key, 'a finite number >= 0', v);
-};
+export const nonNegative: Check = z.number().min(0);
 
-export const oneOf =
-  (options: readonly string[]): Check =>
-  (where, key, v) => {
-    if (typeof v !== 'string' || !options.includes(v)) invalid(where, key, `one of ${options.map((o) => JSON.stringify(o)).join(', ')}`, v);
-  };
+export const oneOf = (options: readonly string[]): Check => z.enum(options as [string, ...string[]]);

@@ -16,6 +16,8 @@ export interface GridTaskOptions {
   /** The Slurm job of this task (`SLURM_ARRAY_JOB_ID`), recorded beside each cell it starts. */
   jobId?: string;
   hooks?: BenchHooks;
+  /** What holds this task's cell claims, shown to another writer (default "slurm task <task>"). */
+  command?: string;
 }
 
 /** What one array task does: its cells, one after another, each through `runCellByIndex`. */
@@ -35,7 +37,7 @@ export async function runGridTask(options: GridTaskOptions): Promise<CellOutcome
     if (options.jobId !== undefined) await recordAttempt(out, cells[index]!, options.jobId, task);
     outcomes.push(
       await runCellByIndex({
-        config: grid.config, out, index, splits,
+        config: grid.config, out, index, splits, command: options.command ?? `slurm task ${task}${options.jobId !== undefined ? ` of job ${options.jobId}` : ''}`,
         ...(grid.checkpointEverySteps !== undefined ? { checkpointEverySteps: grid.checkpointEverySteps } : {}),
         ...(options.hooks ? { hooks: options.hooks } : {}),
       }),

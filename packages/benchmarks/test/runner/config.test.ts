@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '@ddvi/core';
+import { resolveBenchConfig } from '../../src/index';
+import { registerToyFamily } from './toy_family';
+
+registerToyFamily();
+
+function message(input: unknown): string {
+  try {
+    resolveBenchConfig(input as never);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('resolveBenchConfig', () => {
+  it('fills defaults and leaves unset optional keys out', () => {
+    const c = resolveBenchConfig({ datasets: ['toy'], epochs: 2 });
+    expect(c.epochs).toBe(2);
+    expect(c.seeds).toEqual([0]);
+    expect(c.latentSize).toBe(2);
+    expect('trainLimit' in c).toBe(false);
+  });
+
+  it('names the key, the value and the expectation', () => {
+    expect(message({ epochs: 0 })).toBe('bench config: epochs must be an integer >= 1, got 0');
+    expect(message({ learningRate: -1 })).toBe('bench config: learningRate must be a finite number > 0, got -1');
+    expect(message({ seeds: [1, 1] })).toBe('bench config: seeds must be a list without duplicates, got [1,1]');
+    expect(message({ hidden: [8, 0.5] })).toBe('bench config: hidden[1] must be an integer >= 1, got 0.5');
+    expect(message({ families: ['no-such-family'] })).toMatch(/^bench config: families\[0\] must be one of the registered names: .*, got "no-such-family"$/);
+    expect(message({ latentSize: 3 })).toBe('bench config: latentSize must be 2 (the priors and the latent NLL are 2-D), got 3');
+  });
+
+  it('rejects a misspelled key with a suggestion', () => {
+    expect(message({ batchsize: 64 })).toMatch(/^bench config: unknown key "batchsize"; did you mean "batchSize"\? \(known keys: families, /);
+    expect(message({ epoch: 3 })).toContain('did you mean "epochs"?');
+    expect(message({ baseline: ['pca'] })).toContain('did you mean "baselines"?');
+    expect(message({ genotype: {} })).toContain('did you mean "genotypes"?');
+  });
+
+  it('baselines: empty by default, names from listEmbeddings(); genotypes checked by the task itself', () => {
+    expect(resolveBenchConfig({ datasets: ['toy'] }).baselines).toEqual([]);
+    expect(resolveBenchConfig({ datasets: ['toy'], baselines: [] }).baselines).toEqual([]);
+    expect(resolveBenchConfig({ datasets: ['toy'], baselines: ['pca'] }).baselines).toEqual(['pca']);
+    expect(message({ baselines: ['pca', 'pca'] })).toBe('bench config: baselines must be a list without duplicates, got ["pca","pca"]');
+    expect(message({ genotypes: { testFraction: 1 } })).toBe('bench config: genotypes.testFraction must be a number in [0, 1), got 1');
+    expect(message({ genotypes: { vcf: 'a.vcf', plink: 'b' } })).toBe('bench config: genotypes must be valid genotypes task options (vcf / plink must be at most one of them, got "both"), got {"vcf":"a.vcf","plink":"b"}');
+    expect(message({ genotypes: [1] })).toMatch(/^bench config: genotypes must be a JSON object of genotypes task options, got \[1\]/);
+    const options = { testFraction: 0.25, clusters: 3 };
+    const c = resolveBenchConfig({ datasets: ['genotypes'], genotypes: options });
+    expect(c.genotypes).toEqual(options);
+    expect(c.genotypes).not.toBe(options);
+  });
+});

@@ -1,8 +1,8 @@
-import { closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
+import { linkSync, mkdirSync, renameSync, unlinkSync, utimesSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { cellPath } from './cell_store';
 import type { Cell } from './cell';
-import { currentOwner, describeOwner, ownerLiveness, parseOwner } from './lock_owner';
+import { createExclusive, currentOwner, describeOwner, ownerLiveness, readOwner } from './lock_owner';
 import type { LockOwner } from './lock_owner';
 
 /**
@@ -31,29 +31,7 @@ export function claimPath(out: string, cell: Cell): string {
 }
 
 function tryCreate(path: string, owner: LockOwner): boolean {
-  let fd: number;
-  try {
-    fd = openSync(path, 'wx');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw e;
-  }
-  try {
-    writeSync(fd, JSON.stringify(owner));
-  } finally {
-    closeSync(fd);
-  }
-  return true;
-}
-
-function read(path: string): { owner?: LockOwner; ageMs: number } | undefined {
-  try {
-    const ageMs = Date.now() - statSync(path).mtimeMs;
-    return { owner: parseOwner(readFileSync(path, 'utf8')), ageMs };
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw e;
-  }
+  return createExclusive(path, JSON.stringify(owner));
 }
 
 function isStale(held: { owner?: LockOwner; ageMs: number }, staleMs: number): boolean {
@@ -70,14 +48,14 @@ export function claimCell(out: string, cell: Cell, options: { command?: string; 
   let tookOver: LockOwner | undefined;
   for (let attempt = 0; attempt < 3; attempt++) {
     if (tryCreate(path, owner)) return { claimed: holding(path, owner, tookOver) };
-    const held = read(path);
+    const held = readOwner(path);
     if (!held) continue;
     if (!isStale(held, staleMs)) return { heldBy: held.owner, path };
     // Stale: rename it aside (atomic; only one taker's rename succeeds), then claim afresh.
     const aside = `${path}.${owner.token}.stale`;
     try {
       renameSync(path, aside);
-      const moved = read(aside);
+      const moved = readOwner(aside);
       if (moved?.owner?.token === held.owner?.token) {
         tookOver = held.owner;
       } else {
@@ -93,7 +71,7 @@ export function claimCell(out: string, cell: Cell, options: { command?: string; 
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
     }
   }
-  const held = read(path);
+  const held = readOwner(path);
   return { heldBy: held?.owner, path };
 }
 
@@ -113,7 +91,7 @@ function holding(path: string, owner: LockOwner, tookOver: LockOwner | undefined
     released = true;
     clearInterval(beat);
     process.removeListener('exit', release);
-    const held = read(path);
+    const held = readOwner(path);
     if (held?.owner?.token === owner.token) unlinkSync(path);
   };
   process.on('exit', release);

@@ -1,7 +1,7 @@
-import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync, mkdirSync } from 'node:fs';
+import { unlinkSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DdviError } from '@ddvi/core';
-import { currentOwner, describeOwner, ownerLiveness, parseOwner } from './lock_owner';
+import { createExclusive, currentOwner, describeOwner, ownerLiveness, readOwner } from './lock_owner';
 import type { LockOwner } from './lock_owner';
 
 export const LOCK_FILE = '.ddvi-bench.lock';
@@ -23,33 +23,6 @@ export interface FolderLock {
   /** The stale lock this one replaced (its process had died), to tell the user. */
   readonly tookOver?: LockOwner;
   release(): void;
-}
-
-/** O_EXCL create: exactly one of several racing processes succeeds. */
-function createExclusive(path: string, text: string): boolean {
-  let fd: number;
-  try {
-    fd = openSync(path, 'wx');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw e;
-  }
-  try {
-    writeSync(fd, text);
-  } finally {
-    closeSync(fd);
-  }
-  return true;
-}
-
-function readOwner(path: string): { owner?: LockOwner; ageMs: number } | undefined {
-  try {
-    const ageMs = Date.now() - statSync(path).mtimeMs;
-    return { owner: parseOwner(readFileSync(path, 'utf8')), ageMs };
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw e;
-  }
 }
 
 function removeIfOurs(path: string, token: string): void {

@@ -1,3 +1,4 @@
+import { closeSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 
 /** Who holds a lock or a claim: written into the file so a refusal can name them. */
@@ -46,4 +47,32 @@ export function parseOwner(text: string): LockOwner | undefined {
     // fall through
   }
   return undefined;
+}
+
+/** O_EXCL create: exactly one of several racing processes succeeds. */
+export function createExclusive(path: string, text: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, 'wx');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw e;
+  }
+  try {
+    writeSync(fd, text);
+  } finally {
+    closeSync(fd);
+  }
+  return true;
+}
+
+/** The owner recorded in a lock or claim file and the file's age; undefined when there is none. */
+export function readOwner(path: string): { owner?: LockOwner; ageMs: number } | undefined {
+  try {
+    const ageMs = Date.now() - statSync(path).mtimeMs;
+    return { owner: parseOwner(readFileSync(path, 'utf8')), ageMs };
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
 }

@@ -40,6 +40,8 @@ export interface BenchFlags {
   maxParallel?: string;
   ddviCommand?: string;
   require?: string[];
+  /** Set by the plugin hook (./plugins): the resolved URLs of the modules --require and the config file imported. */
+  loadedPlugins?: string[];
 }
 
 function list(flag: string, raw: string): string[] {

@@ -3,6 +3,7 @@ import { dirname, isAbsolute, resolve as resolvePath } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
 import { resolve as resolveImport } from 'import-meta-resolve';
+import { gridPath, readGridPlugins } from '@ddvi/benchmarks';
 import { UsageError } from './errors';
 
 /**
@@ -73,13 +74,32 @@ export function configPlugins(path: string): string[] {
 }
 
 /**
+ * Imports the plugins recorded in the grid frozen in `out` (`ddvi bench` records its own there), so
+ * that a Slurm task, `status`, `resume` and `report` see the families the grid names.
+ */
+export async function loadGridPlugins(out: string): Promise<void> {
+  for (const url of readGridPlugins(out)) {
+    try {
+      await import(url);
+    } catch (e) {
+      throw new UsageError(
+        `${gridPath(out)} plugins: importing ${url} failed: ${(e as Error).message} (the grid's plugins must be reachable at the same path from every node)`,
+      );
+    }
+  }
+}
+
+/**
  * Installs the hook on the program: before any command's action, import the modules its
- * `--require` flags and its `--config` file's `plugins` name.
+ * `--require` flags and its `--config` file's `plugins` name. Their resolved URLs become the
+ * action's `loadedPlugins` option, which `ddvi bench` records in the frozen grid.
  */
 export function usePlugins(program: Command): void {
   program.hook('preAction', async (_program, action) => {
     const opts = action.opts<{ require?: string[]; config?: string }>();
-    if (typeof opts.config === 'string') await loadPlugins(configPlugins(opts.config), dirname(resolvePath(opts.config)), `--config ${opts.config} plugins:`);
-    await loadPlugins(opts.require ?? [], process.cwd(), '--require');
+    const loaded: string[] = [];
+    if (typeof opts.config === 'string') loaded.push(...(await loadPlugins(configPlugins(opts.config), dirname(resolvePath(opts.config)), `--config ${opts.config} plugins:`)));
+    loaded.push(...(await loadPlugins(opts.require ?? [], process.cwd(), '--require')));
+    if (loaded.length > 0) action.setOptionValue('loadedPlugins', loaded);
   });
 }

@@ -1,12 +1,11 @@
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadCheckpoint } from '@ddvi/core';
 import { inspectCell } from '@ddvi/benchmarks';
 import type { BenchResults, CellResult } from '@ddvi/benchmarks';
-import { tempDir } from './helpers';
+import { spawnCli as runCli, tempDir } from './helpers';
+import type { Outcome } from './helpers';
 
 /**
  * Fault injection: `ddvi train` and `ddvi bench` are killed with SIGKILL at seeded random points
@@ -16,7 +15,6 @@ import { tempDir } from './helpers';
  * (turbo builds it before this package's tests) as a child process, so the kill is a real one.
  */
 
-const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 const KILLS = 3;
 const SEED = Number(process.env.DDVI_SEED ?? 17);
 
@@ -30,32 +28,6 @@ function rng(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-interface Outcome {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-  lines: number;
-}
-
-/** Runs the CLI; with `killAfterLines`, sends SIGKILL once that many lines of stdout have appeared. */
-function runCli(args: string[], killAfterLines?: number): Promise<Outcome> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, DDVI_BACKEND: 'cpu' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let lines = 0;
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      lines = stdout.split('\n').length - 1;
-      if (killAfterLines !== undefined && lines >= killAfterLines && child.exitCode === null) child.kill('SIGKILL');
-    });
-    child.stderr.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr, lines }));
-  });
 }
 
 /**

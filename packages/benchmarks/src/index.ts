@@ -88,7 +88,7 @@ export type { RunCellByIndexOptions, CellOutcome } from './runner/cell_task';
 export { collectReport } from './runner/collect';
 export type { CollectReportOptions, CollectedReport } from './runner/collect';
 export { SplitCache } from './runner/split_cache';
-export { freezeGrid, readFrozenGrid, gridPath, GRID_FILE } from './runner/grid';
+export { freezeGrid, readFrozenGrid, readGridPlugins, gridPath, GRID_FILE } from './runner/grid';
 export type { FrozenGrid } from './runner/grid';
 export { createLocalExecutor, EXECUTOR_NAMES } from './runner/executor';
 export type { GridExecutor, LocalExecutor, LocalExecutorOptions, ExecuteOutcome, ExecutorName } from './runner/executor';

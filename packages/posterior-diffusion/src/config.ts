@@ -1,4 +1,4 @@
-import { ValidationError } from '@ddvi/core';
+import { parseConfig, z } from '@ddvi/core';
 import type { NoisingSpec } from '@ddvi/noising';
 
 export const DDVI = 'ddvi';
@@ -148,19 +148,55 @@ export const REFERENCE_TRAINING: Partial<DdviPosteriorConfig> = {
   fantasy: 'mean',
 };
 
-const where = 'ddvi posterior';
+const widths = z.array(z.int().min(1));
+const unit = z.number().min(0).lt(1);
+const weight = z.number().min(0);
+const fraction = z.number().min(0).lt(1);
 
-function check(ok: boolean, name: string, expected: string, got: unknown): void {
-  if (!ok) throw new ValidationError(`${where}: ${name} must be ${expected}, got ${JSON.stringify(got)}`);
-}
+/** The noising spec's own keys belong to its process's schema (createNoisingProcess checks them); here only its shape. */
+const NoisingShape = z.looseObject({ kind: z.string().min(1), T: z.int().min(1) });
 
-function oneOf<T extends string>(name: string, allowed: readonly T[], got: unknown): void {
-  check((allowed as readonly unknown[]).includes(got), name, `one of ${allowed.join(', ')}`, got);
-}
-
-function widths(name: string, v: unknown): void {
-  check(Array.isArray(v) && v.every((w) => Number.isInteger(w) && w > 0), name, 'an array of positive integers', v);
-}
+/** The config's schema: each key's type and range; unknown keys are rejected with a suggestion. */
+export const DdviConfigSchema = z
+  .strictObject({
+    noising: NoisingShape.default(DEFAULT_CONFIG.noising),
+    encoderHidden: widths.default(DEFAULT_CONFIG.encoderHidden),
+    encoderDropout: unit.default(DEFAULT_CONFIG.encoderDropout),
+    contextHidden: widths.default(DEFAULT_CONFIG.contextHidden),
+    contextSize: z.int().min(1).default(DEFAULT_CONFIG.contextSize),
+    contextDropout: unit.default(DEFAULT_CONFIG.contextDropout),
+    denoiserWidth: z.int().min(1).default(DEFAULT_CONFIG.denoiserWidth),
+    denoiserLayers: z.int().min(2).default(DEFAULT_CONFIG.denoiserLayers),
+    predict: z.enum(PREDICTIONS).default(DEFAULT_CONFIG.predict),
+    reverseMean: z.enum(REVERSE_MEANS).default(DEFAULT_CONFIG.reverseMean),
+    reverseVariance: z.enum(REVERSE_VARIANCES).default(DEFAULT_CONFIG.reverseVariance),
+    wake: z.enum(WAKE_LOSSES).default(DEFAULT_CONFIG.wake),
+    wakeWeight: weight.default(DEFAULT_CONFIG.wakeWeight),
+    sleep: z.enum(SLEEP_LOSSES).default(DEFAULT_CONFIG.sleep),
+    sleepWeight: weight.default(DEFAULT_CONFIG.sleepWeight),
+    sleepRepeats: z.int().min(1).default(DEFAULT_CONFIG.sleepRepeats),
+    fantasy: z.enum(FANTASIES).default(DEFAULT_CONFIG.fantasy),
+    sleepTrainsContext: z.boolean().default(DEFAULT_CONFIG.sleepTrainsContext),
+    sleepBatch: z.int().min(0).describe('an integer >= 0 (0: the data batch size)').default(DEFAULT_CONFIG.sleepBatch),
+    priorPretrain: fraction.default(DEFAULT_CONFIG.priorPretrain),
+    frozenDecoder: fraction.default(DEFAULT_CONFIG.frozenDecoder),
+    classes: z
+      .int()
+      .refine((k) => k === 0 || k >= 2, '0 (unsupervised) or an integer >= 2')
+      .default(DEFAULT_CONFIG.classes),
+    classWeight: weight.default(DEFAULT_CONFIG.classWeight),
+    classReverseHidden: widths.default(DEFAULT_CONFIG.classReverseHidden),
+    classifierHidden: widths.default(DEFAULT_CONFIG.classifierHidden),
+  })
+  .superRefine((c, ctx) => {
+    // Relations between keys: each names the key the user should change.
+    if (c.priorPretrain + c.frozenDecoder >= 1) {
+      ctx.addIssue({ code: 'custom', path: ['frozenDecoder'], message: `below 1 - priorPretrain = ${1 - c.priorPretrain} (priorPretrain + frozenDecoder must leave epochs that train everything)` });
+    }
+    if (c.wake === 'bound' && c.reverseVariance === 'none') {
+      ctx.addIssue({ code: 'custom', path: ['wake'], message: "'huber' or 'mse' when reverseVariance is 'none' (a deterministic chain has no density to bound)" });
+    }
+  });
 
 /**
  * `hidden` is the widths every family's encoder takes (the CLI's and the benchmark runner's
@@ -168,40 +204,16 @@ function widths(name: string, v: unknown): void {
  */
 export type DdviConfigInput = Partial<DdviPosteriorConfig> & { hidden?: number[] };
 
+const where = 'ddvi posterior';
+
+/** The input's outer shape: the config's keys, unchecked until defaults are filled, and `hidden`. */
+const DdviConfigInputShape = z.object({ hidden: widths.optional() }).catchall(z.unknown());
+
 export function resolveConfig(input: DdviConfigInput = {}): DdviPosteriorConfig {
-  const { hidden, ...partial } = input;
+  const { hidden, ...partial } = parseConfig(DdviConfigInputShape, input, where) as { hidden?: number[] } & Partial<DdviPosteriorConfig>;
   if (hidden !== undefined) {
-    widths('hidden', hidden);
     partial.encoderHidden ??= hidden;
     partial.contextHidden ??= hidden;
   }
-  const known = Object.keys(DEFAULT_CONFIG);
-  for (const k of Object.keys(partial)) {
-    if (!known.includes(k)) throw new ValidationError(`${where}: unknown config key ${JSON.stringify(k)}; known keys: ${known.join(', ')}`);
-  }
-  const c = { ...DEFAULT_CONFIG, ...partial };
-  check(c.noising !== null && typeof c.noising === 'object' && typeof c.noising.kind === 'string', 'noising', 'an object { kind, T, ... }', c.noising);
-  check(Number.isInteger(c.noising.T) && c.noising.T >= 1, 'noising.T', 'an integer >= 1', c.noising.T);
-  widths('encoderHidden', c.encoderHidden);
-  widths('contextHidden', c.contextHidden);
-  for (const k of ['encoderDropout', 'contextDropout'] as const) check(c[k] >= 0 && c[k] < 1, k, 'in [0, 1)', c[k]);
-  for (const k of ['contextSize', 'denoiserWidth', 'sleepRepeats'] as const) check(Number.isInteger(c[k]) && c[k] >= 1, k, 'an integer >= 1', c[k]);
-  check(Number.isInteger(c.denoiserLayers) && c.denoiserLayers >= 2, 'denoiserLayers', 'an integer >= 2', c.denoiserLayers);
-  check(Number.isInteger(c.sleepBatch) && c.sleepBatch >= 0, 'sleepBatch', 'an integer >= 0 (0: the data batch size)', c.sleepBatch);
-  oneOf('reverseMean', REVERSE_MEANS, c.reverseMean);
-  oneOf('predict', PREDICTIONS, c.predict);
-  oneOf('reverseVariance', REVERSE_VARIANCES, c.reverseVariance);
-  oneOf('wake', WAKE_LOSSES, c.wake);
-  oneOf('sleep', SLEEP_LOSSES, c.sleep);
-  oneOf('fantasy', FANTASIES, c.fantasy);
-  check(typeof c.sleepTrainsContext === 'boolean', 'sleepTrainsContext', 'a boolean', c.sleepTrainsContext);
-  for (const k of ['wakeWeight', 'sleepWeight'] as const) check(Number.isFinite(c[k]) && c[k] >= 0, k, 'a finite number >= 0', c[k]);
-  for (const k of ['priorPretrain', 'frozenDecoder'] as const) check(c[k] >= 0 && c[k] < 1, k, 'a fraction in [0, 1)', c[k]);
-  check(Number.isInteger(c.classes) && (c.classes === 0 || c.classes >= 2), 'classes', '0 (unsupervised) or an integer >= 2', c.classes);
-  check(Number.isFinite(c.classWeight) && c.classWeight >= 0, 'classWeight', 'a finite number >= 0', c.classWeight);
-  widths('classReverseHidden', c.classReverseHidden);
-  widths('classifierHidden', c.classifierHidden);
-  check(c.priorPretrain + c.frozenDecoder < 1, 'priorPretrain + frozenDecoder', 'below 1 (some epochs must train everything)', c.priorPretrain + c.frozenDecoder);
-  check(!(c.wake === 'bound' && c.reverseVariance === 'none'), 'wake', "not 'bound' when reverseVariance is 'none' (a deterministic chain has no density)", c.wake);
-  return c;
+  return parseConfig(DdviConfigSchema, partial, where) as DdviPosteriorConfig;
 }

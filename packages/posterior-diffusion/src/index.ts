@@ -6,5 +6,5 @@ export { ConditionalDenoiser } from './denoiser';
 export type { DenoiserOptions } from './denoiser';
 export { elementwiseLoss } from './losses';
 export { ddviPhases } from './phases';
-export { DDVI, DEFAULT_CONFIG, REFERENCE_TRAINING, REVERSE_MEANS, PREDICTIONS, REVERSE_VARIANCES, WAKE_LOSSES, SLEEP_LOSSES, FANTASIES, resolveConfig } from './config';
+export { DDVI, DEFAULT_CONFIG, REFERENCE_TRAINING, REVERSE_MEANS, PREDICTIONS, REVERSE_VARIANCES, WAKE_LOSSES, SLEEP_LOSSES, FANTASIES, DdviConfigSchema, resolveConfig } from './config';
 export type { DdviPosteriorConfig, DdviConfigInput } from './config';

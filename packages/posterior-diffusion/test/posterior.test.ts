@@ -8,13 +8,18 @@ const X = [0.3, -1.2, 0.8, 0.1, -0.4, 1.5];
 
 describe('config validation', () => {
   it('names the offending key and what it expects', () => {
-    expect(() => resolveConfig({ reverseVariance: 'big' as never })).toThrow(/reverseVariance must be one of learned, posterior, forward, none/);
+    expect(() => resolveConfig({ reverseVariance: 'big' as never })).toThrow('ddvi posterior: reverseVariance must be one of "learned", "posterior", "forward", "none", got "big"');
     expect(() => resolveConfig({ wake: 'bound', reverseVariance: 'none' })).toThrow(/deterministic chain has no density/);
     expect(() => resolveConfig({ denoiserLayers: 1 })).toThrow(/denoiserLayers must be an integer >= 2/);
-    expect(() => resolveConfig({ priorPretrain: 0.6, frozenDecoder: 0.5 })).toThrow(/priorPretrain \+ frozenDecoder must be below 1/);
+    expect(() => resolveConfig({ priorPretrain: 0.6, frozenDecoder: 0.5 })).toThrow(/frozenDecoder must be below 1 - priorPretrain = 0.4/);
     expect(() => resolveConfig({ noising: { kind: 'linear', T: 0 } })).toThrow(/noising.T must be an integer >= 1/);
-    expect(() => resolveConfig({ T: 5 } as never)).toThrow(/unknown config key "T"/);
-    expect(() => resolveConfig({ hidden: [0] })).toThrow(/hidden must be an array of positive integers/);
+    expect(() => resolveConfig({ T: 5 } as never)).toThrow(/unknown key "T" \(known keys: noising, /);
+    expect(() => resolveConfig({ hidden: [0] })).toThrow('ddvi posterior: hidden[0] must be an integer >= 1, got 0');
+    expect(() => resolveConfig({ sleepRepeat: 3 } as never)).toThrow(/unknown key "sleepRepeat"; did you mean "sleepRepeats"\?/);
+    expect(() => resolveConfig({ classes: 1 })).toThrow('ddvi posterior: classes must be 0 (unsupervised) or an integer >= 2, got 1');
+    expect(() => resolveConfig({ sleepBatch: -1 })).toThrow(/sleepBatch must be an integer >= 0 \(0: the data batch size\), got -1/);
+    // A process's own keys pass through to its schema.
+    expect(resolveConfig({ noising: { kind: 'cosine', T: 5, s: 0.01 } as never }).noising).toEqual({ kind: 'cosine', T: 5, s: 0.01 });
     // The families' shared `hidden` sets both encoders unless they are given.
     expect(resolveConfig({ hidden: [8] })).toMatchObject({ encoderHidden: [8], contextHidden: [8] });
     expect(resolveConfig({ hidden: [8], contextHidden: [4] })).toMatchObject({ encoderHidden: [8], contextHidden: [4] });

@@ -37,6 +37,7 @@ export async function benchCommand(flags: BenchFlags, io: Io): Promise<number> {
       backend: { name: backend.name, reason: backend.reason }, hooks,
         command: `${CLI_NAME} bench${preset ? ` --preset ${preset}` : ''}`,
       ...(checkpointEverySteps !== undefined ? { checkpointEverySteps } : {}),
+      ...(flags.loadedPlugins ? { plugins: flags.loadedPlugins } : {}),
     });
   } finally {
     hooks.stop();

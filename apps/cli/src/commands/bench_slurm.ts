@@ -9,6 +9,7 @@ import type { CellStatus, FrozenGrid, GridStatus } from '@ddvi/benchmarks';
 import type { BenchFlags, ResolvedBench } from '../bench_config';
 import { benchHooks, benchVersions } from '../bench_hooks';
 import { UsageError } from '../errors';
+import { loadGridPlugins } from '../plugins';
 import { println } from '../io';
 import type { Io } from '../io';
 import { choice, integer } from '../parse';
@@ -68,9 +69,15 @@ export async function submitGrid(input: SubmitGridInput): Promise<number> {
   const { config, out } = resolved;
   const slurm = resolveSlurmFlags(flags, resolved.slurm);
   // A folder submitted before keeps its backend unless --backend says otherwise: its cells must compare.
+  if (existsSync(gridPath(out))) await loadGridPlugins(out);
   const saved = existsSync(gridPath(out)) ? readFrozenGrid(out) : undefined;
   const backend = flags.backend === undefined && saved?.backend !== undefined ? saved.backend : input.backend;
-  const grid: FrozenGrid = { config, backend, slurm, ...(input.checkpointEverySteps !== undefined ? { checkpointEverySteps: input.checkpointEverySteps } : {}) };
+  const plugins = flags.loadedPlugins ?? saved?.plugins;
+  const grid: FrozenGrid = {
+    config, backend, slurm,
+    ...(input.checkpointEverySteps !== undefined ? { checkpointEverySteps: input.checkpointEverySteps } : {}),
+    ...(plugins && plugins.length > 0 ? { plugins } : {}),
+  };
   await freezeGrid(out, grid, false);
   println(io.stdout, `froze the grid in ${gridPath(out)} (tasks run on the ${backend} backend)`);
   await submitMissing(out, grid, io, new SlurmClient());
@@ -91,6 +98,7 @@ export async function benchRunCellCommand(flags: RunCellFlags, io: Io): Promise<
   if (raw === undefined) throw new UsageError('--index is required (the array task id; in a Slurm array task it defaults to SLURM_ARRAY_TASK_ID)');
   const task = integer('--index', raw, 0);
   const cellsPerTask = flags.cellsPerTask === undefined ? 1 : integer('--cells-per-task', flags.cellsPerTask, 1);
+  await loadGridPlugins(out);
   const grid = readFrozenGrid(out);
   const backendName = flags.backend ?? grid.backend;
   const backend = await initBackend(backendName === undefined ? undefined : choice('--backend', backendName, BACKEND_NAMES));
@@ -108,6 +116,7 @@ export async function benchRunCellCommand(flags: RunCellFlags, io: Io): Promise<
 /** `ddvi bench status`: done / running / pending / failed cells of a grid. */
 export async function benchStatusCommand(flags: { out?: string; json?: boolean }, io: Io): Promise<number> {
   const out = requireOut(flags.out);
+  await loadGridPlugins(out);
   const grid = readFrozenGrid(out);
   const status = await gridStatus(out, grid, new SlurmClient());
   if (flags.json) {
@@ -130,6 +139,7 @@ export async function benchStatusCommand(flags: { out?: string; json?: boolean }
 /** `ddvi bench resume`: resubmits only the failed and missing cells, as an array of their indices. */
 export async function benchResumeCommand(flags: BenchFlags, io: Io): Promise<number> {
   const out = requireOut(flags.out);
+  await loadGridPlugins(out);
   const frozen = readFrozenGrid(out);
   // Flags given now (a longer --time after a TIMEOUT, another partition) replace the frozen ones; each
   // submission records its own cells per task, so even that may change.
@@ -142,6 +152,7 @@ export async function benchResumeCommand(flags: BenchFlags, io: Io): Promise<num
 /** `ddvi bench report`: collects the finished cells into results.json and results.md. */
 export async function benchReportCommand(flags: { out?: string }, io: Io): Promise<number> {
   const out = requireOut(flags.out);
+  await loadGridPlugins(out);
   const grid = readFrozenGrid(out);
   const { results, missing } = await collectReport({
     config: grid.config, out, tool: { name: CLI_NAME, version: CLI_VERSION }, versions: benchVersions(),

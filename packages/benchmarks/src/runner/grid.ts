@@ -18,6 +18,12 @@ export interface FrozenGrid {
   checkpointEverySteps?: number;
   /** How the grid is submitted to Slurm (absent for a local run). */
   slurm?: SlurmOptions;
+  /**
+   * Modules (file URLs) imported before the grid is read: plugin families, priors or noising
+   * processes the config names. A task imports them (`readGridPlugins`) before `readFrozenGrid`,
+   * whose validation looks the config's names up in the registries.
+   */
+  plugins?: string[];
 }
 
 export function gridPath(out: string): string {
@@ -72,5 +78,30 @@ export function readFrozenGrid(out: string): FrozenGrid {
     grid.checkpointEverySteps = n;
   }
   if (g.slurm !== undefined) grid.slurm = resolveSlurmOptions(g.slurm);
+  const plugins = pluginsOf(g, path);
+  if (plugins.length > 0) grid.plugins = plugins;
   return grid;
+}
+
+function pluginsOf(g: Record<string, unknown>, path: string): string[] {
+  if (g.plugins === undefined) return [];
+  if (!Array.isArray(g.plugins) || !g.plugins.every((p) => typeof p === 'string' && p !== '')) {
+    throw new ValidationError(`${path}: plugins must be an array of module URLs, got ${JSON.stringify(g.plugins)}`);
+  }
+  return g.plugins as string[];
+}
+
+/**
+ * The plugin modules of the grid frozen in `<out>`, read without validating the rest (which needs
+ * them imported first). A missing or unreadable file gives none; `readFrozenGrid` reports it.
+ */
+export function readGridPlugins(out: string): string[] {
+  const path = gridPath(out);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return [];
+  }
+  return typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? pluginsOf(raw as Record<string, unknown>, path) : [];
 }

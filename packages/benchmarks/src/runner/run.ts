@@ -27,6 +27,8 @@ export interface RunBenchmarkOptions {
   pollMs?: number;
   /** Also checkpoint each cell's training every this many steps (default: after each epoch only). */
   checkpointEverySteps?: number;
+  /** Plugin modules (file URLs) the config needs, recorded in grid.json for `ddvi bench report` and tasks. */
+  plugins?: string[];
 }
 
 export interface RunBenchmarkResult {
@@ -54,6 +56,7 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBen
     const grid: FrozenGrid = {
       config, backend: options.backend.name,
       ...(options.checkpointEverySteps !== undefined ? { checkpointEverySteps: options.checkpointEverySteps } : {}),
+      ...(options.plugins && options.plugins.length > 0 ? { plugins: options.plugins } : {}),
     };
     // A local run may change the grid's axes between reruns (settings.json still guards the numbers).
     await freezeGrid(out, grid, true);

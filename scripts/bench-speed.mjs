@@ -15,7 +15,7 @@
 // ratio is taken to the faster.
 //
 // Levers, each on/off in the same run (vae and ddvi): the wasm matMul fix (@ddvi/core), fused
-// matMul + bias + activation (@ddvi/nn setDenseFusion), data-parallel training on 2 workers
+// matMul + bias + activation (@ddvi/nn setDenseFusion), the fused Adam kernel (@ddvi/core), data-parallel training on 2 workers
 // (DataParallelTrainer), the one host sync per update (the non-finite guard's read, timed on the
 // step's real gradient shapes), and tfjs-node (used by initBackend('auto') when installed).
 // Scaling curves: ms/step against batch size, against T (DDVI), and the 1 -> 2 worker speed-up, each
@@ -165,7 +165,7 @@ async function main() {
    * ms/step of one configuration of ours through the real Trainer (or DataParallelTrainer), with the
    * tensor count after each step (must stay flat) and peak memory.
    */
-  async function ours({ family, batch = BATCH, T: steps = T, workers = 1, timed = o.steps, warmup = o.warmup }) {
+  async function ours({ family, batch = BATCH, T: steps = T, workers = 1, timed = o.steps, warmup = o.warmup, fusedAdam = true }) {
     const total = warmup + timed;
     const stamps = [];
     const counts = [];
@@ -178,7 +178,7 @@ async function main() {
       peakRss = Math.max(peakRss, process.memoryUsage().rss);
       peakHeap = Math.max(peakHeap, tf.backend().wasm?.HEAPU8?.byteLength ?? 0);
     };
-    const training = { batchSize: batch, epochs: 1, learningRate: 1e-4, seed: 3, maxStepsPerEpoch: total };
+    const training = { batchSize: batch, epochs: 1, learningRate: 1e-4, seed: 3, maxStepsPerEpoch: total, adam: { fused: fusedAdam } };
     const setupOptions = { family, T: steps, examples: batch * total };
     const before = tf.memory().numTensors;
     if (workers === 1) {
@@ -273,6 +273,7 @@ async function main() {
             nn.setDenseFusion(true);
           }
         },
+        'fused Adam off (small variables too updated by 13 tfjs ops)': () => ours({ family, timed: few, warmup: 1, fusedAdam: false }),
         '2 workers (DataParallelTrainer)': () => ours({ family, workers: 2, timed: few, warmup: 1 }),
       };
       const times = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));

@@ -35,6 +35,8 @@ export type { ReconstructionOptions } from './objectives/reconstruction';
 export type { IwaeOptions } from './objectives/iwae';
 export { Adam } from './optim/adam';
 export type { AdamOptions, AdamState } from './optim/adam';
+export { adamUpdate, ADAM_UPDATE, FUSED_ADAM_MAX_SIZE } from './optim/adam_kernel';
+export type { AdamUpdateAttrs } from './optim/adam_kernel';
 export { Trainer } from './train/trainer';
 export { estimateTrainingMemory, checkMemoryFits, formatBytes } from './train/memory_estimate';
 export type { MemoryEstimate, MemoryEstimateInput } from './train/memory_estimate';

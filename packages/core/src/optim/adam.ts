@@ -2,12 +2,19 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ValidationError, checkPositive } from '../errors';
 import { deserializeTensor, serializeTensor } from '../serialize';
 import type { SerializedTensor } from '../types/serialized';
+import { adamUpdate } from './adam_kernel';
 
 export interface AdamOptions {
   learningRate?: number;
   beta1?: number;
   beta2?: number;
   epsilon?: number;
+  /**
+   * Run the update of each small variable as one kernel where the backend has it (wasm, cpu;
+   * default true; ./adam_kernel.ts), or every update as tfjs ops (false), or every update as the
+   * kernel ('always'): the baselines the default is tested and timed against.
+   */
+  fused?: boolean | 'always';
 }
 
 export interface AdamState {
@@ -26,6 +33,7 @@ export class Adam {
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;
+  readonly fused: boolean | 'always';
   private t = 0;
   private readonly m = new Map<string, tf.Variable>();
   private readonly v = new Map<string, tf.Variable>();
@@ -35,6 +43,7 @@ export class Adam {
     this.beta1 = options.beta1 ?? 0.9;
     this.beta2 = options.beta2 ?? 0.999;
     this.epsilon = checkPositive('Adam', 'epsilon', options.epsilon ?? 1e-8);
+    this.fused = options.fused ?? true;
     for (const [name, b] of [['beta1', this.beta1], ['beta2', this.beta2]] as const) {
       if (!(b >= 0 && b < 1)) throw new ValidationError(`Adam: ${name} must be in [0, 1), got ${b}`);
     }
@@ -56,12 +65,10 @@ export class Adam {
         if (!w) throw new ValidationError(`Adam: gradient for unknown variable ${JSON.stringify(name)}`);
         const m = this.moment(this.m, name, w);
         const v = this.moment(this.v, name, w);
-        const m1 = tf.add(tf.mul(b1, m), tf.mul(1 - b1, g));
-        const v1 = tf.add(tf.mul(b2, v), tf.mul(1 - b2, tf.square(g)));
+        const [w1, m1, v1] = adamUpdate(w, g, m, v, { beta1: b1, beta2: b2, stepSize, vCorrection, epsilon: this.epsilon }, this.fused);
         m.assign(m1);
         v.assign(v1);
-        const denom = tf.add(tf.sqrt(tf.div(v1, vCorrection)), this.epsilon);
-        w.assign(tf.sub(w, tf.mul(stepSize, tf.div(m1, denom))));
+        w.assign(w1);
       }
     });
   }

@@ -331,6 +331,45 @@ async function main() {
     return { msPerStep: r1(total), updatesPerStep: count, leverSpeedup: null, shareOfStep: r2(total / stepMs), note: `${r1((100 * total) / stepMs)}% of the step (${count} reads)` };
   }
 
+  // ---- Ceiling: one matrix product ---------------------------------------------------------------
+  // Every step above is mostly [128, 1000] x [1000, 1000]-sized products (forward and backward). How
+  // fast each side multiplies matrices bounds the step ratio from below, whatever else is done.
+  const gemm = { m: BATCH, k: 1000, n: 1000 };
+  const gemmFlop = 2 * gemm.m * gemm.k * gemm.n;
+  const ceiling = { shape: [[gemm.m, gemm.k], [gemm.k, gemm.n]], ours: [], torch1: [] };
+  {
+    const a = tf.randomNormal([gemm.m, gemm.k]);
+    const b = tf.randomNormal([gemm.k, gemm.n]);
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 3 + 20; i++) {
+        const t0 = performance.now();
+        const c = tf.matMul(a, b);
+        c.dataSync();
+        const dt = performance.now() - t0;
+        c.dispose();
+        if (i >= 3) ceiling.ours.push(dt);
+      }
+      if (torch) ceiling.torch1.push(...runTorch(torch.python, [{ family: 'gemm', ...gemm, threads: 1, steps: 20, warmup: 3 }])[0].times_ms);
+    }
+    tf.dispose([a, b]);
+  }
+  const gflops = (ms) => r1(gemmFlop / ms / 1e6);
+  ceiling.oursMs = r2(median(ceiling.ours));
+  ceiling.oursGflops = gflops(median(ceiling.ours));
+  ceiling.torch1Ms = torch ? r2(median(ceiling.torch1)) : null;
+  ceiling.torch1Gflops = torch ? gflops(median(ceiling.torch1)) : null;
+  ceiling.ratio = torch ? r2(median(ceiling.ours) / median(ceiling.torch1)) : null;
+  delete ceiling.ours;
+  delete ceiling.torch1;
+  printTable('Ceiling: one [128, 1000] x [1000, 1000] product (ms, median of 40)', [
+    ['', 'ms', 'GFLOP/s'],
+    ['ours (' + backend.name + ', 1 thread)', ceiling.oursMs, ceiling.oursGflops],
+    ['PyTorch (1 thread)', ceiling.torch1Ms ?? '-', ceiling.torch1Gflops ?? '-'],
+  ]);
+  if (ceiling.ratio !== null) {
+    console.log(`a step made only of such products would be ${ceiling.ratio}x PyTorch's on one thread, ${r2(ceiling.ratio / 2)}x with 2 perfectly scaling workers`);
+  }
+
   // ---- Scaling curves ----------------------------------------------------------------------------
   const curves = {};
   if (o.curves) {
@@ -366,7 +405,7 @@ async function main() {
     tfjsCore: tf.version_core, backend, tfjsNode, pytorch: torch ?? null,
     options: { steps: o.steps, warmup: o.warmup, rounds: o.rounds, full: o.full },
     note: 'ours and PyTorch alternate family by family (ABAB); on a shared machine absolute times move with the load, ratios from one run are what count',
-    table, levers, curves,
+    table, levers, ceiling, curves,
   };
   await core.writeFileAtomic(join(o.out, 'results.json'), JSON.stringify(result, null, 2) + '\n');
   if (o.curves) await plots(o.out, curves, core);

@@ -17,6 +17,8 @@ Each family mirrors what ddvi's Trainer does for one step on the paper's MNIST s
   iaf   Gaussian encoder with a 10-wide context head + 4 IAF steps (MADE 128 x 3, sigmoid gate)
   aae   deterministic encoder; reconstruction update, then a discriminator update (2 -> 1000 ->
         1000 -> 1) and a generator update, as the adversarial posterior's auxiliary losses
+  gemm  one [m, k] x [k, n] product ({"family": "gemm", "m": 128, "k": 1000, "n": 1000, ...}), the
+        ceiling check: every step above is mostly such products
 """
 import json
 import math
@@ -255,9 +257,24 @@ class Aae:
         return loss.item()
 
 
+def run_gemm(case):
+    """One [m, k] x [k, n] matrix product: the kernel that bounds every step here."""
+    a, b = torch.randn(case['m'], case['k']), torch.randn(case['k'], case['n'])
+    for _ in range(case['warmup']):
+        a @ b
+    times = []
+    for _ in range(case['steps']):
+        t0 = time.perf_counter()
+        a @ b
+        times.append((time.perf_counter() - t0) * 1000)
+    return times
+
+
 def run(case):
     torch.set_num_threads(case['threads'])
     torch.manual_seed(0)
+    if case['family'] == 'gemm':
+        return run_gemm(case)
     B = case['batch']
     fam = case['family']
     model = Ddvi(B, case.get('T', 40)) if fam == 'ddvi' else {'vae': Vae, 'iaf': Iaf, 'aae': Aae}[fam](B)

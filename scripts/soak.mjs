@@ -81,6 +81,27 @@ const interval = Math.max(1, Math.floor(STEPS / SAMPLES));
 const mb = (bytes) => bytes / (1024 * 1024);
 const results = [];
 
+/** Writes soak.json and soak.md with the families done so far (atomically), so a stopped soak keeps them. */
+function writeReport() {
+  const report = { steps: STEPS, batch: BATCH, hidden: HIDDEN, backend: { name: backend.name, reason: backend.reason }, node: process.version, date: new Date().toISOString(), results };
+  const md = [
+    `# Soak: ${STEPS} steps per family`,
+    '',
+    `Toy data (pinwheel, 2,048 examples), batch ${BATCH}, hidden [${HIDDEN.join(', ')}], backend ${backend.name}, ${report.date}.`,
+    '',
+    '| family | steps | tensors first -> last | RSS first -> last (MB) | RSS max (MB) | RSS slope, 2nd half (MB / 1000 steps) | ms/step |',
+    '|---|---|---|---|---|---|---|',
+    ...results.map((r) => `| ${r.family} | ${r.steps} | ${r.tensors.first} -> ${r.tensors.last} | ${r.rssMB.first} -> ${r.rssMB.last} | ${r.rssMB.max} | ${r.rssMB.slopePer1000Steps} | ${r.msPerStep} |`),
+    '',
+  ].join('\n');
+  mkdirSync(args.out, { recursive: true });
+  for (const [name, text] of [['soak.json', `${JSON.stringify(report, null, 2)}\n`], ['soak.md', md]]) {
+    const path = join(args.out, name);
+    writeFileSync(`${path}.tmp`, text);
+    renameSync(`${path}.tmp`, path);
+  }
+}
+
 for (const family of families) {
   const model = new models.DecoderModel({ latentSize: 2, dataSize: train.dataSize, prior: 'pinwheel', seed: 1, hidden: HIDDEN });
   const posterior = core.createPosterior(family, { latentSize: 2, dataSize: train.dataSize, seed: 2, config: { hidden: HIDDEN } });
@@ -122,25 +143,9 @@ for (const family of families) {
   console.log(`tensors ${row.tensors.first} -> ${row.tensors.last}, RSS ${row.rssMB.first} -> ${row.rssMB.last} MB (second-half slope ${row.rssMB.slopePer1000Steps} MB / 1000 steps), ${row.msPerStep} ms/step${error ? `; ERROR ${error}` : ''}`);
   model.dispose();
   posterior.dispose();
+  writeReport();
 }
 
-const report = { steps: STEPS, batch: BATCH, hidden: HIDDEN, backend: { name: backend.name, reason: backend.reason }, node: process.version, date: new Date().toISOString(), results };
-const md = [
-  `# Soak: ${STEPS} steps per family`,
-  '',
-  `Toy data (pinwheel, 2,048 examples), batch ${BATCH}, hidden [${HIDDEN.join(', ')}], backend ${backend.name}, ${report.date}.`,
-  '',
-  '| family | steps | tensors first -> last | RSS first -> last (MB) | RSS max (MB) | RSS slope, 2nd half (MB / 1000 steps) | ms/step |',
-  '|---|---|---|---|---|---|---|',
-  ...results.map((r) => `| ${r.family} | ${r.steps} | ${r.tensors.first} -> ${r.tensors.last} | ${r.rssMB.first} -> ${r.rssMB.last} | ${r.rssMB.max} | ${r.rssMB.slopePer1000Steps} | ${r.msPerStep} |`),
-  '',
-].join('\n');
-mkdirSync(args.out, { recursive: true });
-for (const [name, text] of [['soak.json', `${JSON.stringify(report, null, 2)}\n`], ['soak.md', md]]) {
-  const path = join(args.out, name);
-  writeFileSync(`${path}.tmp`, text);
-  renameSync(`${path}.tmp`, path);
-}
 console.log(`wrote ${join(args.out, 'soak.json')} and soak.md`);
 const leaking = results.filter((r) => r.tensors.growth > 0 || r.error);
 if (leaking.length) {

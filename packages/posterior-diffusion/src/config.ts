@@ -151,7 +151,6 @@ export const REFERENCE_TRAINING: Partial<DdviPosteriorConfig> = {
 const widths = z.array(z.int().min(1));
 const unit = z.number().min(0).lt(1);
 const weight = z.number().min(0);
-const fraction = z.number().min(0).lt(1);
 
 /** The noising spec's own keys belong to its process's schema (createNoisingProcess checks them); here only its shape. */
 const NoisingShape = z.looseObject({ kind: z.string().min(1), T: z.int().min(1) });
@@ -178,8 +177,8 @@ export const DdviConfigSchema = z
     fantasy: z.enum(FANTASIES).default(DEFAULT_CONFIG.fantasy),
     sleepTrainsContext: z.boolean().default(DEFAULT_CONFIG.sleepTrainsContext),
     sleepBatch: z.int().min(0).describe('an integer >= 0 (0: the data batch size)').default(DEFAULT_CONFIG.sleepBatch),
-    priorPretrain: fraction.default(DEFAULT_CONFIG.priorPretrain),
-    frozenDecoder: fraction.default(DEFAULT_CONFIG.frozenDecoder),
+    priorPretrain: unit.default(DEFAULT_CONFIG.priorPretrain),
+    frozenDecoder: unit.default(DEFAULT_CONFIG.frozenDecoder),
     classes: z
       .int()
       .refine((k) => k === 0 || k >= 2, '0 (unsupervised) or an integer >= 2')
@@ -215,5 +214,6 @@ export function resolveConfig(input: DdviConfigInput = {}): DdviPosteriorConfig 
     partial.encoderHidden ??= hidden;
     partial.contextHidden ??= hidden;
   }
-  return parseConfig(DdviConfigSchema, partial, where) as DdviPosteriorConfig;
+  // A copy: zod hands the defaults out as they are, and no caller may change DEFAULT_CONFIG through its result.
+  return structuredClone(parseConfig(DdviConfigSchema, partial, where)) as DdviPosteriorConfig;
 }

@@ -40,6 +40,8 @@ export interface BenchFlags {
   maxParallel?: string;
   ddviCommand?: string;
   require?: string[];
+  /** Cells computed at once by the local executor, each in its own process. */
+  jobs?: string;
   /** Set by the plugin hook (./plugins): the resolved URLs of the modules --require and the config file imported. */
   loadedPlugins?: string[];
 }

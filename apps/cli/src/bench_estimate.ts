@@ -82,13 +82,14 @@ async function timeSteps(config: BenchConfig, cell: Cell, train: Dataset, timed:
 }
 
 /** Runs the calibration and prints the estimate: one line, then the per-family step times. */
-export async function printGridEstimate(config: BenchConfig, out: string, io: Io): Promise<GridEstimate> {
+export async function printGridEstimate(config: BenchConfig, out: string, io: Io, jobs = 1): Promise<GridEstimate> {
   const e = await estimateGrid(config, out);
   if (e.calibration.length === 0) {
     println(io.stdout, 'estimated training time of the grid: none left (every cell finished earlier)');
     return e;
   }
-  println(io.stdout, `estimated training time of the grid: ~${duration(e.trainingSeconds)} (evaluation and metrics come on top; calibrated in ${duration(e.calibrationSeconds)})`);
+  const parallel = jobs > 1 ? `, ~${duration(e.trainingSeconds / jobs)} with --jobs ${jobs} if ${jobs} cores are idle` : '';
+  println(io.stdout, `estimated training time of the grid: ~${duration(e.trainingSeconds)}${parallel} (evaluation and metrics come on top; calibrated in ${duration(e.calibrationSeconds)})`);
   println(io.stdout, `  ms/step: ${e.calibration.map((c) => `${c.dataset}/${c.family} ${num(c.msPerStep, 0)} x ${c.stepsPerCell} steps x ${c.cells} cells`).join('; ')}`);
   return e;
 }

@@ -143,6 +143,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void, argv: read
     .option('--backend <name>', 'tfjs backend: auto, wasm, cpu or tensorflow (default: DDVI_BACKEND, else auto)')
     .option('--out <dir>', 'output folder (default runs/bench-<preset>); finished cells there are read back, not recomputed')
     .option('--checkpoint-every <steps>', "also checkpoint each cell's training every this many steps into <out>/partial/ (default: after each epoch); a killed cell resumes there")
+    .option('--jobs <n>', 'cells computed at once, each in its own process (default 1): tfjs uses one core per process, so --jobs 2 uses both cores of a 2-core machine; the numbers are the same')
     .option('--executor <name>', 'local (default): run the cells here, one after another; slurm: submit them to a Slurm cluster as a job array (docs/cluster.md)')
     .option(REQUIRE_FLAG, `${REQUIRE_HELP}; a --config file may list them under "plugins"`, collect)
     .addHelpText(
@@ -158,6 +159,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void, argv: read
         '',
         'Examples:',
         '  ddvi bench --preset quick',
+        '  ddvi bench --preset quick --jobs 2     # two cells at a time, one per core',
         '  ddvi bench --preset genotypes',
         '  ddvi bench --families gaussian,diffusion --priors pinwheel,square --seeds 0-2 --epochs 10 --out runs/bench',
         '  ddvi bench --preset paper --seeds 0-4 --executor slurm --partition cpu --time 12:00:00 --mem 8G --out /scratch/me/paper',

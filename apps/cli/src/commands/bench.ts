@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
 import { BACKEND_NAMES, initBackend } from '@ddvi/core';
 import { CONTACT_SHEET, EXECUTOR_NAMES, RESULTS_JSON, RESULTS_MD, expandGrid, runBenchmark } from '@ddvi/benchmarks';
 import { benchHooks, benchVersions } from '../bench_hooks';
@@ -6,6 +6,7 @@ import { resolveBench } from '../bench_config';
 import { printGridEstimate } from '../bench_estimate';
 import type { BenchFlags } from '../bench_config';
 import { duration } from '../format';
+import { UsageError } from '../errors';
 import { println } from '../io';
 import type { Io } from '../io';
 import { choice, integer } from '../parse';
@@ -19,6 +20,8 @@ export async function benchCommand(flags: BenchFlags, io: Io): Promise<number> {
   const { preset, config, out, backend: backendFlag } = resolved;
   const executor = choice('--executor', flags.executor ?? 'local', EXECUTOR_NAMES);
   const checkpointEverySteps = flags.checkpointEvery === undefined ? undefined : integer('--checkpoint-every', flags.checkpointEvery, 1);
+  const jobs = flags.jobs === undefined ? 1 : integer('--jobs', flags.jobs, 1);
+  if (jobs > 1 && executor !== 'local') throw new UsageError(`--jobs runs cells side by side on this machine (the local executor); with --executor ${executor} the cluster runs them`);
   const backend = await initBackend(backendFlag === undefined ? undefined : choice('--backend', backendFlag, BACKEND_NAMES));
   println(io.stdout, `backend: ${backend.name} (${backend.reason})`);
   println(
@@ -28,7 +31,7 @@ export async function benchCommand(flags: BenchFlags, io: Io): Promise<number> {
       `${config.trainLimit ? `, ${config.trainLimit} train` : ''}${config.testLimit ? ` / ${config.testLimit} test examples` : ''}; out ${out}`,
   );
   if (executor === 'slurm') return submitGrid({ resolved, flags, backend: backend.name, io, ...(checkpointEverySteps !== undefined ? { checkpointEverySteps } : {}) });
-  await printGridEstimate(config, out, io);
+  await printGridEstimate(config, out, io, jobs);
   const hooks = benchHooks(io, expandGrid(config).length, out);
   let run: Awaited<ReturnType<typeof runBenchmark>>;
   try {
@@ -38,6 +41,8 @@ export async function benchCommand(flags: BenchFlags, io: Io): Promise<number> {
         command: `${CLI_NAME} bench${preset ? ` --preset ${preset}` : ''}`,
       ...(checkpointEverySteps !== undefined ? { checkpointEverySteps } : {}),
       ...(flags.loadedPlugins ? { plugins: flags.loadedPlugins } : {}),
+      // Each cell process is this same ddvi (node, its flags, the script) running `bench run-cell`.
+      ...(jobs > 1 ? { processes: { command: [process.execPath, ...process.execArgv, resolvePath(process.argv[1] ?? '')], jobs } } : {}),
     });
   } finally {
     hooks.stop();

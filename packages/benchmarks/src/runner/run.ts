@@ -6,6 +6,7 @@ import type { BenchConfig } from './config';
 import { createLocalExecutor } from './executor';
 import { freezeGrid } from './grid';
 import type { FrozenGrid } from './grid';
+import { createProcessPoolExecutor } from './process_pool';
 import type { BenchResults } from './report';
 
 export type { BenchHooks } from './cell_task';
@@ -29,6 +30,11 @@ export interface RunBenchmarkOptions {
   checkpointEverySteps?: number;
   /** Plugin modules (file URLs) the config needs, recorded in grid.json for `ddvi bench report` and tasks. */
   plugins?: string[];
+  /**
+   * Run the cells `jobs` at a time, each in its own process started by `command` (+ `bench run-cell`):
+   * ./process_pool.ts. Without it the cells run one after another in this process.
+   */
+  processes?: { command: readonly string[]; jobs: number };
 }
 
 export interface RunBenchmarkResult {
@@ -61,11 +67,14 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBen
     // A local run may change the grid's axes between reruns (settings.json still guards the numbers).
     await freezeGrid(out, grid, true);
     const report = () => collectReport({ config, out, tool: options.tool, ...(options.versions ? { versions: options.versions } : {}), backend: options.backend, startedMs });
-    const executor = createLocalExecutor({
-      ...(options.hooks ? { hooks: options.hooks } : {}), command,
-      ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
-      afterComputed: async () => void (await report()),
-    });
+    const afterComputed = async () => void (await report());
+    const executor = options.processes && options.processes.jobs > 1
+      ? createProcessPoolExecutor({ ...options.processes, ...(options.hooks ? { hooks: options.hooks } : {}), afterComputed })
+      : createLocalExecutor({
+        ...(options.hooks ? { hooks: options.hooks } : {}), command,
+        ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
+        afterComputed,
+      });
     const { computed, reused } = await executor.execute(out, grid, expandGrid(config).map((_, i) => i));
     const { results } = await report();
     return { results, computed, reused };

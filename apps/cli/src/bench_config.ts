@@ -22,6 +22,7 @@ export interface BenchFlags {
   lr?: string;
   trainLimit?: string;
   testLimit?: string;
+  validation?: string;
   stepsPerEpoch?: string;
   iwaeK?: string;
   hidden?: string;
@@ -130,6 +131,7 @@ export function resolveBench(flags: BenchFlags): ResolvedBench {
   set('learningRate', flags.lr, (r) => positiveNumber('--lr', r));
   set('trainLimit', flags.trainLimit, (r) => integer('--train-limit', r, 1));
   set('testLimit', flags.testLimit, (r) => integer('--test-limit', r, 1));
+  set('validation', flags.validation, (r) => integer('--validation', r, 1));
   set('stepsPerEpoch', flags.stepsPerEpoch, (r) => integer('--steps-per-epoch', r, 1));
   set('iwaeK', flags.iwaeK, (r) => integer('--iwae-k', r, 0));
   set('hidden', flags.hidden, (r) => widths('--hidden', r));
@@ -148,7 +150,7 @@ export function resolveBench(flags: BenchFlags): ResolvedBench {
 
 const FLAG_OF: Record<string, string> = {
   families: '--families', priors: '--priors', seeds: '--seeds', datasets: '--datasets', baselines: '--baselines', epochs: '--epochs', batchSize: '--batch-size',
-  learningRate: '--lr', trainLimit: '--train-limit', testLimit: '--test-limit', iwaeK: '--iwae-k', hidden: '--hidden',
+  learningRate: '--lr', trainLimit: '--train-limit', testLimit: '--test-limit', validation: '--validation', iwaeK: '--iwae-k', hidden: '--hidden',
 };
 
 function flagHint(message: string): string {

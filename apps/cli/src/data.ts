@@ -1,6 +1,6 @@
 import { DdviError } from '@ddvi/core';
 import type { Dataset } from '@ddvi/core';
-import { MNIST_COLS, MNIST_ROWS, SUBSET_SEED, loadDataset, loadSplits as loadBenchSplits, withLabelBudget } from '@ddvi/benchmarks';
+import { MNIST_COLS, MNIST_ROWS, SUBSET_SEED, holdOutValidation, loadDataset, loadSplits as loadBenchSplits, withLabelBudget } from '@ddvi/benchmarks';
 import type { SplitOptions, Splits } from '@ddvi/benchmarks';
 import { UsageError } from './errors';
 
@@ -45,6 +45,21 @@ export function semiSupervised(config: { labels?: number; seed: number }, train:
     return { train: withLabelBudget(train, { labelled: config.labels, seed: config.seed }), test: withLabelBudget(test, { labelled: 0, seed: config.seed }) };
   } catch (e) {
     if (e instanceof DdviError) throw new UsageError(`--labels: ${e.message}`);
+    throw e;
+  }
+}
+
+/**
+ * With --validation n, n seeded training examples are held out and stand in for the test split
+ * (named "<train> validation"), so settings can be chosen without ever scoring on the test set.
+ */
+export function validationSplit(config: { validation?: number }, train: Dataset, test: Dataset): { train: Dataset; test: Dataset } {
+  if (config.validation === undefined) return { train, test };
+  try {
+    const { train: kept, validation } = holdOutValidation(train, config.validation);
+    return { train: kept, test: validation };
+  } catch (e) {
+    if (e instanceof DdviError) throw new UsageError(`--validation: ${e.message}`);
     throw e;
   }
 }

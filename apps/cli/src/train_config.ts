@@ -24,6 +24,7 @@ export interface TrainFlags {
   trainLimit?: string;
   testLimit?: string;
   labels?: string;
+  validation?: string;
   stepsPerEpoch?: string;
   beta?: string;
   klWarmup?: string;
@@ -57,6 +58,11 @@ export interface TrainConfig {
   testLimit?: number;
   /** Semi-supervised: training examples that keep their label (the rest, and every test example, are unlabelled). */
   labels?: number;
+  /**
+   * Hold out this many seeded training examples and evaluate on them instead of the test split: the
+   * split on which hyperparameters are chosen, so the test set is never tuned on.
+   */
+  validation?: number;
   stepsPerEpoch?: number;
   beta: number;
   klWarmup: number;
@@ -98,6 +104,7 @@ export function resolveTrainConfig(flags: TrainFlags): TrainConfig {
   const testLimit = opt(flags.testLimit, (r) => integer('--test-limit', r, 1)) ?? p.testLimit;
   const stepsPerEpoch = opt(flags.stepsPerEpoch, (r) => integer('--steps-per-epoch', r, 1));
   const labels = opt(flags.labels, (r) => integer('--labels', r, 0));
+  const validation = opt(flags.validation, (r) => integer('--validation', r, 1));
   const beta = opt(flags.beta, (r) => nonNegativeNumber('--beta', r)) ?? p.beta;
   // A preset's warm-up is a fraction of its own epochs; scale it when --epochs changes the length.
   const presetWarmup = p.klWarmup === 0 ? 0 : Math.max(1, Math.round((p.klWarmup / p.epochs) * epochs));
@@ -121,7 +128,7 @@ export function resolveTrainConfig(flags: TrainFlags): TrainConfig {
     seed: runSeed, beta, klWarmup, likelihood, out, resume: flags.resume === true, overwrite: flags.overwrite === true, iwaeK,
   };
   // Optional keys only when set, so the JSON record has no "undefined" holes.
-  const optional = { dataDir: flags.dataDir, trainLimit, testLimit, labels, stepsPerEpoch, hidden, backend, checkpointEvery, logEvery };
+  const optional = { dataDir: flags.dataDir, trainLimit, testLimit, labels, validation, stepsPerEpoch, hidden, backend, checkpointEvery, logEvery };
   for (const [k, v] of Object.entries(optional)) if (v !== undefined) (config as unknown as Record<string, unknown>)[k] = v;
   return config;
 }

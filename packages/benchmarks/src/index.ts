@@ -20,6 +20,7 @@ export { makeToyDataset, makeToyGenerator } from './datasets/toy';
 export type { ToyDatasetOptions, ToyGeneratorOptions, ToyGenerator } from './datasets/toy';
 export { loadDataset, listDatasets } from './datasets/registry';
 export { withLabelBudget } from './datasets/label_budget';
+export { holdOutValidation, VALIDATION_SEED } from './datasets/validation_split';
 export type { LabelBudgetDataset, LabelBudgetOptions } from './datasets/label_budget';
 export type { DatasetName, DatasetOptionsByName } from './datasets/registry';
 export { knnAccuracy, knnAccuracySameSet } from './metrics/knn';

@@ -55,6 +55,13 @@ export interface DdviPosteriorConfig {
    */
   reverseVariance: (typeof REVERSE_VARIANCES)[number];
   /**
+   * With 'learned' variances, the lower end of each step's range as a multiple of betatilde_t (of
+   * beta_1 at the last step), in (0, 1]: 1 keeps the range [betatilde_t, beta_t]; below 1 a step may
+   * be sharper than the forward posterior, which a thin posterior (a pinwheel arm 0.005 wide against
+   * the last step's sqrt(beta_1) = 0.01) needs. Any positive variance keeps the bound valid (D2).
+   */
+  varianceFloor: number;
+  /**
    * The training signal of the reverse chain (spec D3): 'huber' / 'mse' the reference's wake term on
    * one random step (with KL(q(y_T | x) || N(0, I)) in place of log q); 'bound' trains the exact
    * per-trajectory bound itself.
@@ -119,6 +126,7 @@ export const DEFAULT_CONFIG: DdviPosteriorConfig = {
   predict: 'noise',
   reverseMean: 'ddpm',
   reverseVariance: 'learned',
+  varianceFloor: 1,
   wake: 'bound',
   wakeWeight: 1,
   sleep: 'huber',
@@ -169,6 +177,7 @@ export const DdviConfigSchema = z
     predict: z.enum(PREDICTIONS).default(DEFAULT_CONFIG.predict),
     reverseMean: z.enum(REVERSE_MEANS).default(DEFAULT_CONFIG.reverseMean),
     reverseVariance: z.enum(REVERSE_VARIANCES).default(DEFAULT_CONFIG.reverseVariance),
+    varianceFloor: z.number().gt(0).max(1).describe('a number in (0, 1]').default(DEFAULT_CONFIG.varianceFloor),
     wake: z.enum(WAKE_LOSSES).default(DEFAULT_CONFIG.wake),
     wakeWeight: weight.default(DEFAULT_CONFIG.wakeWeight),
     sleep: z.enum(SLEEP_LOSSES).default(DEFAULT_CONFIG.sleep),

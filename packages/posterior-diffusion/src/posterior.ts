@@ -22,6 +22,8 @@ export interface ReverseTrajectory {
   means: tf.Tensor3D;
   /** [B]: log q(y_{0:T} | x), exact (0 terms for a deterministic chain). */
   logQ: tf.Tensor1D;
+  /** [B]: log q(y_T | x), the encoder's part of logQ. */
+  encoderLogQ: tf.Tensor1D;
   /**
    * [B]: -H(q(y_T | x)) + sum_t E_q[log q(y_{t-1} | y_t, x) - log r(y_t | y_{t-1}) | y_t], an
    * unbiased, lower-variance estimate of E[logQ - log r] (the training signal of wake = 'bound');
@@ -125,7 +127,8 @@ export class DdviPosterior implements Posterior {
       let logQ = tf.sub(path.logQ, logR) as tf.Tensor1D;
       const encoderKl = tf.mul(0.5, tf.sum(tf.sub(tf.add(tf.square(mu), tf.exp(logVar)), tf.add(1, logVar)), 1)) as tf.Tensor1D;
       // logRatio separates the chain's own term from -log p(z) inside the reported kl.
-      const diagnostics: Record<string, tf.Tensor1D> = { encoderKl, logRatio: logQ };
+      // The chain's own part of the ratio, (log q(y_{0:T-1} | y_T, x) - log r(y_{1:T} | y_0)), apart from the encoder's log q(y_T | x).
+      const diagnostics: Record<string, tf.Tensor1D> = { encoderKl, logRatio: logQ, encoderLogQ: path.encoderLogQ, chainLogRatio: tf.sub(logQ, path.encoderLogQ) as tf.Tensor1D };
       // An unlabelled row's class is one more auxiliary variable: + log pi(c | x) - log rho(c | z).
       // pi's gradient would be a zero-mean score term at a sampled c, so pi learns from labelled rows.
       const classRatio = classes ? this.classLogRatio(z, classes) : undefined;
@@ -198,7 +201,8 @@ export class DdviPosterior implements Posterior {
     return tidy(() => {
       const eps0 = tf.randomNormal([B, d], 0, 1, 'float32', seed.fork('yT').next());
       let y = tf.add(mu, tf.mul(tf.exp(tf.mul(0.5, logVar)), eps0)) as tf.Tensor2D;
-      let logQ = tf.mul(-0.5, tf.sum(tf.add(tf.add(tf.square(eps0), logVar), LOG_2PI), 1)) as tf.Tensor1D;
+      const encoderLogQ = tf.mul(-0.5, tf.sum(tf.add(tf.add(tf.square(eps0), logVar), LOG_2PI), 1)) as tf.Tensor1D;
+      let logQ = encoderLogQ;
       // Rao-Blackwellized E[log q - log r | y_t] per step (and -entropy of q(y_T | x)): the same
       // expectation as the sampled log-ratio, without the 1 / beta_t-amplified noise of the draws.
       let smoothed = smooth ? (tf.mul(-0.5, tf.sum(tf.add(logVar, 1 + LOG_2PI), 1)) as tf.Tensor1D) : undefined;
@@ -221,7 +225,7 @@ export class DdviPosterior implements Posterior {
         }
         states.push(y);
       }
-      const out: ReverseTrajectory = { states: tf.stack(states.reverse()) as tf.Tensor3D, means: tf.stack(means.reverse()) as tf.Tensor3D, logQ };
+      const out: ReverseTrajectory = { states: tf.stack(states.reverse()) as tf.Tensor3D, means: tf.stack(means.reverse()) as tf.Tensor3D, logQ, encoderLogQ };
       if (smoothed) out.smoothedLogRatio = smoothed;
       return out;
     });
@@ -260,13 +264,16 @@ export class DdviPosterior implements Posterior {
   /**
    * log v_t of reverse step t, [B, d]: the configured fixed variance, or for 'learned'
    * u log beta_t + (1 - u) log betatilde_t with u = sigmoid(the denoiser's second head), so it stays
-   * between the two natural choices (both are log beta_1 at t = 1, spec D2). `head` is the
+   * between the two natural choices (both are log beta_1 at t = 1, spec D2), the lower one scaled by
+   * `varianceFloor`. `head` is the
    * denoiser's variance output (ignored unless reverseVariance = 'learned').
    */
   reverseLogVariance(t: number, head: tf.Tensor2D | undefined, shape: [number, number]): tf.Tensor2D {
     return tidy(() => {
       if (!head) return this.process.reverseVariance(t, shape, this.config.reverseVariance as 'posterior' | 'forward').logVariance;
-      const low = this.process.reverseVariance(t, shape, 'posterior').logVariance;
+      const posteriorLow = this.process.reverseVariance(t, shape, 'posterior').logVariance;
+      const floor = this.config.varianceFloor;
+      const low = floor === 1 ? posteriorLow : (tf.add(posteriorLow, Math.log(floor)) as tf.Tensor2D);
       const high = this.process.reverseVariance(t, shape, 'forward').logVariance;
       const u = tf.sigmoid(head);
       return tf.add(low, tf.mul(u, tf.sub(high, low))) as tf.Tensor2D;

@@ -4,7 +4,7 @@ import { Elbo, Iwae, Reconstruction, Trainer, evaluate, initBackend, linearWarmu
 import type { CheckpointPayload, Dataset, Posterior } from '@ddvi/core';
 import { systemMemoryBudget } from '@ddvi/benchmarks';
 import { writePlots } from '../artifacts';
-import { loadSplits, semiSupervised } from '../data';
+import { loadSplits, validationSplit, semiSupervised } from '../data';
 import { UsageError } from '../errors';
 import { duration, num, terms } from '../format';
 import { println } from '../io';
@@ -33,7 +33,8 @@ export async function trainCommand(flags: TrainFlags, io: Io, command: string): 
   const resumeFrom = await resumePoint(config, checkpointPath, io);
 
   const splits = await loadSplits(config);
-  const { train, test } = semiSupervised(config, splits.train!, splits.test);
+  const carved = validationSplit(config, splits.train!, splits.test);
+  const { train, test } = semiSupervised(config, carved.train, carved.test);
   println(io.stdout, `data: ${train.name} ${train.size} examples, ${test.name} ${test.size} examples, ${train.dataSize} features`);
 
   const { model, posterior } = resumeFrom ? buildFromCheckpoint(resumeFrom, checkpointPath) : buildFresh(config, train.dataSize);

@@ -29,6 +29,11 @@ export interface BenchConfig {
   /** Examples kept from each split (undefined: all; toy: 5,000 / 1,000). */
   trainLimit?: number;
   testLimit?: number;
+  /**
+   * Hold out this many seeded training examples (after trainLimit) and score on them instead of the
+   * test split: the split on which settings are chosen, never the test set.
+   */
+  validation?: number;
   /** Cap on optimizer steps per epoch (undefined: one pass). */
   stepsPerEpoch?: number;
   /** KL weight of the training ELBO and its linear warm-up in epochs (0: none). */
@@ -44,7 +49,20 @@ export interface BenchConfig {
   hidden?: number[];
   /** Family-specific options passed to every family's createPosterior. */
   posteriorConfig: Record<string, unknown>;
+  /**
+   * Per-family training settings over the grid's (a family's own tuned weights): its posterior
+   * options (merged over posteriorConfig), KL weight beta, warm-up and learning rate. The report
+   * states what each family trained with.
+   */
+  familySettings?: Record<string, FamilySettings>;
   latentSize: number;
+}
+
+export interface FamilySettings {
+  posteriorConfig?: Record<string, unknown>;
+  beta?: number;
+  klWarmup?: number;
+  learningRate?: number;
 }
 
 export type BenchConfigInput = Partial<BenchConfig>;
@@ -107,6 +125,7 @@ export function benchConfigSchema() {
     learningRate: z.number().positive().default(1e-3),
     trainLimit: count(1).optional(),
     testLimit: count(1).optional(),
+    validation: count(1).optional(),
     stepsPerEpoch: count(1).optional(),
     beta: z.number().min(0).default(1),
     klWarmup: count(0).default(0),
@@ -115,6 +134,18 @@ export function benchConfigSchema() {
     latentNllSamples: count(1).default(10_000),
     hidden: z.array(count(1)).min(1).optional(),
     posteriorConfig: z.record(z.string(), z.unknown()).describe('a JSON object of family options').default({}),
+    familySettings: z
+      .record(
+        z.string(),
+        z.strictObject({
+          posteriorConfig: z.record(z.string(), z.unknown()).describe('a JSON object of family options').optional(),
+          beta: z.number().min(0).optional(),
+          klWarmup: count(0).optional(),
+          learningRate: z.number().positive().optional(),
+        }),
+      )
+      .describe('per-family settings: {"<family>": {posteriorConfig?, beta?, klWarmup?, learningRate?}}')
+      .optional(),
     latentSize: z.literal(2).describe('2 (the priors and the latent NLL are 2-D)').default(2),
   });
 }

@@ -1,3 +1,4 @@
+import { describeFamilySettings } from './family_settings';
 import { summarize } from '../metrics/summarize';
 import type { CellResult } from './cell_store';
 import type { BenchConfig } from './config';
@@ -96,7 +97,15 @@ export function resultsMarkdown(results: BenchResults): string {
   lines.push(
     `${results.cells.length} cells${results.complete ? '' : ' (grid incomplete: some cells are still missing)'}; ` +
       `families ${c.families.join(', ')}; priors ${c.priors.join(', ')}; seeds ${c.seeds.join(', ')}; ` +
-      `${c.epochs} epochs, batch ${c.batchSize}, lr ${c.learningRate}; backend ${results.backend.name}.`,
+      `${c.epochs} epochs, batch ${c.batchSize}, lr ${c.learningRate}; backend ${results.backend.name}` +
+      `${c.validation !== undefined ? `; scored on ${c.validation} held-out training examples (validation), not the test set` : ''}.`,
+    '',
+  );
+  // A comparison is fair only if the families train with the same weights or each with its own tuned ones: say which.
+  lines.push(
+    c.familySettings && Object.keys(c.familySettings).length ? 'Training weights (each family its own):' : 'Training weights (the same for every family):',
+    '',
+    ...describeFamilySettings(c).map((l) => `- ${l}`),
     '',
   );
   lines.push(

@@ -4,6 +4,7 @@ import { Elbo, Iwae, Reconstruction, SeedStream, Trainer, createPosterior, encod
 import type { Dataset, Posterior, TrainEvent } from '@ddvi/core';
 import { DecoderModel } from '@ddvi/models';
 import type { DecoderModelConfig, LikelihoodName } from '@ddvi/models';
+import { familySettings } from './family_settings';
 import { trainingPriorOptions } from './training_prior';
 import { latentNll } from '../metrics/latent_nll';
 import { cellId } from './cell';
@@ -60,7 +61,7 @@ export function buildCellPair(
   };
   const model = new DecoderModel(modelConfig);
   try {
-    const posteriorConfig = { ...config.posteriorConfig, ...(config.hidden ? { hidden: config.hidden } : {}) };
+    const { posteriorConfig } = familySettings(config, cell.family);
     const posterior = createPosterior(cell.family, {
       latentSize: config.latentSize, dataSize, seed: root.fork('posterior').next(), config: posteriorConfig,
     });
@@ -85,14 +86,15 @@ export async function runCell(options: RunCellOptions): Promise<CellResult> {
   let trainer: Trainer | undefined;
   try {
     const density = posterior.capabilities.hasDensity;
-    const beta = config.klWarmup > 0 ? linearWarmup(config.beta, config.klWarmup) : config.beta;
+    const settings = familySettings(config, cell.family);
+    const beta = settings.klWarmup > 0 ? linearWarmup(settings.beta, settings.klWarmup) : settings.beta;
     const evalObjective = density ? new Elbo() : new Reconstruction();
     let steps = 0;
     let stepMs = 0;
     let mark = Date.now();
     trainer = new Trainer({
       model, posterior, objective: density ? new Elbo({ beta }) : new Reconstruction(), evalObjective, train, test,
-      evalEvery: config.epochs, batchSize: config.batchSize, epochs: config.epochs, learningRate: config.learningRate, seed: cell.seed,
+      evalEvery: config.epochs, batchSize: config.batchSize, epochs: config.epochs, learningRate: settings.learningRate, seed: cell.seed,
       maxStepsPerEpoch: config.stepsPerEpoch, nanPolicy: 'stop', memoryBudget: systemMemoryBudget(),
       ...(options.checkpoint
         ? { checkpointPath: options.checkpoint.path, ...(options.checkpoint.everySteps !== undefined ? { checkpointEverySteps: options.checkpoint.everySteps } : {}) }

@@ -1,5 +1,6 @@
 import type { Cell } from './cell';
 import type { BenchConfig } from './config';
+import { holdOutValidation } from '../datasets/validation_split';
 import { loadSplits } from './splits';
 import type { Splits } from './splits';
 
@@ -24,8 +25,17 @@ export class SplitCache {
         ...(config.trainLimit !== undefined ? { trainLimit: config.trainLimit } : {}),
         ...(config.testLimit !== undefined ? { testLimit: config.testLimit } : {}),
       });
+      if (config.validation !== undefined) s = validationSplits(s, config.validation);
       this.cache.set(key, s);
     }
     return s;
   }
+}
+
+/** The splits with `n` held-out training examples in place of the test split (the bench config's `validation`). */
+function validationSplits(s: Splits, n: number): Splits {
+  if (!s.train) return s;
+  if (s.embedding) throw new Error('bench config validation: not available for a dataset with its own embedding rows (genotypes); use its testFraction');
+  const { train, validation } = holdOutValidation(s.train, n);
+  return { ...s, train, test: validation };
 }

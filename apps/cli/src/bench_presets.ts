@@ -18,6 +18,17 @@ export const BENCH_PRESETS: Record<string, BenchPreset> = {
       trainLimit: 4000, testLimit: 500, iwaeK: 50, beta: 1, klWarmup: 0,
     },
   },
+  standard: {
+    name: 'standard',
+    description:
+      'the comparison at a budget where the ranking settles: every registered family, priors pinwheel, swiss_roll and square, ' +
+      'seeds 0-2, 20,000 train MNIST images and the full 10,000 test images, 10 epochs, lr 1e-3, IWAE k 50 ' +
+      '(hours on 2 cores: run it with --jobs 2; it prints its own estimate first and resumes after a stop)',
+    settings: {
+      datasets: ['mnist'], priors: ['pinwheel', 'swiss_roll', 'square'], seeds: [0, 1, 2], epochs: 10, batchSize: 128, learningRate: 1e-3,
+      trainLimit: 20000, iwaeK: 50, beta: 1, klWarmup: 0,
+    },
+  },
   paper: {
     name: 'paper',
     description:

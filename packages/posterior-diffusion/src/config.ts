@@ -101,6 +101,12 @@ export interface DdviPosteriorConfig {
    * rho(c | z) (docs/ddvi.md); the sleep term draws (z, c) from the prior's classes.
    */
   classes: number;
+  /**
+   * The health check (trainer's checkHealth): training stops, keeping the last good checkpoint, when
+   * an epoch's train bound falls below the best earlier epoch's by more than this fraction of its
+   * size, and the message names the part of the bound that moved. 0 turns it off.
+   */
+  collapseTolerance: number;
   /** Weight of the cross-entropy of pi on labelled rows, per row, in nats beside the bound (spec D6: an option). */
   classWeight: number;
   /** Hidden widths of rho(c | z), the learned reverse of the class in unlabelled rows. */
@@ -138,6 +144,7 @@ export const DEFAULT_CONFIG: DdviPosteriorConfig = {
   priorPretrain: 0,
   frozenDecoder: 0,
   classes: 0,
+  collapseTolerance: 0.5,
   classWeight: 10,
   classReverseHidden: [64, 64],
   classifierHidden: [500],
@@ -192,6 +199,7 @@ export const DdviConfigSchema = z
       .int()
       .refine((k) => k === 0 || k >= 2, '0 (unsupervised) or an integer >= 2')
       .default(DEFAULT_CONFIG.classes),
+    collapseTolerance: weight.default(DEFAULT_CONFIG.collapseTolerance),
     classWeight: weight.default(DEFAULT_CONFIG.classWeight),
     classReverseHidden: widths.default(DEFAULT_CONFIG.classReverseHidden),
     classifierHidden: widths.default(DEFAULT_CONFIG.classifierHidden),

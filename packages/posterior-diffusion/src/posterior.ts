@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { SeedStream, ValidationError, checkPositiveInt, checkShape, posteriorFromState, posteriorToJSON, stopGradient, tidy } from '@ddvi/core';
 import type {
-  AuxiliaryLoss, Distribution, Posterior, PosteriorInit, PosteriorSample, PhaseSpec, SampleOptions, SerializedModule,
+  AuxiliaryLoss, Distribution, EpochRecord, Posterior, PosteriorInit, PosteriorSample, PhaseSpec, SampleOptions, SerializedModule,
 } from '@ddvi/core';
 import { MLP } from '@ddvi/nn';
 import { createNoisingProcess, sampleSteps } from '@ddvi/noising';
@@ -10,6 +10,7 @@ import { DDVI, resolveConfig } from './config';
 import type { DdviConfigInput, DdviPosteriorConfig } from './config';
 import { ConditionalDenoiser } from './denoiser';
 import { elementwiseLoss } from './losses';
+import { boundCollapse } from './health';
 import { ddviPhases } from './phases';
 
 const LOG_2PI = Math.log(2 * Math.PI);
@@ -30,6 +31,28 @@ export interface ReverseTrajectory {
    * present only when the trajectory was asked to `smooth`.
    */
   smoothedLogRatio?: tf.Tensor1D;
+}
+
+/** Each row's class in a posterior with classes (see DdviPosterior.classAssignment). */
+interface ClassAssignment {
+  onehot: tf.Tensor2D;
+  unlabelled: tf.Tensor1D;
+  logPiChosen: tf.Tensor1D;
+  crossEntropy: tf.Tensor1D;
+}
+
+/** What encoding x gives the chain: q(y_T | x) and the context each reverse step sees (with the class one-hot). */
+interface EncodedInput {
+  mu: tf.Tensor2D;
+  logVar: tf.Tensor2D;
+  context: tf.Tensor2D;
+  classes?: ClassAssignment;
+}
+
+interface ClassTerms {
+  ratio: tf.Tensor1D;
+  penalty: tf.Tensor1D;
+  crossEntropy: tf.Tensor1D;
 }
 
 /**
@@ -110,47 +133,86 @@ export class DdviPosterior implements Posterior {
     return this.process.T;
   }
 
+  /**
+   * One posterior draw, as named steps: encode x (q(y_T | x), the context, a class where the
+   * posterior has classes), run the reverse chain, score the trajectory's exact log-ratio, then add
+   * the training signal the configured wake term asks for.
+   */
   sample(x: tf.Tensor2D, options: SampleOptions): PosteriorSample {
     checkShape('DdviPosterior', 'x', x.shape, [null, this.dataSize]);
-    const { seed, training } = options;
     if (options.label !== undefined) checkShape('DdviPosterior', 'label', options.label.shape, [x.shape[0]]);
+    const { seed, training } = options;
     return tidy(() => {
-      const [mu, logVar] = this.encoder.apply(x, { training, seed: seed.fork('encoder') }) as [tf.Tensor2D, tf.Tensor2D];
-      const logits = this.classifier?.apply(x, { training, seed: seed.fork('classifier') })[0] as tf.Tensor2D | undefined;
-      let a = this.context.apply(x, { training, seed: seed.fork('context') })[0]! as tf.Tensor2D;
-      const classes = logits ? this.classAssignment(logits, options.label, seed.fork('class')) : undefined;
-      if (classes) a = tf.concat([a, classes.onehot], 1) as tf.Tensor2D;
-      const trainsBound = training && this.config.wake === 'bound';
-      const path = this.trajectory(mu, logVar, a, seed, trainsBound);
+      const input = this.encode(x, options);
+      const path = this.trajectory(input.mu, input.logVar, input.context, seed, training && this.config.wake === 'bound');
       const z = tf.squeeze(tf.slice(path.states, [0, 0, 0], [1, -1, -1]), [0]) as tf.Tensor2D;
-      const logR = this.capabilities.hasDensity ? this.process.chainLogProb(path.states) : tf.zerosLike(path.logQ);
-      let logQ = tf.sub(path.logQ, logR) as tf.Tensor1D;
-      const encoderKl = tf.mul(0.5, tf.sum(tf.sub(tf.add(tf.square(mu), tf.exp(logVar)), tf.add(1, logVar)), 1)) as tf.Tensor1D;
-      // logRatio separates the chain's own term from -log p(z) inside the reported kl.
-      // The chain's own part of the ratio, (log q(y_{0:T-1} | y_T, x) - log r(y_{1:T} | y_0)), apart from the encoder's log q(y_T | x).
-      const diagnostics: Record<string, tf.Tensor1D> = { encoderKl, logRatio: logQ, encoderLogQ: path.encoderLogQ, chainLogRatio: tf.sub(logQ, path.encoderLogQ) as tf.Tensor1D };
-      // An unlabelled row's class is one more auxiliary variable: + log pi(c | x) - log rho(c | z).
-      // pi's gradient would be a zero-mean score term at a sampled c, so pi learns from labelled rows.
-      const classRatio = classes ? this.classLogRatio(z, classes) : undefined;
-      let classPenalty: tf.Tensor1D | undefined;
-      if (classes && classRatio) {
-        logQ = tf.add(logQ, classRatio) as tf.Tensor1D;
-        classPenalty = tf.mul(this.config.classWeight, classes.crossEntropy) as tf.Tensor1D;
-        diagnostics['classCrossEntropy'] = classes.crossEntropy;
-      }
-      const withClass = (t: tf.Tensor1D) => (classRatio ? (tf.add(t, classRatio) as tf.Tensor1D) : t);
-      const plusPenalty = (t: tf.Tensor1D) => (classPenalty ? (tf.add(t, classPenalty) as tf.Tensor1D) : t);
-      if (this.config.wake === 'bound') {
-        if (!trainsBound) return { z, logQ, diagnostics };
-        return { z, logQ, diagnostics, surrogate: { logQ: withClass(path.smoothedLogRatio!), penalty: plusPenalty(tf.zerosLike(logQ) as tf.Tensor1D) } };
-      }
-      const wake = this.wakeTerm(path, seed.fork('wake'));
-      diagnostics['wake'] = wake;
-      // The reference's wake term is a per-latent-dim mean next to a per-pixel-mean reconstruction:
-      // weighing it by dataSize keeps that balance against our per-datapoint reconstruction.
-      const penalty = tf.mul(this.config.wakeWeight * this.dataSize, wake) as tf.Tensor1D;
-      return { z, logQ, diagnostics, surrogate: { logQ: withClass(encoderKl), penalty: plusPenalty(penalty) } };
+      const chainRatio = this.chainLogRatio(path);
+      const classTerms = input.classes ? this.classTerms(z, input.classes) : undefined;
+      const logQ = classTerms ? (tf.add(chainRatio, classTerms.ratio) as tf.Tensor1D) : chainRatio;
+      const diagnostics = this.diagnostics(input, path, chainRatio, classTerms);
+      const surrogate = this.trainingSignal(path, classTerms, seed, training, diagnostics);
+      return surrogate ? { z, logQ, diagnostics, surrogate } : { z, logQ, diagnostics };
     });
+  }
+
+  /** q(y_T | x)'s mean and log-variance, the context a = Q2(x) and, with classes, each row's class beside it. */
+  private encode(x: tf.Tensor2D, { seed, training, label }: SampleOptions): EncodedInput {
+    const [mu, logVar] = this.encoder.apply(x, { training, seed: seed.fork('encoder') }) as [tf.Tensor2D, tf.Tensor2D];
+    const own = this.context.apply(x, { training, seed: seed.fork('context') })[0]! as tf.Tensor2D;
+    if (!this.classifier) return { mu, logVar, context: own };
+    const logits = this.classifier.apply(x, { training, seed: seed.fork('classifier') })[0] as tf.Tensor2D;
+    const classes = this.classAssignment(logits, label, seed.fork('class'));
+    return { mu, logVar, context: tf.concat([own, classes.onehot], 1) as tf.Tensor2D, classes };
+  }
+
+  /** [B]: log q(y_{0:T} | x) - log r(y_{1:T} | y_0) of the sampled trajectory (spec D2); no r term for a deterministic chain. */
+  private chainLogRatio(path: ReverseTrajectory): tf.Tensor1D {
+    const logR = this.capabilities.hasDensity ? this.process.chainLogProb(path.states) : tf.zerosLike(path.logQ);
+    return tf.sub(path.logQ, logR) as tf.Tensor1D;
+  }
+
+  /**
+   * An unlabelled row's class is one more auxiliary variable: its ratio is log pi(c | x) - log rho(c | z);
+   * labelled rows add the classifier's cross-entropy (classWeight) to the training penalty.
+   */
+  private classTerms(z: tf.Tensor2D, classes: ClassAssignment): ClassTerms {
+    return { ratio: this.classLogRatio(z, classes), penalty: tf.mul(this.config.classWeight, classes.crossEntropy) as tf.Tensor1D, crossEntropy: classes.crossEntropy };
+  }
+
+  /** What the reports show beside the bound: the encoder's KL to N(0, I) and the ratio's parts (encoder, chain). */
+  private diagnostics(input: EncodedInput, path: ReverseTrajectory, chainRatio: tf.Tensor1D, classTerms: ClassTerms | undefined): Record<string, tf.Tensor1D> {
+    const { mu, logVar } = input;
+    const encoderKl = tf.mul(0.5, tf.sum(tf.sub(tf.add(tf.square(mu), tf.exp(logVar)), tf.add(1, logVar)), 1)) as tf.Tensor1D;
+    // logRatio separates the chain's own term from -log p(z) inside the reported kl; encoderLogQ and
+    // chainLogRatio split it further into log q(y_T | x) and the reverse steps' part.
+    const out: Record<string, tf.Tensor1D> = {
+      encoderKl, logRatio: chainRatio, encoderLogQ: path.encoderLogQ, chainLogRatio: tf.sub(chainRatio, path.encoderLogQ) as tf.Tensor1D,
+    };
+    if (classTerms) out['classCrossEntropy'] = classTerms.crossEntropy;
+    return out;
+  }
+
+  /**
+   * The training signal of the configured wake term (PosteriorSample.surrogate): for 'bound' the
+   * Rao-Blackwellized bound while training (none otherwise: the exact log-ratio trains); for the
+   * reference's 'huber' / 'mse' the encoder's KL in place of log q plus the wake term on one
+   * random step (also reported as the `wake` diagnostic).
+   */
+  private trainingSignal(
+    path: ReverseTrajectory, classTerms: ClassTerms | undefined, seed: SeedStream, training: boolean, diagnostics: Record<string, tf.Tensor1D>,
+  ): PosteriorSample['surrogate'] {
+    const withClass = (t: tf.Tensor1D) => (classTerms ? (tf.add(t, classTerms.ratio) as tf.Tensor1D) : t);
+    const plusPenalty = (t: tf.Tensor1D) => (classTerms ? (tf.add(t, classTerms.penalty) as tf.Tensor1D) : t);
+    if (this.config.wake === 'bound') {
+      if (!training) return undefined;
+      return { logQ: withClass(path.smoothedLogRatio!), penalty: plusPenalty(tf.zerosLike(path.logQ) as tf.Tensor1D) };
+    }
+    const wake = this.wakeTerm(path, seed.fork('wake'));
+    diagnostics['wake'] = wake;
+    // The reference's wake term is a per-latent-dim mean next to a per-pixel-mean reconstruction:
+    // weighing it by dataSize keeps that balance against our per-datapoint reconstruction.
+    const penalty = tf.mul(this.config.wakeWeight * this.dataSize, wake) as tf.Tensor1D;
+    return { logQ: withClass(diagnostics['encoderKl']!), penalty: plusPenalty(penalty) };
   }
 
   /**
@@ -158,7 +220,7 @@ export class DdviPosterior implements Posterior {
    * seeded). Returns the one-hot [B, K], which rows are unlabelled, log pi(c | x) of the chosen class
    * (no gradient: see sample) and the labelled rows' cross-entropy (0 on unlabelled rows).
    */
-  private classAssignment(logits: tf.Tensor2D, label: tf.Tensor1D | undefined, seed: SeedStream) {
+  private classAssignment(logits: tf.Tensor2D, label: tf.Tensor1D | undefined, seed: SeedStream): ClassAssignment {
     const [B, K] = logits.shape;
     const logPi = tf.logSoftmax(logits);
     // Float masks throughout: the wasm backend's Select on bool values corrupts its heap (docs/tfjs-traps.md).
@@ -176,7 +238,7 @@ export class DdviPosterior implements Posterior {
   }
 
   /** [B]: (log pi(c | x) - log rho(c | z)) on unlabelled rows, 0 on labelled ones. */
-  private classLogRatio(z: tf.Tensor2D, classes: { onehot: tf.Tensor2D; unlabelled: tf.Tensor1D; logPiChosen: tf.Tensor1D }): tf.Tensor1D {
+  private classLogRatio(z: tf.Tensor2D, classes: ClassAssignment): tf.Tensor1D {
     const rhoLogits = this.classReverse!.apply(z, { training: false, seed: new SeedStream(0) })[0]!;
     const logRho = tf.sum(tf.mul(classes.onehot, tf.logSoftmax(rhoLogits)), 1);
     return tf.mul(classes.unlabelled, tf.sub(classes.logPiChosen, logRho)) as tf.Tensor1D;
@@ -348,6 +410,11 @@ export class DdviPosterior implements Posterior {
     const { z, label } = withClass.sampleWithClass(seed, n);
     const onehot = tf.cast(tf.equal(tf.expandDims(label, 1), tf.expandDims(tf.range(0, K, 1, 'int32'), 0)), 'float32') as tf.Tensor2D;
     return { z, onehot };
+  }
+
+  /** Stops a run whose train bound collapsed, naming the part of the bound that moved (config collapseTolerance). */
+  checkHealth(record: EpochRecord, history: readonly EpochRecord[]): string | undefined {
+    return boundCollapse(record, history, this.config.collapseTolerance);
   }
 
   phases(): PhaseSpec[] {

@@ -1,9 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { knnAccuracy, readLatentFile } from '@ddvi/benchmarks';
 import type { BenchResults, CellResult } from '@ddvi/benchmarks';
-import { RUN_PY_BANDWIDTHS } from '../src/bench_preset_reference';
+import { resolveBench } from '../src/bench_config';
+import { REFERENCE_SETTINGS, RUN_PY_BANDWIDTHS } from '../src/bench_preset_reference';
 import { runCli, tempDir } from './helpers';
 import type { CliResult } from './helpers';
 
@@ -99,5 +100,19 @@ describe('ddvi bench --preset reference (CI size)', () => {
     const misuse = await runCli(['bench', 'report', '--out', out, '--knn-k', '3']);
     expect(misuse.code).toBe(1);
     expect(misuse.stderr).toContain('--knn-k changes a rescoring: add --rescore');
+  });
+});
+
+describe('the reference preset\'s per-family warm-ups', () => {
+  it('are 80% of the epochs, rescaled by --epochs; a --config file that changes the epochs drops them, as the global one', () => {
+    expect(resolveBench({ preset: 'reference' }).config.familySettings!.gaussian!.klWarmup).toBe(160);
+    expect(resolveBench({ preset: 'reference', epochs: '50' }).config.familySettings!.iaf!.klWarmup).toBe(40);
+    const file = join(tmp.dir, 'epochs.json');
+    writeFileSync(file, JSON.stringify({ epochs: 10 }));
+    const fromFile = resolveBench({ preset: 'reference', config: file }).config.familySettings!;
+    expect(fromFile.gaussian!.klWarmup).toBe(0);
+    expect(fromFile.ddvi!.beta).toBe(2.352);
+    // The preset's own object is never changed by a resolution.
+    expect(REFERENCE_SETTINGS.familySettings!.gaussian!.klWarmup).toBe(160);
   });
 });

@@ -181,7 +181,7 @@ export function reportNotes(results: BenchResults): string[] {
   const c = results.config;
   const notes = [`All cells' latent plots side by side: [${CONTACT_SHEET}](${CONTACT_SHEET}).`];
   notes.push(
-    `Each cell's latents (test and train, labels, and the latent NLL's prior samples) are kept in `latents/<cell>.npz` (`numpy.load` reads it); ` +
+    `Each cell's latents (test and train, labels, and the latent NLL's prior samples) are kept in \`latents/<cell>.npz\` (\`numpy.load\` reads it); ` +
       '`ddvi bench report --rescore` scores them again with another k, bandwidths or clustering without retraining.',
   );
   const h = results.rescored?.latentNllBandwidths ?? c.latentNllBandwidths;

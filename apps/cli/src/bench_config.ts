@@ -107,6 +107,8 @@ export function resolveBench(flags: BenchFlags): ResolvedBench {
     slurm = fileSlurm;
     // The paper preset's warm-up is a fraction of its epochs; a file that changes the epochs gets none unless it says so.
     if (file.epochs !== undefined && file.klWarmup === undefined) input.klWarmup = 0;
+    // So are the reference preset's per-family warm-ups: dropped when a file changes the epochs and gives no familySettings.
+    if (file.epochs !== undefined && file.familySettings === undefined && input.familySettings) input.familySettings = scaleWarmups(input.familySettings, () => 0);
     Object.assign(input, file);
   }
   const set = <K extends keyof BenchConfigInput>(key: K, raw: string | undefined, parse: (r: string) => BenchConfigInput[K]) => {
@@ -124,7 +126,9 @@ export function resolveBench(flags: BenchFlags): ResolvedBench {
   if (flags.epochs !== undefined) {
     const epochs = integer('--epochs', flags.epochs, 1);
     const p = input.epochs ?? epochs;
-    if (input.klWarmup) input.klWarmup = Math.max(1, Math.round((input.klWarmup / p) * epochs));
+    const scale = (w: number) => Math.max(1, Math.round((w / p) * epochs));
+    if (input.klWarmup) input.klWarmup = scale(input.klWarmup);
+    if (input.familySettings) input.familySettings = scaleWarmups(input.familySettings, scale);
     input.epochs = epochs;
   }
   set('batchSize', flags.batchSize, (r) => integer('--batch-size', r, 1));
@@ -146,6 +150,11 @@ export function resolveBench(flags: BenchFlags): ResolvedBench {
   }
   const out = flags.out ?? join('runs', `bench-${preset}`);
   return { preset, config, out, ...(flags.backend !== undefined ? { backend: flags.backend } : {}), ...(slurm !== undefined ? { slurm } : {}) };
+}
+
+/** Per-family settings with each non-zero KL warm-up mapped (a copy: the preset's own object is never changed). */
+function scaleWarmups(settings: NonNullable<BenchConfigInput['familySettings']>, map: (w: number) => number): NonNullable<BenchConfigInput['familySettings']> {
+  return Object.fromEntries(Object.entries(settings).map(([family, s]) => [family, s.klWarmup ? { ...s, klWarmup: map(s.klWarmup) } : s]));
 }
 
 const FLAG_OF: Record<string, string> = {

@@ -1,6 +1,6 @@
-import { Elbo, Reconstruction, Trainer } from '@ddvi/core';
+import { Trainer } from '@ddvi/core';
 import type { Dataset } from '@ddvi/core';
-import { buildCellPair, expandGrid, loadSplits, readCell } from '@ddvi/benchmarks';
+import { buildCellPair, expandGrid, loadSplits, readCell, trainingObjective } from '@ddvi/benchmarks';
 import type { BenchConfig, Cell } from '@ddvi/benchmarks';
 import { duration, num } from './format';
 import { println } from './io';
@@ -64,7 +64,7 @@ async function timeSteps(config: BenchConfig, cell: Cell, train: Dataset, timed:
   const { model, posterior } = buildCellPair(config, cell, train.dataSize);
   const stamps: number[] = [];
   const trainer = new Trainer({
-    model, posterior, objective: posterior.capabilities.hasDensity ? new Elbo() : new Reconstruction(), train,
+    model, posterior, objective: trainingObjective(posterior, 1), train,
     batchSize: config.batchSize, epochs: 1, learningRate: config.learningRate, seed: cell.seed, maxStepsPerEpoch: WARMUP_STEPS + timed,
     onEvent: (e) => {
       if (e.type === 'start' || e.type === 'step') stamps.push(performance.now());

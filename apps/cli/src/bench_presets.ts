@@ -1,4 +1,5 @@
 import type { BenchConfigInput } from '@ddvi/benchmarks';
+import { REFERENCE_SETTINGS } from './bench_preset_reference';
 
 /** Named bundles of `ddvi bench` settings; a --config file and explicit flags override them. */
 export interface BenchPreset {
@@ -50,6 +51,17 @@ export const BENCH_PRESETS: Record<string, BenchPreset> = {
       datasets: ['genotypes'], priors: ['pinwheel'], baselines: ['pca', 'umap', 'tsne'], seeds: [0], epochs: 40, batchSize: 128,
       learningRate: 2e-3, hidden: [100, 100, 100], iwaeK: 50, beta: 1, klWarmup: 0, genotypes: { components: 15 },
     },
+  },
+  reference: {
+    name: 'reference',
+    description:
+      "the reference code's protocol (docs/reference-protocol.md), to set our numbers beside the original's at equal epochs: full MNIST, " +
+      'mean-field (vae), IAF, H-IAF, AAE and DDVI with their own weights and lr (KL weights x 784 pixels: vae and IAF beta 7.84, H-IAF 3.92 with ' +
+      'the KL warm-up over 80% of the epochs; DDVI 2.352; lr 1e-4, AAE 2e-4), staged DDVI with the Huber wake and the deterministic DDIM chain ' +
+      "(its bound n/a), dropout on at evaluation, kNN-20 on the training latents, latent NLL with run.py's bandwidths beside ours; priors " +
+      'pinwheel, swiss_roll, square, seeds 0-4, 200 epochs (estimated ~213 days of training on 2 cores, ~107 with --jobs 2: a cluster grid; --epochs, --train-limit and --seeds for less; ' +
+      "no p_weight knob: the vae's 5 and H-IAF's 0.5 are not applied)",
+    settings: REFERENCE_SETTINGS,
   },
 };
 

@@ -4,6 +4,7 @@ import { BENCH_PRESETS, DEFAULT_BENCH_PRESET } from './bench_presets';
 import type { BenchFlags } from './bench_config';
 import { benchCommand } from './commands/bench';
 import { benchReportCommand, benchResumeCommand, benchRunCellCommand, benchStatusCommand } from './commands/bench_slurm';
+import type { BenchReportFlags } from './commands/bench_slurm';
 import type { RunCellFlags } from './commands/bench_slurm';
 import { evalCommand } from './commands/eval';
 import type { EvalFlags } from './commands/eval';
@@ -202,9 +203,15 @@ export function buildProgram(io: Io, setExit: (code: number) => void, argv: read
   });
   bench
     .command('report')
-    .description('collect the finished cells of --out into results.json and results.md (with the cells\' plots), complete or not')
+    .description('collect the finished cells of --out into results.json and results.md (with the cells\' plots), complete or not; --rescore scores the kept latents again')
     .option('--out <dir>', 'the results folder (required)')
-    .action(async (opts: { out?: string }) => {
+    .option('--rescore', "recompute the latent metrics (kNN, logistic regression, NMI, purity, latent NLL) from each cell's kept latents (<out>/latents/*.npz) without retraining; the flags below change the run's settings")
+    .option('--knn-k <k>', 'with --rescore: neighbours of the kNN accuracy (default: the run\'s)')
+    .option('--latent-nll-bandwidths <list>', 'with --rescore: KDE bandwidths of the latent NLL, e.g. 0.005,0.008,0.01,0.03,0.05 (default: the run\'s)')
+    .option('--alt-latent-nll-bandwidths <list>', 'with --rescore: a second bandwidth set, its own column, e.g. run.py\'s 0.05,0.1,0.3,0.5,0.8 (default: the run\'s, if any)')
+    .option('--clustering <method>', 'with --rescore: kmeans or gmm, the clustering of NMI and purity (default: each cell\'s own)')
+    .option('--components <n>', 'with --rescore: clusters of that clustering (default: one per class)')
+    .action(async (opts: BenchReportFlags) => {
       setExit(await benchReportCommand(opts, io));
     });
 

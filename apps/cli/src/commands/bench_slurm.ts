@@ -5,14 +5,14 @@ import {
   RESULTS_JSON, RESULTS_MD, SlurmClient, arraySpec, cellsToResubmit, collectReport, createSlurmExecutor, freezeGrid, gridPath, gridStatus,
   expandGrid, readFrozenGrid, readSubmissions, runGridTask, taskCells,
 } from '@ddvi/benchmarks';
-import type { CellStatus, FrozenGrid, GridStatus } from '@ddvi/benchmarks';
+import type { CellStatus, FrozenGrid, GridStatus, RescoreOptions } from '@ddvi/benchmarks';
 import type { BenchFlags, ResolvedBench } from '../bench_config';
 import { benchHooks, benchVersions } from '../bench_hooks';
 import { UsageError } from '../errors';
 import { loadGridPlugins } from '../plugins';
 import { println } from '../io';
 import type { Io } from '../io';
-import { choice, integer } from '../parse';
+import { choice, integer, positiveNumber } from '../parse';
 import { defaultDdviCommand, resolveSlurmFlags } from '../slurm_flags';
 import { CLI_NAME, CLI_VERSION } from '../version';
 
@@ -149,15 +149,61 @@ export async function benchResumeCommand(flags: BenchFlags, io: Io): Promise<num
   return 0;
 }
 
-/** `ddvi bench report`: collects the finished cells into results.json and results.md. */
-export async function benchReportCommand(flags: { out?: string }, io: Io): Promise<number> {
+export interface BenchReportFlags {
+  out?: string;
+  rescore?: boolean;
+  knnK?: string;
+  latentNllBandwidths?: string;
+  altLatentNllBandwidths?: string;
+  clustering?: string;
+  components?: string;
+}
+
+function bandwidthList(flag: string, raw: string): number[] {
+  const parts = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (parts.length === 0) throw new UsageError(`${flag} must be a comma-separated list of positive bandwidths, got ${JSON.stringify(raw)}`);
+  return parts.map((p) => positiveNumber(flag, p));
+}
+
+/** The --rescore settings from the flags; a rescoring flag without --rescore is refused rather than ignored. */
+function rescoreOptions(flags: BenchReportFlags): RescoreOptions | undefined {
+  const given = (['knnK', 'latentNllBandwidths', 'altLatentNllBandwidths', 'clustering', 'components'] as const).filter((k) => flags[k] !== undefined);
+  if (!flags.rescore) {
+    if (given.length > 0) throw new UsageError(`--${given[0]!.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} changes a rescoring: add --rescore`);
+    return undefined;
+  }
+  const clustering = {
+    ...(flags.clustering !== undefined ? { method: choice('--clustering', flags.clustering, ['kmeans', 'gmm'] as const) } : {}),
+    ...(flags.components !== undefined ? { components: integer('--components', flags.components, 1) } : {}),
+  };
+  return {
+    ...(flags.knnK !== undefined ? { knnK: integer('--knn-k', flags.knnK, 1) } : {}),
+    ...(flags.latentNllBandwidths !== undefined ? { latentNllBandwidths: bandwidthList('--latent-nll-bandwidths', flags.latentNllBandwidths) } : {}),
+    ...(flags.altLatentNllBandwidths !== undefined ? { altLatentNllBandwidths: bandwidthList('--alt-latent-nll-bandwidths', flags.altLatentNllBandwidths) } : {}),
+    ...(Object.keys(clustering).length > 0 ? { clustering } : {}),
+  };
+}
+
+/** `ddvi bench report`: collects the finished cells into results.json and results.md (--rescore: latent metrics scored again). */
+export async function benchReportCommand(flags: BenchReportFlags, io: Io): Promise<number> {
   const out = requireOut(flags.out);
+  const rescore = rescoreOptions(flags);
   await loadGridPlugins(out);
   const grid = readFrozenGrid(out);
   const { results, missing } = await collectReport({
     config: grid.config, out, tool: { name: CLI_NAME, version: CLI_VERSION }, versions: benchVersions(),
     backend: { name: grid.backend ?? 'unknown', reason: `frozen in ${gridPath(out)}; every cell ran on it` },
+    ...(rescore ? { rescore } : {}),
   });
+  if (results.rescored) {
+    const r = results.rescored;
+    println(
+      io.stdout,
+      `rescored ${r.metrics.join(', ')} of ${r.rescored} cells from their kept latents (kNN k ${r.knnK}; latent-NLL bandwidths ${r.latentNllBandwidths.join(', ')}` +
+        `${r.altLatentNllBandwidths ? `; alt ${r.altLatentNllBandwidths.join(', ')}` : ''}${r.clustering ? `; clustering ${JSON.stringify(r.clustering)}` : ''})` +
+        `${r.kept.length > 0 ? `; ${r.kept.length} cells without kept latents keep the run's numbers` : ''}`,
+    );
+  }
   println(io.stdout, `wrote ${join(out, RESULTS_JSON)} and ${join(out, RESULTS_MD)}: ${results.cells.length} of ${results.cells.length + missing.length} cells`);
   if (missing.length > 0) {
     println(io.stdout, `${missing.length} cells have no result yet (see \`ddvi bench status --out ${out}\`)`);

@@ -8,6 +8,8 @@ import type { BenchConfig } from './config';
 import { CONTACT_SHEET, contactSheetSvg } from './contact_sheet';
 import { METRICS } from './metric_table';
 import { resultsMarkdown } from './report';
+import { rescoreCells } from './rescore';
+import type { RescoreOptions } from './rescore';
 import type { BenchResults } from './report';
 
 export const RESULTS_JSON = 'results.json';
@@ -21,6 +23,12 @@ export interface CollectReportOptions {
   backend: { name: string; reason: string };
   /** Start of the invocation that computed the cells; undefined: the span of the cells' own timings. */
   startedMs?: number;
+  /**
+   * Score the cells' latent metrics again from their kept latents (`<out>/latents/`) with these
+   * settings over the run's; the cell files stay as they are, results.json/md show the new numbers
+   * and say which metrics were rescored and how (`ddvi bench report --rescore`).
+   */
+  rescore?: RescoreOptions;
 }
 
 export interface CollectedReport {
@@ -42,12 +50,15 @@ export async function collectReport(options: CollectReportOptions): Promise<Coll
     if (r) cells.push(r);
     else missing.push(cell);
   }
+  const rescored = options.rescore ? rescoreCells(out, cells, config, options.rescore) : undefined;
+  if (rescored) cells.splice(0, cells.length, ...rescored.cells);
   const finishedMs = options.startedMs !== undefined ? Date.now() : latest(cells) ?? Date.now();
   const startedMs = options.startedMs ?? earliest(cells) ?? finishedMs;
   const results: BenchResults = {
     tool: options.tool, versions: options.versions ?? {}, backend: options.backend, config,
     startedAt: new Date(startedMs).toISOString(), finishedAt: new Date(finishedMs).toISOString(), wallSeconds: (finishedMs - startedMs) / 1000,
     complete: missing.length === 0, cells, metrics: METRICS,
+    ...(rescored ? { rescored: { ...rescored.record, at: new Date().toISOString() } } : {}),
   };
   await writeFileAtomic(join(out, RESULTS_JSON), `${JSON.stringify(results, null, 2)}\n`);
   await writeFileAtomic(join(out, RESULTS_MD), resultsMarkdown(results));

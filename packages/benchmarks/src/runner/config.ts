@@ -45,6 +45,18 @@ export interface BenchConfig {
   knnK: number;
   /** Prior samples scored by the latent NLL (spec §10.2: 10,000). */
   latentNllSamples: number;
+  /** KDE bandwidths of the latent NLL (undefined: D7's {0.005, 0.008, 0.01, 0.03, 0.05}). */
+  latentNllBandwidths?: number[];
+  /**
+   * A second bandwidth set, reported beside the first as its own column ("latent NLL, alt H"),
+   * e.g. the reference run.py's {0.05, 0.1, 0.3, 0.5, 0.8} (undefined: no second column).
+   */
+  altLatentNllBandwidths?: number[];
+  /**
+   * Keep dropout on when scoring (ELBO, IWAE, latents), as the reference does (spec §12.10, D5:
+   * a parity option; undefined / false: off, as a model is evaluated).
+   */
+  evalDropout?: boolean;
   /** Decoder and encoder hidden widths (undefined: the paper's [1000, 1000]). */
   hidden?: number[];
   /** Family-specific options passed to every family's createPosterior. */
@@ -100,6 +112,9 @@ function genotypeOptions() {
 
 const count = (min: number) => z.int().min(min);
 
+/** KDE bandwidths: a non-empty list of positive numbers. */
+const bandwidths = () => z.array(z.number().positive()).min(1).describe('a non-empty list of positive KDE bandwidths');
+
 /**
  * The schema of a bench config, built per call because the names it accepts come from the
  * registries as they are now (a family is benchmarked by default once its package is imported).
@@ -132,6 +147,9 @@ export function benchConfigSchema() {
     iwaeK: count(0).default(100),
     knnK: count(1).default(20),
     latentNllSamples: count(1).default(10_000),
+    latentNllBandwidths: bandwidths().optional(),
+    altLatentNllBandwidths: bandwidths().optional(),
+    evalDropout: z.boolean().optional(),
     hidden: z.array(count(1)).min(1).optional(),
     posteriorConfig: z.record(z.string(), z.unknown()).describe('a JSON object of family options').default({}),
     familySettings: z

@@ -1,3 +1,4 @@
+import { REFERENCE_KDE_BANDWIDTHS } from '@ddvi/distributions';
 import { describeFamilySettings } from './family_settings';
 import { summarize } from '../metrics/summarize';
 import type { CellResult } from './cell_store';
@@ -6,6 +7,7 @@ import { CONTACT_SHEET } from './contact_sheet';
 import { METRICS } from './metric_table';
 import { trainingPriorOptions } from './training_prior';
 import type { MetricKey, MetricSpec } from './metric_table';
+import type { RescoreRecord } from './rescore';
 
 /** What results.json holds. */
 export interface BenchResults {
@@ -21,7 +23,21 @@ export interface BenchResults {
   complete: boolean;
   cells: CellResult[];
   metrics: readonly MetricSpec[];
+  /** Set by `ddvi bench report --rescore`: which latent metrics were scored again from the kept latents, and with what. */
+  rescored?: RescoreRecord & { at: string };
 }
+
+/**
+ * The columns of results.md: every metric, the second latent NLL only where the config asks for it
+ * (or a rescoring or a cell has it), so a grid without it keeps its table.
+ */
+export function reportedMetrics(results: Pick<BenchResults, 'config' | 'cells' | 'rescored'>): MetricSpec[] {
+  const alt = results.config.altLatentNllBandwidths !== undefined || results.rescored?.altLatentNllBandwidths !== undefined ||
+    results.cells.some((c) => typeof c.metrics.altLatentNll === 'number');
+  return METRICS.filter((m) => m.key !== 'altLatentNll' || alt);
+}
+
+const bandwidthSet = (h: readonly number[]) => `{${h.join(', ')}}`;
 
 /** One row of a dataset's table: a family x prior pair, summarized over its seeds. */
 export interface SummaryRow {
@@ -108,11 +124,23 @@ export function resultsMarkdown(results: BenchResults): string {
     ...describeFamilySettings(c).map((l) => `- ${l}`),
     '',
   );
+  const columns = reportedMetrics(results);
+  if (results.rescored) {
+    const r = results.rescored;
+    const clustering = r.clustering ? `${r.clustering.method ?? 'each cell\'s own method'}${r.clustering.components !== undefined ? ` with ${r.clustering.components} components` : ''}` : 'each cell\'s own clustering';
+    lines.push(
+      `Rescored from the kept latents (\`ddvi bench report --rescore\`, ${r.at}): ${r.metrics.map((k) => METRICS.find((m) => m.key === k)?.label ?? k).join(', ')} ` +
+        `of ${r.rescored} cells, with kNN k = ${r.knnK}, latent-NLL bandwidths ${bandwidthSet(r.latentNllBandwidths)}` +
+        `${r.altLatentNllBandwidths ? ` (alt H ${bandwidthSet(r.altLatentNllBandwidths)})` : ''}, clustering ${clustering}. ` +
+        `Every other column is the run's${r.kept.length > 0 ? `; not rescored (no kept latents): ${r.kept.join(', ')}` : ''}.`,
+      '',
+    );
+  }
   lines.push(
     'Values are mean ± 95% Student-t half-width over seeds (one seed: the mean alone). Bold: best per column ' +
-      `(higher is better for ${METRICS.filter((m) => m.higherIsBetter).map((m) => m.label).join(', ')}; ` +
-      `lower for ${METRICS.filter((m) => !m.higherIsBetter).map((m) => m.label).join(', ')}). ` +
-      'n/a: the family has no tractable density (ELBO, IWAE) or the metric was not computed. Bounds in nats per datapoint.',
+      `(higher is better for ${columns.filter((m) => m.higherIsBetter).map((m) => m.label).join(', ')}; ` +
+      `lower for ${columns.filter((m) => !m.higherIsBetter).map((m) => m.label).join(', ')}). ` +
+      'n/a: the family has no tractable density (ELBO, IWAE; also a DDVI with the deterministic reverse chain) or the metric was not computed. Bounds in nats per datapoint.',
     '',
   );
   const rows = summaryRows(results.cells);
@@ -121,10 +149,10 @@ export function resultsMarkdown(results: BenchResults): string {
     if (dsRows.length === 0) continue;
     const best = bestRows(dsRows);
     lines.push(`## ${dataset}`, '');
-    const head = ['family', 'prior', 'seeds', ...METRICS.map((m) => m.label)];
+    const head = ['family', 'prior', 'seeds', ...columns.map((m) => m.label)];
     lines.push(`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`);
     dsRows.forEach((r, i) => {
-      const cells = METRICS.map((m) => {
+      const cells = columns.map((m) => {
         const text = formatValue(r.values[m.key], m.digits);
         return best[m.key]?.includes(i) ? `**${text}**` : text;
       });
@@ -152,6 +180,19 @@ export function resultsMarkdown(results: BenchResults): string {
 export function reportNotes(results: BenchResults): string[] {
   const c = results.config;
   const notes = [`All cells' latent plots side by side: [${CONTACT_SHEET}](${CONTACT_SHEET}).`];
+  notes.push(
+    `Each cell's latents (test and train, labels, and the latent NLL's prior samples) are kept in \`latents/<cell>.npz\` (\`numpy.load\` reads it); ` +
+      '`ddvi bench report --rescore` scores them again with another k, bandwidths or clustering without retraining.',
+  );
+  const h = results.rescored?.latentNllBandwidths ?? c.latentNllBandwidths;
+  const alt = results.rescored?.altLatentNllBandwidths ?? c.altLatentNllBandwidths;
+  if (h !== undefined || alt !== undefined) {
+    notes.push(
+      `Latent NLL (spec §10.2): Gaussian KDEs fit on the scored latents, ${c.latentNllSamples} prior samples; bandwidths H = ${bandwidthSet(h ?? REFERENCE_KDE_BANDWIDTHS)}` +
+        `${alt ? `, and in the "latent NLL, alt H" column H = ${bandwidthSet(alt)}` : ''}.`,
+    );
+  }
+  if (c.evalDropout) notes.push('Dropout stays on at evaluation (ELBO, IWAE, latents), as the reference code does (spec §12.10, D5).');
   const smoothed = c.priors.filter((p) => trainingPriorOptions(p) !== undefined);
   if (smoothed.length > 0) {
     notes.push(

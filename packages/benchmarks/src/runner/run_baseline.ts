@@ -5,7 +5,8 @@ import { cellId } from './cell';
 import type { Cell } from './cell';
 import type { CellResult } from './cell_store';
 import type { BenchConfig } from './config';
-import { scoreLatents } from './latent_scores';
+import { DEFAULT_CLUSTERING, scoreLatents } from './latent_scores';
+import { writeLatentFile } from './latent_file';
 import { latentScatterSvg } from './latent_svg';
 import type { CellMetrics } from './metric_table';
 import type { LatentPlotter } from './run_cell';
@@ -58,7 +59,15 @@ export async function runBaselineCell(options: RunBaselineOptions): Promise<Cell
 
   const stem = cellId(cell);
   const title = `${cell.dataset}: ${method.name} (baseline), seed ${cell.seed}`;
-  const files = [`plots/${stem}.svg`];
+  // Kept for `ddvi bench report --rescore`, as a family's latents (no prior samples: a baseline has no prior).
+  const kept = await writeLatentFile(out, {
+    meta: {
+      format: 'ddvi-latents/1', id: stem, seed: cell.seed, dim: 2, numClasses, clustering: splits.clustering ?? DEFAULT_CLUSTERING,
+      splits: { test: splits.test.name, train: splits.train?.name ?? '' },
+    },
+    testZ, trainZ, ...(testY ? { testY } : {}), ...(trainY ? { trainY } : {}),
+  });
+  const files = [`plots/${stem}.svg`, kept];
   const priorSamples = new Float32Array(0);
   await writeFileAtomic(join(out, 'plots', `${stem}.svg`), latentScatterSvg({ z: testZ, ...(testY ? { labels: testY } : {}), priorSamples, title }));
   if (options.plotLatents) {
@@ -66,7 +75,7 @@ export async function runBaselineCell(options: RunBaselineOptions): Promise<Cell
   }
   const finishedMs = Date.now();
   const wallSeconds = (finishedMs - startedMs) / 1000;
-  const metrics: CellMetrics = { elbo: null, iwae: null, reconstruction: null, latentNll: null, ...scores, wallSeconds, msPerStep: null };
+  const metrics: CellMetrics = { elbo: null, iwae: null, reconstruction: null, latentNll: null, altLatentNll: null, ...scores, wallSeconds, msPerStep: null };
   return {
     id: stem, cell, capabilities: { hasDensity: false, supportsIWAE: false }, metrics, iwaeK: null, test: {},
     data: {

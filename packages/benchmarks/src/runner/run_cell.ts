@@ -6,13 +6,15 @@ import { DecoderModel } from '@ddvi/models';
 import type { DecoderModelConfig, LikelihoodName } from '@ddvi/models';
 import { familySettings } from './family_settings';
 import { trainingPriorOptions } from './training_prior';
-import { latentNll } from '../metrics/latent_nll';
 import { cellId } from './cell';
 import type { Cell } from './cell';
 import type { CellResult } from './cell_store';
 import type { BenchConfig } from './config';
 import { allFinite, scoreLatents } from './latent_scores';
 import { latentScatterSvg } from './latent_svg';
+import { scoringPair } from './eval_dropout';
+import { keepAndScoreLatents } from './kept_latents';
+import { trainingObjective } from './surrogate_objective';
 import { systemMemoryBudget } from './memory_budget';
 import type { CellMetrics } from './metric_table';
 import type { Splits } from './splits';
@@ -93,7 +95,7 @@ export async function runCell(options: RunCellOptions): Promise<CellResult> {
     let stepMs = 0;
     let mark = Date.now();
     trainer = new Trainer({
-      model, posterior, objective: density ? new Elbo({ beta }) : new Reconstruction(), evalObjective, train, test,
+      model, posterior, objective: trainingObjective(posterior, beta), evalObjective, train, test,
       evalEvery: config.epochs, batchSize: config.batchSize, epochs: config.epochs, learningRate: settings.learningRate, seed: cell.seed,
       maxStepsPerEpoch: config.stepsPerEpoch, nanPolicy: 'stop', memoryBudget: systemMemoryBudget(),
       ...(options.checkpoint
@@ -112,13 +114,15 @@ export async function runCell(options: RunCellOptions): Promise<CellResult> {
     const resumeFrom = options.checkpoint && existsSync(options.checkpoint.path) ? options.checkpoint.path : undefined;
     const result = await trainer.fit(resumeFrom);
     const last = result.history[result.history.length - 1];
-    const finalTest = last?.test ?? evaluate(model, posterior, evalObjective, test, { seed: cell.seed });
+    // Scored as the config says (evalDropout: dropout on, the reference's protocol; then the trainer's own evaluation is not used).
+    const scored = scoringPair(config.evalDropout, model, posterior);
+    const finalTest = (config.evalDropout ? undefined : last?.test) ?? evaluate(scored.model, scored.posterior, evalObjective, test, { seed: cell.seed });
 
     const iwaeK = density && posterior.capabilities.supportsIWAE && config.iwaeK > 0 ? config.iwaeK : null;
-    const iwae = iwaeK === null ? null : iwaeBound(model, posterior, test, iwaeK, cell.seed);
+    const iwae = iwaeK === null ? null : iwaeBound(scored.model, scored.posterior, test, iwaeK, cell.seed);
 
-    const testLatents = encodeLatents(posterior, test, { seed: cell.seed });
-    const trainLatents = encodeLatents(posterior, train, { seed: cell.seed });
+    const testLatents = encodeLatents(scored.posterior, test, { seed: cell.seed });
+    const trainLatents = encodeLatents(scored.posterior, train, { seed: cell.seed });
     const prior = model.prior();
     const dim = config.latentSize;
     const finite = allFinite(testLatents.z) && allFinite(trainLatents.z);
@@ -129,12 +133,18 @@ export async function runCell(options: RunCellOptions): Promise<CellResult> {
       ...(testLatents.labels ? { testY: testLatents.labels } : {}), numClasses, knnK: config.knnK, seed: cell.seed,
       ...(splits.clustering ? { clustering: splits.clustering } : {}),
     });
+    // The latents are kept on disk (./kept_latents) for `ddvi bench report --rescore`.
+    const kept = await keepAndScoreLatents({
+      config, cell, out, test: testLatents, train: trainLatents, prior, numClasses, finite, splitNames: { test: test.name, train: train.name },
+      ...(splits.clustering ? { clustering: splits.clustering } : {}),
+    });
     const metrics: CellMetrics = {
       elbo: density ? (finalTest.bound ?? null) : null,
       iwae,
       reconstruction: finalTest.reconstruction ?? null,
       ...scores,
-      latentNll: finite ? latentNll({ latents: { data: testLatents.z, dim }, prior, samples: config.latentNllSamples, seed: cell.seed }) : null,
+      latentNll: kept.latentNll,
+      altLatentNll: kept.altLatentNll,
       wallSeconds: 0,
       msPerStep: steps > 0 ? stepMs / steps : null,
     };
@@ -145,7 +155,7 @@ export async function runCell(options: RunCellOptions): Promise<CellResult> {
     priorTensor.dispose();
     const stem = cellId(cell);
     const title = `${cell.dataset}: ${cell.family} posterior, ${cell.prior} prior, seed ${cell.seed}`;
-    const files = [`plots/${stem}.svg`];
+    const files = [`plots/${stem}.svg`, kept.file];
     await writeFileAtomic(
       join(out, 'plots', `${stem}.svg`),
       latentScatterSvg({ z: testLatents.z, ...(testLatents.labels ? { labels: testLatents.labels } : {}), priorSamples, title }),

@@ -29,7 +29,7 @@ const BACKEND = { name: 'cpu', reason: 'test' };
 function tinyConfig(extra: Partial<BenchConfig> = {}): BenchConfig {
   return resolveBenchConfig({
     datasets: ['toy'], families: [TOY_FAMILY], priors: ['pinwheel', 'swiss_roll'], seeds: [3], epochs: 1, batchSize: 32, learningRate: 1e-2,
-    trainLimit: 96, testLimit: 48, hidden: [8], iwaeK: 4, knnK: 5, latentNllSamples: 200, ...extra,
+    trainLimit: 96, testLimit: 48, hidden: [8], iwaeK: 4, knnK: 5, latentNllSamples: 200, altLatentNllBandwidths: [0.05, 0.1, 0.3, 0.5, 0.8], ...extra,
   });
 }
 

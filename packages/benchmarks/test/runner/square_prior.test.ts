@@ -35,7 +35,7 @@ describe('the square prior in the bench', () => {
     dirs.push(out);
     const config = resolveBenchConfig({
       datasets: ['toy'], families: ['gaussian'], priors: ['square'], seeds: [1], epochs: 2, batchSize: 32, learningRate: 1e-2,
-      trainLimit: 96, testLimit: 48, hidden: [8], iwaeK: 4, knnK: 5, latentNllSamples: 200,
+      trainLimit: 96, testLimit: 48, hidden: [8], iwaeK: 4, knnK: 5, latentNllSamples: 200, altLatentNllBandwidths: [0.05, 0.1, 0.3, 0.5, 0.8],
     });
     const { results } = await runBenchmark({ config, out, tool: { name: 'test', version: '0' }, backend: { name: 'cpu', reason: 'test' } });
     const cell = results.cells[0]!;

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Elbo, Iwae, Reconstruction, Trainer, evaluate, initBackend, linearWarmup, loadCheckpoint, writeFileAtomic } from '@ddvi/core';
 import type { CheckpointPayload, Dataset, Posterior } from '@ddvi/core';
-import { systemMemoryBudget } from '@ddvi/benchmarks';
+import { systemMemoryBudget, trainingObjective } from '@ddvi/benchmarks';
 import { writePlots } from '../artifacts';
 import { loadSplits, validationSplit, semiSupervised } from '../data';
 import { UsageError } from '../errors';
@@ -46,7 +46,7 @@ export async function trainCommand(flags: TrainFlags, io: Io, command: string): 
     const density = posterior.capabilities.hasDensity;
     const evalObjective = density ? new Elbo() : new Reconstruction();
     trainer = new Trainer({
-      model, posterior, objective: density ? new Elbo({ beta }) : new Reconstruction(), evalObjective, train, test,
+      model, posterior, objective: trainingObjective(posterior, beta), evalObjective, train, test,
       batchSize: config.batchSize, epochs: config.epochs, learningRate: config.learningRate, seed: config.seed,
       maxStepsPerEpoch: config.stepsPerEpoch, checkpointPath, checkpointEverySteps: config.checkpointEvery,
       nanPolicy: 'stop', memoryBudget: systemMemoryBudget(),

@@ -56,4 +56,10 @@ export type { PosteriorState } from './posterior_state';
 export { parseConfig, ConfigError, describeSchema, suggestName } from './config/index';
 export type { ConfigIssue } from './config/index';
 // One zod for every package: a family's config schema is built with the same copy parseConfig reads.
+/**
+ * zod 4 (https://zod.dev), re-exported: build a family's config schema with this copy, the one
+ * `parseConfig` reads. Its own reference is zod's; it is left out of this one.
+ *
+ * @hidden
+ */
 export { z } from 'zod';

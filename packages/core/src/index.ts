@@ -15,6 +15,7 @@ export type {
   PosteriorCapabilities,
   PosteriorInit,
   PosteriorSample,
+  SampledDistribution,
   TrainingSurrogate,
   SampleOptions,
   AuxiliaryLoss,
@@ -52,6 +53,7 @@ export { saveCheckpoint, loadCheckpoint, encodeCheckpoint, decodeCheckpoint, Che
 export type { CheckpointPayload, EpochRecord } from './checkpoint/checkpoint';
 export { writeFileAtomic } from './checkpoint/atomic_write';
 export { posteriorToJSON, posteriorFromState } from './posterior_state';
+export { drawFrom } from './draw_from';
 export type { PosteriorState } from './posterior_state';
 export { parseConfig, ConfigError, describeSchema, suggestName } from './config/index';
 export type { ConfigIssue } from './config/index';

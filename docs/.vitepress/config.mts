@@ -27,7 +27,6 @@ const concepts: DefaultTheme.SidebarItem = {
     { text: 'Flow posteriors', link: '/flows' },
     { text: 'Noising processes', link: '/noising' },
     { text: 'Genotypes', link: '/genotypes' },
-    { text: 'Writing a posterior family (checklist)', link: '/writing-a-posterior-family' },
     { text: 'tfjs traps', link: '/tfjs-traps' },
   ],
 };

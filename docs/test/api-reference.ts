@@ -11,7 +11,9 @@ const REGENERATE = 'regenerate it and commit docs/api/: `npx --yes pnpm@10.34.9 
 /** What is wrong with the API reference of the workspace at `root`; empty when it is current. */
 export function apiReferenceProblems(root: string): string[] {
   const { sha256, unbuilt } = apiStamp(root);
-  if (unbuilt.length > 0) return [`cannot check the API reference: ${unbuilt.join(', ')} not built (no dist/*.d.ts); build them first`];
+  if (unbuilt.length > 0) {
+    return [`the API reference in docs/api/ cannot be checked: ${unbuilt.join(', ')} not built (no dist/*.d.ts); build, then ${REGENERATE}`];
+  }
   const file = join(root, STAMP);
   const recorded = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { sha256?: string }).sha256 : undefined;
   if (recorded === sha256) return [];

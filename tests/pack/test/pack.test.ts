@@ -22,7 +22,6 @@ import {
   isPublic,
   packListingProblems,
   readJson,
-  repoRoot,
   workspaceClosure,
   workspacePackages,
   type WorkspacePackage,

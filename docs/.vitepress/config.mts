@@ -28,7 +28,6 @@ const concepts: DefaultTheme.SidebarItem = {
     { text: 'Noising processes', link: '/noising' },
     { text: 'Genotypes', link: '/genotypes' },
     { text: 'The reference protocol', link: '/reference-protocol' },
-    { text: 'Writing a posterior family (checklist)', link: '/writing-a-posterior-family' },
     { text: 'tfjs traps', link: '/tfjs-traps' },
   ],
 };

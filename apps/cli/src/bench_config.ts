@@ -6,6 +6,7 @@ import type { BenchConfig, BenchConfigInput } from '@ddvi/benchmarks';
 import { BENCH_PRESETS, DEFAULT_BENCH_PRESET, listBenchPresets } from './bench_presets';
 import { UsageError } from './errors';
 import { choice, integer, positiveNumber, seed, widths } from './parse';
+import { REQUIRE_HINT } from './plugins';
 
 /** `ddvi bench` flags as commander hands them over. */
 export interface BenchFlags {
@@ -145,7 +146,10 @@ export function resolveBench(flags: BenchFlags): ResolvedBench {
     config = resolveBenchConfig(input);
   } catch (e) {
     // Name the flag where the setting came from one.
-    if (e instanceof ValidationError) throw new UsageError(`${flagHint(e.message)}${e.message}`);
+    if (e instanceof ValidationError) {
+      const plugin = /^bench config: families/.test(e.message) ? `; ${REQUIRE_HINT} (or list it under "plugins" in --config)` : '';
+      throw new UsageError(`${flagHint(e.message)}${e.message}${plugin}`);
+    }
     throw e;
   }
   const out = flags.out ?? join('runs', `bench-${preset}`);

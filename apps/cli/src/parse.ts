@@ -45,13 +45,14 @@ export function seed(flag: string, raw: string): number {
   return integer(flag, raw, 0, 0xffffffff);
 }
 
-/** One of `known`; the message lists them. */
-export function choice<T extends string>(flag: string, raw: string, known: readonly T[], what = 'one of'): T {
+/** One of `known`; the message lists them (and ends with `hint`, when given). */
+export function choice<T extends string>(flag: string, raw: string, known: readonly T[], what = 'one of', hint?: string): T {
   if (!(known as readonly string[]).includes(raw)) {
     const guess = suggestName(raw, known);
     throw new UsageError(
       `${flag} must be ${what} ${known.length ? known.join(', ') : '(none registered)'}, got ${JSON.stringify(raw)}` +
-        (guess ? `; did you mean ${JSON.stringify(guess)}?` : ''),
+        (guess ? `; did you mean ${JSON.stringify(guess)}?` : '') +
+        (hint ? `; ${hint}` : ''),
     );
   }
   return raw as T;

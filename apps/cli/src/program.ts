@@ -106,6 +106,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void, argv: read
     .option('--seed <n>', "seed of the evaluation's samples (default: the run's seed)")
     .option('--backend <name>', 'tfjs backend: auto, wasm, cpu or tensorflow (default: DDVI_BACKEND, else auto)')
     .option('--out <file>', 'where to write the results as JSON (default <checkpoint dir>/eval.json)')
+    .addHelpText('after', '\nThe plugins `ddvi train --require` loaded are recorded in run.json beside the checkpoint and loaded again here.')
     .action(async (opts: EvalFlags) => {
       setExit(await evalCommand(opts, io));
     });
@@ -164,7 +165,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void, argv: read
         '  ddvi bench --preset quick',
         '  ddvi bench --preset quick --jobs 2     # two cells at a time, one per core',
         '  ddvi bench --preset genotypes',
-        '  ddvi bench --families gaussian,diffusion --priors pinwheel,square --seeds 0-2 --epochs 10 --out runs/bench',
+        '  ddvi bench --families gaussian,ddvi --priors pinwheel,square --seeds 0-2 --epochs 10 --out runs/bench',
         '  ddvi bench --preset paper --seeds 0-4 --executor slurm --partition cpu --time 12:00:00 --mem 8G --out /scratch/me/paper',
       ].join('\n'),
     )
@@ -224,6 +225,10 @@ export function buildProgram(io: Io, setExit: (code: number) => void, argv: read
       setExit(listCommand(opts, io));
     });
 
+  // Every command loads plugins the same way (./plugins): --require here, plus what its input recorded.
+  for (const cmd of [...program.commands, ...bench.commands]) {
+    if (!cmd.options.some((o) => o.long === '--require')) cmd.option(REQUIRE_FLAG, REQUIRE_HELP, collect);
+  }
   usePlugins(program);
   for (const cmd of [...program.commands, ...bench.commands]) {
     cmd.configureOutput(output).exitOverride().showHelpAfterError(`(add --help for usage)`).allowExcessArguments(false);

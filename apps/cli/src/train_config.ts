@@ -7,6 +7,7 @@ import { LIKELIHOODS } from '@ddvi/models';
 import type { LikelihoodName } from '@ddvi/models';
 import { UsageError } from './errors';
 import { choice, integer, jsonObject, nonNegativeNumber, positiveNumber, seed, widths } from './parse';
+import { REQUIRE_HINT } from './plugins';
 import { DEFAULT_PRESET, PRESETS, listPresets } from './presets';
 
 /** `ddvi train` flags as commander hands them over: strings, undefined when not given. */
@@ -38,6 +39,8 @@ export interface TrainFlags {
   iwaeK?: string;
   logEvery?: string;
   require?: string[];
+  /** Set by the plugin hook (../plugins): the file URLs of the modules loaded, recorded in run.json. */
+  loadedPlugins?: string[];
 }
 
 /** Everything a training run needs, validated; written to metrics.json as the run's config. */
@@ -91,7 +94,7 @@ export function resolveTrainConfig(flags: TrainFlags): TrainConfig {
   const p = PRESETS[presetName]!.settings;
   const opt = <T>(raw: string | undefined, parse: (raw: string) => T): T | undefined => (raw === undefined ? undefined : parse(raw));
 
-  const posterior = choice('--posterior', flags.posterior ?? p.posterior, listPosteriors(), 'a registered posterior family:');
+  const posterior = choice('--posterior', flags.posterior ?? p.posterior, listPosteriors(), 'a registered posterior family:', REQUIRE_HINT);
   const prior = choice('--prior', flags.prior ?? p.prior, listPriors().map((p) => p.name), 'a registered prior:');
   const dataset = choice('--dataset', flags.dataset ?? p.dataset, listDatasets());
   const likelihood = choice('--likelihood', flags.likelihood ?? 'bernoulli', LIKELIHOODS);

@@ -42,4 +42,32 @@ describe('plugins recorded in the frozen grid', () => {
     expect(gone.code).toBe(1);
     expect(gone.stderr).toMatch(/grid\.json plugins: importing file:.*gone\.mjs failed: .*reachable at the same path from every node/);
   }, 120_000);
+
+  it('train --require records the plugin in run.json; eval and train --resume in fresh processes load it from there', async () => {
+    const out = join(tmp.dir, 'run');
+    const tiny = ['--dataset', 'toy', '--posterior', 'plugin-gaussian', '--hidden', '8', '--train-limit', '64', '--test-limit', '32', '--batch-size', '32', '--iwae-k', '0'];
+    const trained = await spawnCli(['train', ...tiny, '--epochs', '1', '--require', fixture, '--out', out]);
+    expect(trained.code, trained.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')).plugins).toEqual([pathToFileURL(fixture).href]);
+
+    const evaluated = await spawnCli(['eval', '--checkpoint', join(out, 'checkpoint.json'), '--iwae-k', '2']);
+    expect(evaluated.code, evaluated.stderr).toBe(0);
+    expect(evaluated.stdout).toMatch(/plugin-gaussian posterior, step 2, epoch 1/);
+    expect(JSON.parse(readFileSync(join(out, 'eval.json'), 'utf8')).posterior).toBe('plugin-gaussian');
+
+    const resumed = await spawnCli(['train', ...tiny, '--epochs', '2', '--resume', '--out', out]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stdout).toMatch(/resuming from .* \(step 2, epoch 1\)/);
+    expect(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')).plugins, 'still recorded after a resume without the flag').toEqual([pathToFileURL(fixture).href]);
+
+    // Without the record, the family is unknown and the message says how to load it.
+    const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
+    delete run.plugins;
+    writeFileSync(join(out, 'run.json'), JSON.stringify(run));
+    const unknown = await spawnCli(['eval', '--checkpoint', join(out, 'checkpoint.json'), '--iwae-k', '0']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/"plugin-gaussian" is not registered .*--require <package name or path/);
+    const flagged = await spawnCli(['eval', '--checkpoint', join(out, 'checkpoint.json'), '--iwae-k', '0', '--require', fixture]);
+    expect(flagged.code, flagged.stderr).toBe(0);
+  }, 180_000);
 });

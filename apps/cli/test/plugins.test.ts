@@ -1,8 +1,8 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { configPlugins, resolvePlugin } from '../src/plugins';
+import { configPlugins, resolvePlugin, workspacePackageDir } from '../src/plugins';
 import { runCli, tempDir } from './helpers';
 
 const fixture = fileURLToPath(new URL('./fixtures/listed-family.mjs', import.meta.url));
@@ -53,5 +53,35 @@ describe('ddvi --require (plugins)', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/--config .*bad-plugin\.json plugins: \.\/nope\.js: importing .* failed/);
     expect(r.stdout).not.toMatch(/^cell /m);
+  });
+
+  it('resolves a package of the enclosing workspace by name from anywhere in it, and says when it is not built', () => {
+    const repo = fileURLToPath(new URL('../../..', import.meta.url));
+    // The repository root has no node_modules/@ddvi: the name is found among the workspace packages.
+    expect(resolvePlugin('@ddvi/posterior-gaussian', repo, '--require')).toBe(new URL('../../../packages/posterior-gaussian/dist/index.js', import.meta.url).href);
+    expect(workspacePackageDir('posterior-fixed-scale', join(repo, 'docs'))).toBe(join(repo, 'docs/guides/examples/my-family'));
+
+    const ws = join(tmp.dir, 'ws');
+    mkdirSync(join(ws, 'packages/planar'), { recursive: true });
+    writeFileSync(join(ws, 'pnpm-workspace.yaml'), "packages:\n  - 'packages/*'\nonlyBuiltDependencies:\n  - esbuild\n");
+    writeFileSync(join(ws, 'packages/planar/package.json'), JSON.stringify({ name: 'posterior-planar', type: 'module', exports: { '.': { import: './dist/index.js' } } }));
+    expect(workspacePackageDir('posterior-planar', ws)).toBe(join(ws, 'packages/planar'));
+    expect(() => resolvePlugin('posterior-planar', ws, '--require')).toThrow(/posterior-planar: the workspace package in .*planar is not built .*turbo run build --filter=posterior-planar/);
+  });
+
+  it('an unknown family names --require in train and bench', async () => {
+    const train = await runCli(['train', '--dataset', 'toy', '--posterior', 'planar', '--out', join(tmp.dir, 'x')]);
+    expect(train.code).toBe(1);
+    expect(train.stderr).toMatch(/--posterior must be a registered posterior family: .*got "planar".*add --require <package name/);
+    const bench = await runCli(['bench', '--datasets', 'toy', '--families', 'planar', '--out', join(tmp.dir, 'y')]);
+    expect(bench.code).toBe(1);
+    expect(bench.stderr).toMatch(/--families .*planar.*add --require <package name.*"plugins" in --config/);
+  });
+
+  it('every command takes --require', async () => {
+    for (const cmd of [['train'], ['eval'], ['bench'], ['bench', 'run-cell'], ['bench', 'status'], ['bench', 'resume'], ['bench', 'report'], ['list']]) {
+      const help = await runCli([...cmd, '--help']);
+      expect(help.stdout, cmd.join(' ')).toContain('--require <module>');
+    }
   });
 });

@@ -78,7 +78,7 @@ function onMessage(m: FromWorker): void {
       return;
     case 'snapshot': {
       const s = m.snapshot;
-      drawScatter(scatter, { step: s.step, latents: s.latents, labels: s.labels, numClasses: s.numClasses, extent: s.grid.extent });
+      drawScatter(scatter, { step: s.step, latents: s.latents, prior: s.prior, labels: s.labels, numClasses: s.numClasses, extent: s.grid.extent });
       drawSamples(samples, s.grid);
       return;
     }

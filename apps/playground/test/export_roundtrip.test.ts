@@ -77,12 +77,25 @@ describe('PlaygroundSession', () => {
     p.dispose();
   });
 
-  it('snapshots the latents of 1,000 test examples with labels and a 10 x 10 decoded grid', async () => {
+  it('snapshots the latents of 1,000 test examples with labels, 1,000 prior samples and a 10 x 10 decoded grid', async () => {
     const p = await session(settings({ steps: '5' }));
     const before = tf.memory().numTensors;
     const snap = p.snapshot(0);
     expect(tf.memory().numTensors).toBe(before);
     expect(snap.latents.length).toBe(2000);
+    // 1,000 prior samples, inside the extent the scatter and the grid share; the pinwheel prior
+    // spreads over a few units, far wider than the untrained encoder's latents.
+    expect(snap.prior.length).toBe(2000);
+    const [px0, px1, py0, py1] = snap.grid.extent;
+    for (let i = 0; i < snap.prior.length; i += 2) {
+      expect(snap.prior[i]!).toBeGreaterThanOrEqual(px0);
+      expect(snap.prior[i]!).toBeLessThanOrEqual(px1);
+      expect(snap.prior[i + 1]!).toBeGreaterThanOrEqual(py0);
+      expect(snap.prior[i + 1]!).toBeLessThanOrEqual(py1);
+    }
+    let spread = 0;
+    for (let i = 0; i < snap.prior.length; i++) spread = Math.max(spread, Math.abs(snap.prior[i]!));
+    expect(spread).toBeGreaterThan(1);
     expect(snap.labels?.length).toBe(1000);
     expect(snap.numClasses).toBe(10);
     expect(snap.grid).toMatchObject({ side: 10, rows: 8, cols: 8 });

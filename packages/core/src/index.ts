@@ -15,6 +15,7 @@ export type {
   PosteriorCapabilities,
   PosteriorInit,
   PosteriorSample,
+  SampledDistribution,
   TrainingSurrogate,
   SampleOptions,
   AuxiliaryLoss,
@@ -52,8 +53,15 @@ export { saveCheckpoint, loadCheckpoint, encodeCheckpoint, decodeCheckpoint, Che
 export type { CheckpointPayload, EpochRecord } from './checkpoint/checkpoint';
 export { writeFileAtomic } from './checkpoint/atomic_write';
 export { posteriorToJSON, posteriorFromState } from './posterior_state';
+export { drawFrom } from './draw_from';
 export type { PosteriorState } from './posterior_state';
 export { parseConfig, ConfigError, describeSchema, suggestName } from './config/index';
 export type { ConfigIssue } from './config/index';
 // One zod for every package: a family's config schema is built with the same copy parseConfig reads.
+/**
+ * zod 4 (https://zod.dev), re-exported: build a family's config schema with this copy, the one
+ * `parseConfig` reads. Its own reference is zod's; it is left out of this one.
+ *
+ * @hidden
+ */
 export { z } from 'zod';

@@ -30,7 +30,8 @@ export function getPosteriorFamily(family: string): PosteriorFamily<Record<strin
   if (!entry) {
     const known = listPosteriors();
     throw new ValidationError(
-      `unknown posterior family ${JSON.stringify(family)}; registered families: ${known.length ? known.join(', ') : '(none: import a @ddvi/posterior-* package)'}`,
+      `unknown posterior family ${JSON.stringify(family)}; registered families: ${known.length ? known.join(', ') : '(none: import a @ddvi/posterior-* package)'}` +
+        '; a family registers when its package is imported (the ddvi command: --require <package name or path>)',
     );
   }
   return entry as unknown as PosteriorFamily<Record<string, unknown>>;

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { SeedStream, checkPositiveInt, checkShape, posteriorFromState, posteriorToJSON, tidy } from '@ddvi/core';
+import { SeedStream, checkPositiveInt, checkShape, drawFrom, posteriorFromState, posteriorToJSON, tidy } from '@ddvi/core';
 import type { Posterior, PosteriorInit, PosteriorSample, SampleOptions, SerializedModule } from '@ddvi/core';
 import { DiagNormal } from '@ddvi/distributions';
 import { MLP, positiveScale } from '@ddvi/nn';
@@ -49,9 +49,8 @@ export class GaussianPosterior implements Posterior {
 
   sample(x: tf.Tensor2D, options: SampleOptions): PosteriorSample {
     return tidy(() => {
-      const q = this.distribution(x, options);
-      const z = q.rsample(options.seed) as tf.Tensor2D;
-      return { z, logQ: q.logProb(z) as tf.Tensor1D, distribution: q };
+      // drawFrom ties q to the z it draws, so the ELBO may use q's closed-form KL.
+      return drawFrom(this.distribution(x, options), options.seed);
     });
   }
 

@@ -32,22 +32,36 @@ export function readJson<T = PackageJson>(file: string): T {
   return JSON.parse(readFileSync(file, 'utf8')) as T;
 }
 
-/** Every package.json under packages/* and apps/*: the folders that hold what we publish. */
-export function workspacePackages(): WorkspacePackage[] {
+/** Every package.json under packages/* and apps/* of `root` (default: this repository): the folders that hold what we publish. */
+export function workspacePackages(root: string = repoRoot): WorkspacePackage[] {
   const found: WorkspacePackage[] = [];
   for (const group of ['packages', 'apps']) {
-    const base = join(repoRoot, group);
+    const base = join(root, group);
     if (!existsSync(base)) continue;
     for (const entry of readdirSync(base, { withFileTypes: true })) {
       const dir = join(base, entry.name);
       if (!entry.isDirectory() || !existsSync(join(dir, 'package.json'))) continue;
-      found.push({ dir, rel: relative(repoRoot, dir), json: readJson(join(dir, 'package.json')) });
+      found.push({ dir, rel: relative(root, dir), json: readJson(join(dir, 'package.json')) });
     }
   }
   return found.sort((a, b) => a.json.name.localeCompare(b.json.name));
 }
 
 export const isPublic = (p: WorkspacePackage): boolean => p.json.private !== true;
+
+/**
+ * What a workspace at `root` lacks for this suite to test its public packages: each one must be a
+ * devDependency of tests/pack (so turbo builds it before the suite runs). One message per missing
+ * entry, naming the file and the line to add; a private package (`"private": true`) is not
+ * published and needs none.
+ */
+export function packListingProblems(root: string = repoRoot): string[] {
+  const listed = Object.keys(readJson(join(root, 'tests/pack/package.json')).devDependencies ?? {});
+  return workspacePackages(root)
+    .filter(isPublic)
+    .filter((p) => !listed.includes(p.json.name))
+    .map((p) => `${p.rel} is public: add "${p.json.name}": "workspace:*" to devDependencies in tests/pack/package.json (or mark it "private": true in ${p.rel}/package.json)`);
+}
 
 /** Names of workspace packages this one needs at run time (dependencies, peers, optionals). */
 export function runtimeWorkspaceDeps(pkg: PackageJson, workspace: ReadonlySet<string>): string[] {

@@ -91,6 +91,8 @@ export interface RunCellFlags {
   backend?: string;
 }
 
+// The grid's plugins are loaded before these subcommands run, by the program's plugin hook (../plugins).
+
 /** `ddvi bench run-cell`: what one array task runs (also by hand: one cell of a frozen grid). */
 export async function benchRunCellCommand(flags: RunCellFlags, io: Io): Promise<number> {
   const out = requireOut(flags.out);
@@ -98,7 +100,6 @@ export async function benchRunCellCommand(flags: RunCellFlags, io: Io): Promise<
   if (raw === undefined) throw new UsageError('--index is required (the array task id; in a Slurm array task it defaults to SLURM_ARRAY_TASK_ID)');
   const task = integer('--index', raw, 0);
   const cellsPerTask = flags.cellsPerTask === undefined ? 1 : integer('--cells-per-task', flags.cellsPerTask, 1);
-  await loadGridPlugins(out);
   const grid = readFrozenGrid(out);
   const backendName = flags.backend ?? grid.backend;
   const backend = await initBackend(backendName === undefined ? undefined : choice('--backend', backendName, BACKEND_NAMES));
@@ -116,7 +117,6 @@ export async function benchRunCellCommand(flags: RunCellFlags, io: Io): Promise<
 /** `ddvi bench status`: done / running / pending / failed cells of a grid. */
 export async function benchStatusCommand(flags: { out?: string; json?: boolean }, io: Io): Promise<number> {
   const out = requireOut(flags.out);
-  await loadGridPlugins(out);
   const grid = readFrozenGrid(out);
   const status = await gridStatus(out, grid, new SlurmClient());
   if (flags.json) {
@@ -139,7 +139,6 @@ export async function benchStatusCommand(flags: { out?: string; json?: boolean }
 /** `ddvi bench resume`: resubmits only the failed and missing cells, as an array of their indices. */
 export async function benchResumeCommand(flags: BenchFlags, io: Io): Promise<number> {
   const out = requireOut(flags.out);
-  await loadGridPlugins(out);
   const frozen = readFrozenGrid(out);
   // Flags given now (a longer --time after a TIMEOUT, another partition) replace the frozen ones; each
   // submission records its own cells per task, so even that may change.
@@ -188,7 +187,6 @@ function rescoreOptions(flags: BenchReportFlags): RescoreOptions | undefined {
 export async function benchReportCommand(flags: BenchReportFlags, io: Io): Promise<number> {
   const out = requireOut(flags.out);
   const rescore = rescoreOptions(flags);
-  await loadGridPlugins(out);
   const grid = readFrozenGrid(out);
   const { results, missing } = await collectReport({
     config: grid.config, out, tool: { name: CLI_NAME, version: CLI_VERSION }, versions: benchVersions(),

@@ -9,6 +9,7 @@ import { println } from '../io';
 import { NO_DENSITY } from '../metrics';
 import type { Io } from '../io';
 import { choice, integer, seed } from '../parse';
+import { REQUIRE_HINT } from '../plugins';
 import { buildFromCheckpoint } from '../setup';
 import { LATENT_SIZE } from '../train_config';
 import type { TrainConfig } from '../train_config';
@@ -51,7 +52,7 @@ export async function evalCommand(flags: EvalFlags, io: Io): Promise<number> {
   const payload = await loadCheckpoint(flags.checkpoint);
   if (!listPosteriors().includes(payload.posterior.kind)) {
     throw new UsageError(
-      `${flags.checkpoint}: the checkpoint's posterior family ${JSON.stringify(payload.posterior.kind)} is not registered in this ddvi (known: ${listPosteriors().join(', ')})`,
+      `${flags.checkpoint}: the checkpoint's posterior family ${JSON.stringify(payload.posterior.kind)} is not registered in this ddvi (known: ${listPosteriors().join(', ')}); ${REQUIRE_HINT}`,
     );
   }
   const { model, posterior } = buildFromCheckpoint(payload, flags.checkpoint);

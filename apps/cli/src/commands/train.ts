@@ -11,6 +11,7 @@ import { println } from '../io';
 import type { Io } from '../io';
 import { NO_DENSITY, metricsMarkdown } from '../metrics';
 import type { RunMetrics } from '../metrics';
+import { RUN_FILE } from '../plugins';
 import { TrainProgress } from '../progress';
 import { buildFresh, buildFromCheckpoint, checkResumable } from '../setup';
 import { resolveTrainConfig } from '../train_config';
@@ -18,8 +19,8 @@ import type { TrainConfig, TrainFlags } from '../train_config';
 import { CLI_NAME, CLI_VERSION } from '../version';
 
 export const CHECKPOINT_FILE = 'checkpoint.json';
-/** The run's configuration, written when training starts (ddvi eval reads the dataset from it). */
-export const RUN_FILE = 'run.json';
+/** The run's configuration and plugins, written when training starts (ddvi eval reads the dataset and the plugins from it). */
+export { RUN_FILE };
 
 /** `ddvi train`: returns the exit code; throws for bad input and non-finite training. */
 export async function trainCommand(flags: TrainFlags, io: Io, command: string): Promise<number> {
@@ -52,7 +53,11 @@ export async function trainCommand(flags: TrainFlags, io: Io, command: string): 
       nanPolicy: 'stop', memoryBudget: systemMemoryBudget(),
       onEvent: (e) => {
         // Written once the trainer has accepted the checkpoint (if any), so a refused resume leaves it alone.
-        if (e.type === 'start') writeJsonSync(join(config.out, RUN_FILE), { tool: { name: CLI_NAME, version: CLI_VERSION }, config });
+        // The plugins are recorded so that `ddvi eval` (and --resume) in a fresh process know a plugin family.
+        if (e.type === 'start') {
+          const plugins = flags.loadedPlugins ?? [];
+          writeJsonSync(join(config.out, RUN_FILE), { tool: { name: CLI_NAME, version: CLI_VERSION }, config, ...(plugins.length > 0 ? { plugins } : {}) });
+        }
         progress.onEvent(e);
       },
     });

@@ -4,13 +4,18 @@ export interface ScatterData {
   step: number;
   /** [n * 2] row-major. */
   latents: Float32Array;
+  /** [m * 2] row-major samples of the prior, drawn in grey beneath the latents (as the CLI's plots do). */
+  prior?: Float32Array;
   labels: Int32Array | null;
   numClasses: number;
   extent: [number, number, number, number];
 }
 
+/** The prior samples' grey: light, so the latents drawn over them stay readable. */
+export const PRIOR_COLOR = '#b8bcc4';
+
 /**
- * Draws latent points colored by label, with axes at the data's extent, and records the step it
+ * Draws prior samples in grey, then the latent points over them colored by label, with axes at the data's extent, and records the step it
  * shows in the canvas's data-step attribute (what the end-to-end test watches).
  */
 export function drawScatter(canvas: HTMLCanvasElement, data: ScatterData): void {
@@ -36,6 +41,13 @@ export function drawScatter(canvas: HTMLCanvasElement, data: ScatterData): void 
   ctx.fillText(y1.toFixed(1), 2, pad + 4);
   ctx.fillText(y0.toFixed(1), 2, h - pad);
   ctx.fillText(`z1 →   step ${data.step}`, w / 2 - 30, h - 10);
+  ctx.globalAlpha = 0.5;
+  ctx.fillStyle = PRIOR_COLOR;
+  const prior = data.prior ?? new Float32Array(0);
+  for (let i = 0; i + 1 < prior.length; i += 2) {
+    const x = prior[i]!, y = prior[i + 1]!;
+    if (Number.isFinite(x) && Number.isFinite(y)) ctx.fillRect(px(x) - 1, py(y) - 1, 2, 2);
+  }
   ctx.globalAlpha = 0.75;
   const n = data.latents.length / 2;
   for (let i = 0; i < n; i++) {

@@ -11,6 +11,8 @@ export interface Snapshot {
   step: number;
   /** [n * 2] row-major: the first two latent coordinates of each shown test example. */
   latents: Float32Array;
+  /** [m * 2] row-major: samples of the model's prior (first two coordinates), drawn in grey beneath the latents. */
+  prior: Float32Array;
   labels: Int32Array | null;
   numClasses: number;
   grid: { side: number; rows: number; cols: number; images: Float32Array; extent: [number, number, number, number] };
@@ -29,8 +31,9 @@ export interface ExportedRun {
   step: number;
 }
 
-/** Test examples drawn in the scatter, and the decoded grid's side. */
+/** Test examples drawn in the scatter, prior samples beneath them, and the decoded grid's side. */
 const SCATTER_POINTS = 1000;
+const PRIOR_POINTS = 1000;
 const GRID_SIDE = 10;
 
 /**
@@ -107,7 +110,9 @@ export class PlaygroundSession {
       latents[2 * i] = encoded.z[i * d]!;
       latents[2 * i + 1] = d > 1 ? encoded.z[i * d + 1]! : 0;
     }
-    const extent = latentExtent(latents);
+    const prior = this.priorSamples(d);
+    // Both clouds in view: how well the latents cover the prior is what the scatter shows.
+    const extent = latentExtent(latents, prior);
     const [rows, cols] = this.data.imageShape;
     const grid = tf.tidy(() => {
       const xs = tf.linspace(extent[0], extent[1], GRID_SIDE);
@@ -121,9 +126,26 @@ export class PlaygroundSession {
     const images = grid.dataSync() as Float32Array;
     grid.dispose();
     return {
-      step, latents, labels: encoded.labels ?? null, numClasses: test.numClasses ?? 0,
+      step, latents, prior, labels: encoded.labels ?? null, numClasses: test.numClasses ?? 0,
       grid: { side: GRID_SIDE, rows, cols, images: Float32Array.from(images), extent },
     };
+  }
+
+  /**
+   * PRIOR_POINTS samples of the model's prior, first two coordinates, as the CLI's latent plots
+   * draw them (grey, beneath the latents). The same seed at every snapshot, so a fixed prior's
+   * cloud stays put and a learned one's moves only as the prior learns.
+   */
+  private priorSamples(d: number): Float32Array {
+    const samples = tf.tidy(() => this.model.prior().sample(new SeedStream(this.settings.seed).fork('scatter-prior'), [PRIOR_POINTS]));
+    const values = samples.dataSync() as Float32Array;
+    samples.dispose();
+    const out = new Float32Array(PRIOR_POINTS * 2);
+    for (let i = 0; i < PRIOR_POINTS; i++) {
+      out[2 * i] = values[i * d]!;
+      out[2 * i + 1] = d > 1 ? values[i * d + 1]! : 0;
+    }
+    return out;
   }
 
   /** The newest checkpoint as `ddvi train` writes it, and a run.json that tells `ddvi eval` the dataset. */
@@ -151,13 +173,15 @@ export class PlaygroundSession {
   }
 }
 
-/** The latents' bounding box padded by 10%, square so the scatter keeps its aspect; never empty. */
-function latentExtent(latents: Float32Array): [number, number, number, number] {
+/** The bounding box of the points ([n * 2] arrays) padded by 10%, square so the scatter keeps its aspect; never empty. */
+function latentExtent(...clouds: Float32Array[]): [number, number, number, number] {
   let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
-  for (let i = 0; i < latents.length; i += 2) {
-    const x = latents[i]!, y = latents[i + 1]!;
-    if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
-    x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y);
+  for (const points of clouds) {
+    for (let i = 0; i < points.length; i += 2) {
+      const x = points[i]!, y = points[i + 1]!;
+      if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
+      x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y);
+    }
   }
   if (!Number.isFinite(x0)) return [-3, 3, -3, 3];
   const half = Math.max(x1 - x0, y1 - y0, 1e-3) * 0.55;

@@ -50,7 +50,13 @@ export class Elbo implements Objective {
       const q = posterior.sample(batch.x, { seed: context.seed, training: context.training, label });
       const logLik = model.likelihood(q.z, { training: context.training, seed: context.seed }).logProb(batch.x) as tf.Tensor1D;
       const prior = model.prior(label);
-      const closed = this.analyticKl && q.distribution ? klDivergence(q.distribution, prior) : undefined;
+      if (q.distribution !== undefined && q.distribution.z !== q.z) {
+        throw new ValidationError(
+          `Elbo: the ${posterior.family} posterior's sample has a distribution that was drawn for another z (drawFrom(q, seed).z is not sample.z); ` +
+            'a family whose z is not a draw of q (e.g. a flow that transforms its base sample) must leave distribution out, or a closed-form KL would be wrong',
+        );
+      }
+      const closed = this.analyticKl && q.distribution ? klDivergence(q.distribution.q, prior) : undefined;
       const kl = (closed ?? tf.sub(q.logQ, prior.logProb(q.z))) as tf.Tensor1D;
       const bound = tf.sub(logLik, kl) as tf.Tensor1D;
       const terms: Record<string, tf.Scalar> = {

@@ -50,10 +50,10 @@ export function describePosteriorConformance(options: ConformanceOptions): void 
     it('declares consistent capabilities', () => {
       const q = make();
       const c = q.capabilities;
-      expect(q.family).toBe(family);
-      if (c.supportsIWAE) expect(c.hasDensity).toBe(true);
-      expect(q.latentSize).toBe(model.latentSize);
-      expect(q.dataSize).toBe(model.dataSize);
+      expect(q.family, 'the posterior\'s family field is the name it was registered under').toBe(family);
+      if (c.supportsIWAE) expect(c.hasDensity, 'supportsIWAE needs hasDensity: importance weights need log q').toBe(true);
+      expect(q.latentSize, 'latentSize as passed to create()').toBe(model.latentSize);
+      expect(q.dataSize, 'dataSize as passed to create()').toBe(model.dataSize);
       q.dispose();
     });
 
@@ -62,8 +62,8 @@ export function describePosteriorConformance(options: ConformanceOptions): void 
       tf.tidy(() => {
         const { x } = data.batch(Int32Array.from([0, 1, 2, 3, 4]));
         const s = q.sample(x, { seed: new SeedStream(seed), training: true });
-        expect(s.z.shape).toEqual([5, model.latentSize]);
-        expect(s.logQ.shape).toEqual([5]);
+        expect(s.z.shape, 'z is [batch, latentSize]').toEqual([5, model.latentSize]);
+        expect(s.logQ.shape, 'logQ is [batch]: one value per example').toEqual([5]);
         expect(tf.all(tf.isFinite(s.z)).dataSync()[0]).toBe(1);
         if (q.capabilities.hasDensity) expect(tf.all(tf.isFinite(s.logQ)).dataSync()[0]).toBe(1);
       });
@@ -78,8 +78,8 @@ export function describePosteriorConformance(options: ConformanceOptions): void 
         const za = a.sample(x, { seed: new SeedStream(seed), training: true }).z.arraySync();
         const zb = b.sample(x, { seed: new SeedStream(seed), training: true }).z.arraySync();
         const zc = a.sample(x, { seed: new SeedStream(seed + 1), training: true }).z.arraySync();
-        expect(zb).toEqual(za);
-        expect(zc).not.toEqual(za);
+        expect(zb, 'the same seed gives the same sample').toEqual(za);
+        expect(zc, 'another seed gives another sample').not.toEqual(za);
       });
       a.dispose();
       b.dispose();
@@ -110,7 +110,7 @@ export function describePosteriorConformance(options: ConformanceOptions): void 
         if (names.length) record(() => aux.loss({ model, batch, seed: stream.fork(aux.name), epoch: 0, step: 0 }), names);
       }
       tf.dispose(batch.x);
-      expect(Object.keys(vars).filter((k) => !reached.has(k))).toEqual([]);
+      expect(Object.keys(vars).filter((k) => !reached.has(k)), 'variables that get no gradient from the bound nor from an auxiliary loss').toEqual([]);
       q.dispose();
     });
 
@@ -125,7 +125,10 @@ export function describePosteriorConformance(options: ConformanceOptions): void 
       await trainer.fit();
       trainer.dispose();
       // Optimizer moments are created lazily at the first step; from step 2 on the count is flat.
-      expect(counts.slice(2).every((c) => c === counts[1])).toBe(true);
+      expect(
+        counts.slice(2).every((c) => c === counts[1]),
+        `tf.memory().numTensors after each step: ${counts.join(', ')}; from step 2 on it must be flat (wrap sample() in tidy, dispose what you keep)`,
+      ).toBe(true);
       q.dispose();
     });
 
@@ -161,16 +164,59 @@ export function describePosteriorConformance(options: ConformanceOptions): void 
       const passes = Array.from({ length: 8 }, (_, i) => evaluate(model, q, new Elbo(), data, { seed: seed + 100 + i }).bound!);
       const mean = passes.reduce((a, b) => a + b, 0) / passes.length;
       const se = Math.sqrt(passes.reduce((a, b) => a + (b - mean) ** 2, 0) / (passes.length - 1) / passes.length);
-      expect(mean).toBeLessThanOrEqual(exact + 4 * se + 1e-3);
-      expect(exact - mean).toBeLessThanOrEqual(options.maxGap ?? 0.5);
-      if (q.capabilities.supportsIWAE) {
-        const iwae = evaluate(model, q, new Iwae({ k: 16 }), data, { seed: seed + 200 }).bound!;
-        expect(iwae).toBeLessThanOrEqual(exact + 4 * se + 1e-3);
-        expect(iwae).toBeGreaterThanOrEqual(mean - 4 * se - 1e-3);
-      }
+      const iwae = q.capabilities.supportsIWAE ? evaluate(model, q, new Iwae({ k: 16 }), data, { seed: seed + 200 }).bound! : undefined;
+      // One message per failed check, saying what was compared, the numbers and what to change.
+      expect(boundFailures({ family, mean, se, exact, passes: passes.length, points: data.size, epochs: options.epochs ?? 40, maxGap: options.maxGap ?? 0.5, iwae })).toEqual([]);
       q.dispose();
     });
   });
+}
+
+/** The fitted bounds of the conformance kit's last check, and what they are checked against. */
+export interface BoundCheck {
+  family: string;
+  /** Mean ELBO per point over `passes` evaluation passes, its standard error, and the exact log-evidence per point. */
+  mean: number;
+  se: number;
+  exact: number;
+  passes: number;
+  points: number;
+  epochs: number;
+  maxGap: number;
+  /** The IWAE bound (k = 16), for families that support it. */
+  iwae?: number | undefined;
+}
+
+/**
+ * The failures of the kit's bound check, one message each, empty when it passes: the ELBO must
+ * not exceed log p(x) (beyond 4 standard errors), must be within `maxGap` of it, and the IWAE
+ * bound must lie between the ELBO and log p(x). Each message gives the numbers compared and, for
+ * the gap, the maxGap that would pass.
+ */
+export function boundFailures(r: BoundCheck): string[] {
+  const f = (v: number) => v.toFixed(4);
+  const slack = 4 * r.se + 1e-3;
+  const compared =
+    `${r.family}: mean ELBO over ${r.passes} passes ${f(r.mean)} nats (standard error ${f(r.se)}) vs the exact log-evidence ${f(r.exact)} ` +
+    `of the linear-Gaussian reference model (per point, ${r.points} points), after ${r.epochs} epochs of posterior-only training`;
+  const failures: string[] = [];
+  if (!(r.mean <= r.exact + slack)) {
+    failures.push(`${compared}: the ELBO is above log p(x) by ${f(r.mean - r.exact)} nats (more than 4 standard errors): logQ must be log q of the z returned (or the family's ratio), not of another sample`);
+  }
+  const gap = r.exact - r.mean;
+  if (!(gap <= r.maxGap)) {
+    failures.push(
+      `${compared}: the gap log p(x) - ELBO is ${f(gap)} nats, above maxGap ${r.maxGap}. If the family cannot match this Gaussian posterior, ` +
+        `pass maxGap: ${(Math.ceil(gap * 1.2 * 100) / 100).toFixed(2)} (the gap + 20%); otherwise fit longer (epochs, learningRate) or fix the bound`,
+    );
+  }
+  if (r.iwae !== undefined && !(r.iwae <= r.exact + slack)) {
+    failures.push(`${compared}: the IWAE bound (k = 16) ${f(r.iwae)} is above log p(x) by ${f(r.iwae - r.exact)} nats (more than 4 standard errors)`);
+  }
+  if (r.iwae !== undefined && !(r.iwae >= r.mean - slack)) {
+    failures.push(`${compared}: the IWAE bound (k = 16) ${f(r.iwae)} is below the ELBO by ${f(r.mean - r.iwae)} nats (more than 4 standard errors); it must be at least the ELBO`);
+  }
+  return failures;
 }
 
 const zeroObjective = {

@@ -34,10 +34,12 @@ export interface PosteriorSample {
    */
   logQ: tf.Tensor1D;
   /**
-   * q(z | x) itself when the family's marginal is a known distribution (mean-field), so an
-   * objective may replace Monte Carlo terms with a closed-form KL against the prior.
+   * q(z | x) itself when `z` was drawn from that known distribution (mean-field), so an objective
+   * may replace Monte Carlo terms with a closed-form KL against the prior. Only `drawFrom(q, seed)`
+   * makes one, tied to the z it drew; objectives reject it for any other z. A family whose z is
+   * not a draw of q (a flow's transformed base sample) leaves it out.
    */
-  distribution?: Distribution;
+  distribution?: SampledDistribution;
   /** Extra per-example diagnostics ([batch] each) the family wants reported. */
   diagnostics?: Record<string, tf.Tensor1D>;
   /**
@@ -46,6 +48,21 @@ export interface PosteriorSample {
    * `logQ`. Absent for families that train on the bound itself.
    */
   surrogate?: TrainingSurrogate;
+}
+
+declare const drawnFromBrand: unique symbol;
+
+/**
+ * A distribution q(z | x) together with the z drawn from it, made only by `drawFrom` (the brand
+ * keeps a hand-built object from type-checking): the proof an objective needs before it treats q
+ * as the law of the sample's z.
+ */
+export interface SampledDistribution {
+  /** q(z | x). */
+  readonly q: Distribution;
+  /** The z drawn from q; a sample whose `z` is another tensor must not use q. */
+  readonly z: tf.Tensor2D;
+  readonly [drawnFromBrand]: true;
 }
 
 /**

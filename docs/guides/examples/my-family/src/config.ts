@@ -1,4 +1,4 @@
-import { ValidationError } from '@ddvi/core';
+import { parseConfig, z } from '@ddvi/core';
 
 /** The family's registry name: `ddvi train --posterior fixed-scale`, `ddvi bench --families fixed-scale`. */
 export const FIXED_SCALE = 'fixed-scale';
@@ -12,18 +12,17 @@ export interface FixedScaleConfig {
 
 export const DEFAULT_CONFIG: FixedScaleConfig = { hidden: [256, 256], scale: 0.1 };
 
-/** Fills defaults and validates; unknown keys are errors, so a typo does not silently do nothing. */
+/**
+ * The config's schema, with `z` from @ddvi/core (the copy parseConfig reads): each key's type and
+ * range, its default; `strictObject` rejects unknown keys, so a typo does not silently do nothing.
+ */
+export const FixedScaleConfigSchema = z.strictObject({
+  hidden: z.array(z.int().min(1)).default(DEFAULT_CONFIG.hidden),
+  scale: z.number().positive().default(DEFAULT_CONFIG.scale),
+});
+
+/** Fills defaults and validates: a bad value throws a ConfigError naming the key, what it expects and what it got. */
 export function resolveConfig(partial: Partial<FixedScaleConfig> = {}): FixedScaleConfig {
-  const known = Object.keys(DEFAULT_CONFIG);
-  for (const key of Object.keys(partial)) {
-    if (!known.includes(key)) throw new ValidationError(`${FIXED_SCALE} posterior: unknown config key ${JSON.stringify(key)}; known keys: ${known.join(', ')}`);
-  }
-  const config = { ...DEFAULT_CONFIG, ...partial };
-  if (!(Number.isFinite(config.scale) && config.scale > 0)) {
-    throw new ValidationError(`${FIXED_SCALE} posterior: scale must be a number > 0, got ${JSON.stringify(config.scale)}`);
-  }
-  if (!Array.isArray(config.hidden) || !config.hidden.every((w) => Number.isInteger(w) && w >= 1)) {
-    throw new ValidationError(`${FIXED_SCALE} posterior: hidden must be an array of integers >= 1, got ${JSON.stringify(config.hidden)}`);
-  }
-  return config;
+  const config = parseConfig(FixedScaleConfigSchema, partial, `${FIXED_SCALE} posterior`);
+  return { ...config, hidden: [...config.hidden] };
 }

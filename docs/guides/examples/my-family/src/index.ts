@@ -1,5 +1,5 @@
 import './register';
 
 export { FixedScalePosterior } from './posterior';
-export { FIXED_SCALE, DEFAULT_CONFIG, resolveConfig } from './config';
+export { FIXED_SCALE, DEFAULT_CONFIG, FixedScaleConfigSchema, resolveConfig } from './config';
 export type { FixedScaleConfig } from './config';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { SeedStream, checkPositiveInt, checkShape, posteriorFromState, posteriorToJSON, tidy } from '@ddvi/core';
+import { SeedStream, checkPositiveInt, checkShape, drawFrom, posteriorFromState, posteriorToJSON, tidy } from '@ddvi/core';
 import type { Posterior, PosteriorInit, PosteriorSample, SampleOptions, SerializedModule } from '@ddvi/core';
 import { DiagNormal } from '@ddvi/distributions';
 import { MLP } from '@ddvi/nn';
@@ -43,9 +43,9 @@ export class FixedScalePosterior implements Posterior {
     return tidy(() => {
       const [mu] = this.encoder.apply(x, options) as [tf.Tensor2D];
       const q = new DiagNormal(mu, tf.fill(mu.shape, this.config.scale), { validateArgs: false });
-      // rsample: z is a differentiable function of mu, so the bound's gradient reaches the encoder.
-      const z = q.rsample(options.seed) as tf.Tensor2D;
-      return { z, logQ: q.logProb(z) as tf.Tensor1D, distribution: q };
+      // drawFrom: z = q.rsample (a differentiable function of mu, so the bound's gradient reaches the
+      // encoder), logQ = log q(z), and distribution: q tied to that z, for the closed-form KL.
+      return drawFrom(q, options.seed);
     });
   }
 

@@ -10,7 +10,7 @@ describePosteriorConformance({ family: 'fixed-scale', config: { hidden: [32], sc
 
 describe('fixed-scale config', () => {
   it('names the bad key or value', () => {
-    expect(() => resolveConfig({ scale: 0 })).toThrow(/scale must be a number > 0, got 0/);
-    expect(() => resolveConfig({ sclae: 1 } as object)).toThrow(/unknown config key "sclae"; known keys: hidden, scale/);
+    expect(() => resolveConfig({ scale: 0 })).toThrow(/fixed-scale posterior: scale must be a finite number > 0, got 0/);
+    expect(() => resolveConfig({ sclae: 1 } as object)).toThrow(/unknown key "sclae"; did you mean "scale"\?/);
   });
 });

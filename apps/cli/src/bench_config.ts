@@ -23,6 +23,8 @@ export interface BenchFlags {
   trainLimit?: string;
   testLimit?: string;
   stepsPerEpoch?: string;
+  /** Semi-supervised label budgets, e.g. "1000" or "10,50,250,1000" (one grid axis). */
+  labels?: string;
   iwaeK?: string;
   hidden?: string;
   backend?: string;
@@ -132,6 +134,7 @@ export function resolveBench(flags: BenchFlags): ResolvedBench {
   set('testLimit', flags.testLimit, (r) => integer('--test-limit', r, 1));
   set('stepsPerEpoch', flags.stepsPerEpoch, (r) => integer('--steps-per-epoch', r, 1));
   set('iwaeK', flags.iwaeK, (r) => integer('--iwae-k', r, 0));
+  set('labels', flags.labels, (r) => list('--labels', r).map((v) => integer('--labels', v, 0)));
   set('hidden', flags.hidden, (r) => widths('--hidden', r));
   if (flags.out !== undefined && flags.out.trim() === '') throw new UsageError('--out must be a directory path, got ""');
   let config: BenchConfig;
@@ -148,7 +151,7 @@ export function resolveBench(flags: BenchFlags): ResolvedBench {
 
 const FLAG_OF: Record<string, string> = {
   families: '--families', priors: '--priors', seeds: '--seeds', datasets: '--datasets', baselines: '--baselines', epochs: '--epochs', batchSize: '--batch-size',
-  learningRate: '--lr', trainLimit: '--train-limit', testLimit: '--test-limit', iwaeK: '--iwae-k', hidden: '--hidden',
+  learningRate: '--lr', trainLimit: '--train-limit', testLimit: '--test-limit', iwaeK: '--iwae-k', hidden: '--hidden', labels: '--labels',
 };
 
 function flagHint(message: string): string {

@@ -27,7 +27,7 @@ export type { Objective, ObjectiveContext, ObjectiveResult } from './types/objec
 export type { JsonValue, SerializedModule, SerializedTensor } from './types/serialized';
 export {
   registerPosterior, listPosteriors, getPosteriorFamily, createPosterior, posteriorFromJSON, registerSemiSupervisedForm, semiSupervisedForm,
-  semiSupervisedSpec, SEMI_WRAPPER,
+  semiSupervisedSpec, SEMI_WRAPPER, NoSemiSupervisedFormError,
 } from './registry';
 export type { SemiSupervisedForm, SemiSupervisedSpec } from './registry';
 export type { PosteriorFamily } from './registry';

@@ -77,6 +77,12 @@ export function posteriorFromJSON(state: SerializedModule): Posterior {
   return getPosteriorFamily(state.kind).fromJSON(state);
 }
 
+/**
+ * A family has no semi-supervised form (no form of its own, and no density for the shared wrapper):
+ * benchmarks report its cells as n/a rather than failing the grid.
+ */
+export class NoSemiSupervisedFormError extends ValidationError {}
+
 /** The family `@ddvi/posterior-semi` registers: the shared semi-supervised wrapper. */
 export const SEMI_WRAPPER = 'semi';
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  SeedStream, ValidationError, assignVariables, checkPositiveInt, checkShape, createPosterior, getPosteriorFamily, posteriorFromJSON,
+  NoSemiSupervisedFormError, SeedStream, ValidationError, assignVariables, checkPositiveInt, checkShape, createPosterior, getPosteriorFamily, posteriorFromJSON,
   semiSupervisedForm, serializeVariables, tidy,
 } from '@ddvi/core';
 import type {
@@ -95,7 +95,7 @@ export class SemiSupervisedPosterior implements Posterior {
     const inner = createPosterior(c.family, { latentSize, dataSize: dataSize + c.classes, seed, config: c.config });
     if (!inner.capabilities.hasDensity || inner.capabilities.supportsLabels) {
       inner.dispose();
-      throw new ValidationError(
+      throw new NoSemiSupervisedFormError(
         `${where}: the wrapper needs a family with a density and without labels of its own (capabilities.hasDensity = true, supportsLabels = false); ` +
           'it has no semi-supervised form here',
       );

@@ -8,6 +8,7 @@ import type { BenchConfig } from './config';
 import { CONTACT_SHEET, contactSheetSvg } from './contact_sheet';
 import { METRICS } from './metric_table';
 import { resultsMarkdown } from './report';
+import { BUDGET_CURVE, budgetCurveSvg } from './semi_report';
 import type { BenchResults } from './report';
 
 export const RESULTS_JSON = 'results.json';
@@ -52,6 +53,7 @@ export async function collectReport(options: CollectReportOptions): Promise<Coll
   await writeFileAtomic(join(out, RESULTS_JSON), `${JSON.stringify(results, null, 2)}\n`);
   await writeFileAtomic(join(out, RESULTS_MD), resultsMarkdown(results));
   await writeFileAtomic(join(out, CONTACT_SHEET), contactSheetSvg(out, results.cells));
+  if (config.labels) await writeFileAtomic(join(out, BUDGET_CURVE), budgetCurveSvg(results.cells));
   return { results, missing };
 }
 

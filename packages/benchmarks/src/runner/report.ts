@@ -133,7 +133,7 @@ export function resultsMarkdown(results: BenchResults): string {
     });
     const failed = results.cells.filter((x) => x.cell.dataset === dataset && x.error !== undefined);
     if (failed.length > 0) {
-      lines.push('', 'Failed or n/a cells (training diverged, or the family has no semi-supervised form; their metrics are n/a):', '');
+      lines.push('', 'Failed cells (training diverged, or n/a: the family has no semi-supervised form; their metrics are n/a):', '');
       for (const f of failed) {
         const budget = f.cell.labels !== undefined ? `, ${f.cell.labels} labels` : '';
         lines.push(`- ${f.cell.family}, ${f.cell.prior}${budget}, seed ${f.cell.seed}: ${f.error!.replace(/\n/g, ' ')}`);

@@ -35,11 +35,19 @@ export const SemiConfigSchema = z.strictObject({
   classifierHidden: widths.default(DEFAULT_CONFIG.classifierHidden),
   classReverseHidden: widths.default(DEFAULT_CONFIG.classReverseHidden),
   classifierDropout: z.number().min(0).lt(1).default(DEFAULT_CONFIG.classifierDropout),
+  hidden: widths.describe('hidden widths for the wrapped family and the classifier (what --hidden sets)').optional(),
 });
 
-export type SemiConfigInput = Partial<SemiPosteriorConfig>;
+/**
+ * The wrapper's options; `hidden` (what the CLI's and the bench's --hidden set for every family) is
+ * shorthand for the wrapped family's `hidden` and the classifier's widths, unless those are given.
+ */
+export type SemiConfigInput = Partial<SemiPosteriorConfig> & { hidden?: number[] };
 
 export function resolveConfig(partial: SemiConfigInput = {}): SemiPosteriorConfig {
-  const c = parseConfig(SemiConfigSchema, partial, 'semi posterior');
-  return { ...c, config: JSON.parse(JSON.stringify(c.config)) as Record<string, unknown>, classifierHidden: [...c.classifierHidden], classReverseHidden: [...c.classReverseHidden] };
+  const { hidden, ...c } = parseConfig(SemiConfigSchema, partial, 'semi posterior');
+  const config = JSON.parse(JSON.stringify(c.config)) as Record<string, unknown>;
+  if (hidden && config.hidden === undefined) config.hidden = [...hidden];
+  const classifierHidden = hidden && partial.classifierHidden === undefined ? hidden : c.classifierHidden;
+  return { ...c, config, classifierHidden: [...classifierHidden], classReverseHidden: [...c.classReverseHidden] };
 }

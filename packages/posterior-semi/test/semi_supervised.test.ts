@@ -69,6 +69,11 @@ describe('the semi-supervised wrapper', () => {
     expect(() => createPosterior('semi', { latentSize: 2, dataSize: 6, seed: 1, config: { family: 'semi' } })).toThrow(/is a wrapper, not a posterior family/);
     expect(() => createPosterior('semi', { latentSize: 2, dataSize: 6, seed: 1, config: { family: 'gaussian', classes: 1 } })).toThrow(/classes/);
     expect(() => createPosterior('semi', { latentSize: 2, dataSize: 6, seed: 1, config: { family: 'gaussian', clases: 3 } })).toThrow(/clases/);
+    // hidden (what --hidden sets for every family) reaches the wrapped family and the classifier.
+    const h = createPosterior('semi', { latentSize: 2, dataSize: 6, seed: 1, config: { family: 'gaussian', hidden: [5] } }) as SemiSupervisedPosterior;
+    expect(h.config).toMatchObject({ config: { hidden: [5] }, classifierHidden: [5] });
+    expect(h.namedVariables()['classifier.layer0.kernel']?.shape ?? Object.entries(h.namedVariables()).find(([k]) => k.startsWith('classifier.'))![1].shape).toEqual([6, 5]);
+    h.dispose();
     [q, back].forEach((p) => p.dispose());
   });
 

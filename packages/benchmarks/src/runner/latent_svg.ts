@@ -62,13 +62,16 @@ export function latentScatterSvg(input: LatentScatterInput): string {
     if (!inside(x, y)) continue;
     dots.push(`<circle cx="${px(x).toFixed(1)}" cy="${py(y).toFixed(1)}" r="3" fill="${colorOf(input.marked!.labels?.[i])}" stroke="black" stroke-width="0.8"/>`);
   }
-  const markedNote = input.marked ? `; ringed: ${m.length / 2} labelled training examples` : '';
+  const markedNote = input.marked
+    ? [`<text x="${PAD}" y="${SIZE - 20}" font-family="sans-serif" font-size="9" fill="#555">ringed: ${m.length / 2} labelled training examples (their latents, coloured by class)</text>`]
+    : [];
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${SIZE}" height="${SIZE}" viewBox="0 0 ${SIZE} ${SIZE}">`,
     `<rect width="${SIZE}" height="${SIZE}" fill="white"/>`,
     `<rect x="${PAD}" y="${PAD}" width="${SIZE - 2 * PAD}" height="${SIZE - 2 * PAD}" fill="none" stroke="#888"/>`,
     `<text x="${PAD}" y="${PAD - 10}" font-family="sans-serif" font-size="11">${esc(input.title)}</text>`,
-    `<text x="${PAD}" y="${SIZE - 10}" font-family="sans-serif" font-size="9" fill="#555">z1 ${x0.toFixed(2)} .. ${x1.toFixed(2)}, z2 ${y0.toFixed(2)} .. ${y1.toFixed(2)}; grey: prior samples${markedNote}</text>`,
+    `<text x="${PAD}" y="${SIZE - 10}" font-family="sans-serif" font-size="9" fill="#555">z1 ${x0.toFixed(2)} .. ${x1.toFixed(2)}, z2 ${y0.toFixed(2)} .. ${y1.toFixed(2)}; grey: prior samples</text>`,
+    ...markedNote,
     ...dots,
     '</svg>',
     '',

@@ -19,7 +19,7 @@ describe('class-aware priors and semi-supervised forms in the registry', () => {
   it('recognises a class-aware prior by its capability and names what is missing', () => {
     expect(isClassAwarePrior(plain)).toBe(false);
     expect(isClassAwarePrior(classAware)).toBe(true);
-    expect(isClassAwarePrior({ ...classAware, numClasses: 0 })).toBe(false);
+    expect(isClassAwarePrior({ ...classAware, numClasses: 0 } as Distribution)).toBe(false);
     expect(requireClassAwarePrior('here', classAware, 3)).toBe(classAware);
     expect(() => requireClassAwarePrior('here', classAware, 10)).toThrow(/here needs a model prior with 10 classes .*"ThreeArms" with 3 classes/);
     expect(() => requireClassAwarePrior('here', plain, 10)).toThrow(ValidationError);

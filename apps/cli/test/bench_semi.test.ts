@@ -9,7 +9,7 @@ import { estimateGrid } from '../src/bench_estimate';
 describe('bench --labels and the semi preset', () => {
   it('semi: 1000 labels on the quick subset; --labels takes one budget or a list (one grid axis)', () => {
     const semi = resolveBench({ preset: 'semi' });
-    expect(semi.config).toMatchObject({ labels: [1000], datasets: ['mnist'], priors: ['pinwheel'], seeds: [0], trainLimit: 4000, testLimit: 500, epochs: 4 });
+    expect(semi.config).toMatchObject({ labels: [1000], datasets: ['mnist'], priors: ['pinwheel'], seeds: [0], trainLimit: 4000, testLimit: 500, epochs: 3 });
     expect(semi.config.families).not.toContain('semi');
     expect(semi.out).toMatch(/bench-semi$/);
     expect(resolveBench({ preset: 'semi', labels: '10,50,250,1000' }).config.labels).toEqual([10, 50, 250, 1000]);

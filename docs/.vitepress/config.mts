@@ -25,6 +25,7 @@ const concepts: DefaultTheme.SidebarItem = {
     { text: 'Backends', link: '/backends' },
     { text: 'DDVI', link: '/ddvi' },
     { text: 'Flow posteriors', link: '/flows' },
+    { text: 'Semi-supervised', link: '/semi-supervised' },
     { text: 'Noising processes', link: '/noising' },
     { text: 'Genotypes', link: '/genotypes' },
     { text: 'The reference protocol', link: '/reference-protocol' },

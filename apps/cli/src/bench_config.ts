@@ -25,6 +25,8 @@ export interface BenchFlags {
   testLimit?: string;
   validation?: string;
   stepsPerEpoch?: string;
+  /** Semi-supervised label budgets, e.g. "1000" or "10,50,250,1000" (one grid axis). */
+  labels?: string;
   iwaeK?: string;
   hidden?: string;
   backend?: string;
@@ -139,6 +141,7 @@ export function resolveBench(flags: BenchFlags): ResolvedBench {
   set('validation', flags.validation, (r) => integer('--validation', r, 1));
   set('stepsPerEpoch', flags.stepsPerEpoch, (r) => integer('--steps-per-epoch', r, 1));
   set('iwaeK', flags.iwaeK, (r) => integer('--iwae-k', r, 0));
+  set('labels', flags.labels, (r) => list('--labels', r).map((v) => integer('--labels', v, 0)));
   set('hidden', flags.hidden, (r) => widths('--hidden', r));
   if (flags.out !== undefined && flags.out.trim() === '') throw new UsageError('--out must be a directory path, got ""');
   let config: BenchConfig;
@@ -163,7 +166,7 @@ function scaleWarmups(settings: NonNullable<BenchConfigInput['familySettings']>,
 
 const FLAG_OF: Record<string, string> = {
   families: '--families', priors: '--priors', seeds: '--seeds', datasets: '--datasets', baselines: '--baselines', epochs: '--epochs', batchSize: '--batch-size',
-  learningRate: '--lr', trainLimit: '--train-limit', testLimit: '--test-limit', validation: '--validation', iwaeK: '--iwae-k', hidden: '--hidden',
+  learningRate: '--lr', trainLimit: '--train-limit', testLimit: '--test-limit', validation: '--validation', iwaeK: '--iwae-k', hidden: '--hidden', labels: '--labels',
 };
 
 function flagHint(message: string): string {

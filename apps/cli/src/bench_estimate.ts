@@ -1,6 +1,6 @@
 import { Trainer } from '@ddvi/core';
 import type { Dataset } from '@ddvi/core';
-import { buildCellPair, expandGrid, loadSplits, readCell, trainingObjective } from '@ddvi/benchmarks';
+import { buildCellPair, expandGrid, loadSplits, readCell, semiSplits, trainingObjective } from '@ddvi/benchmarks';
 import type { BenchConfig, Cell } from '@ddvi/benchmarks';
 import { duration, num } from './format';
 import { println } from './io';
@@ -60,8 +60,10 @@ export async function estimateGrid(config: BenchConfig, out?: string): Promise<G
 }
 
 /** Median ms per step of a cell's real Trainer over `timed` steps after WARMUP_STEPS. */
-async function timeSteps(config: BenchConfig, cell: Cell, train: Dataset, timed: number): Promise<number> {
-  const { model, posterior } = buildCellPair(config, cell, train.dataSize);
+async function timeSteps(config: BenchConfig, cell: Cell, data: Dataset, timed: number): Promise<number> {
+  // A semi-supervised cell times its family's semi form on its label budget.
+  const { train } = semiSplits(cell, data, data);
+  const { model, posterior } = buildCellPair(config, cell, train.dataSize, train.numClasses !== undefined ? { classes: train.numClasses } : {});
   const stamps: number[] = [];
   const trainer = new Trainer({
     model, posterior, objective: trainingObjective(posterior, 1), train,

@@ -33,7 +33,9 @@ export function benchHooks(io: Io, total: number, out = 'the results folder'): B
   const say = (text: string) => grid.line(text);
   return {
     onCellStart: (i, n, cell, cached) => {
-      const what = cell.baseline ? `${cell.family} baseline` : `${cell.family} posterior, ${cell.prior} prior`;
+      const what = cell.baseline
+        ? `${cell.family} baseline`
+        : `${cell.family}${cell.labels !== undefined ? '-semi' : ''} posterior, ${cell.prior} prior${cell.labels !== undefined ? `, ${cell.labels} labels` : ''}`;
       say(`cell ${i}/${n}: ${cell.dataset}, ${what}, seed ${cell.seed}${cached ? ' (done earlier; read back)' : ''}`);
       grid.cellStarted(i, `${cell.family}${cell.baseline ? '' : `/${cell.prior}`}`);
     },
@@ -65,7 +67,7 @@ export function benchHooks(io: Io, total: number, out = 'the results folder'): B
       say(
         r.error
           ? `cell ${i}/${n} failed: ${r.error}`
-          : `cell ${i}/${n} done in ${duration(r.timing.wallSeconds)}: ELBO ${show(m.elbo, 2)}, IWAE ${show(m.iwae, 2)}, kNN ${show(m.knnAccuracy)}, ` +
+          : `cell ${i}/${n} done in ${duration(r.timing.wallSeconds)}: ${typeof m.classifierAccuracy === 'number' ? `classifier ${show(m.classifierAccuracy)}, ` : ''}ELBO ${show(m.elbo, 2)}, IWAE ${show(m.iwae, 2)}, kNN ${show(m.knnAccuracy)}, ` +
               `logreg ${show(m.logisticAccuracy)}, latent NLL ${show(m.latentNll)}, NMI ${show(m.nmi)}, ${show(m.msPerStep, 0)} ms/step`,
       );
     },

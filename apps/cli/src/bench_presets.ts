@@ -63,6 +63,18 @@ export const BENCH_PRESETS: Record<string, BenchPreset> = {
       "no p_weight knob: the vae's 5 and H-IAF's 0.5 are not applied)",
     settings: REFERENCE_SETTINGS,
   },
+  semi: {
+    name: 'semi',
+    description:
+      'semi-supervised MNIST (spec §5.1, §8; D6): every registered family in its semi-supervised form (its own for DDVI and the AAE, ' +
+      'the shared wrapper for the others) with exactly 1,000 seeded labels (--labels 10,50,250,1000 for the budget curve), ' +
+      'pinwheel prior, seed 0, 4,000 train / 500 test images, 3 epochs, lr 1e-3, IWAE k 50 (estimated 11-15 min in one process on 2 idle cores, ' +
+      '6-8 min with --jobs 2; docs/semi-supervised.md)',
+    settings: {
+      datasets: ['mnist'], priors: ['pinwheel'], seeds: [0], labels: [1000], epochs: 3, batchSize: 128, learningRate: 1e-3,
+      trainLimit: 4000, testLimit: 500, iwaeK: 50, beta: 1, klWarmup: 0,
+    },
+  },
 };
 
 export const DEFAULT_BENCH_PRESET = 'quick';

@@ -7,3 +7,5 @@ import '@ddvi/posterior-adversarial';
 import '@ddvi/posterior-diffusion';
 import '@ddvi/posterior-flow';
 import '@ddvi/posterior-gaussian';
+// The semi-supervised wrapper `semi` (not a family of its own: benchmarks list families without it).
+import '@ddvi/posterior-semi';

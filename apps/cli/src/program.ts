@@ -143,6 +143,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void, argv: read
     .option('--validation <n>', 'score on n seeded training examples held out from training (after --train-limit) instead of the test split: choose settings on this, never on the test set')
     .option('--steps-per-epoch <n>', 'cap the optimizer steps per epoch')
     .option('--iwae-k <k>', 'importance samples of the test IWAE bound; 0 skips it')
+    .option('--labels <list>', 'semi-supervised: keep exactly n seeded training labels (spec D6) and run every family in its semi-supervised form (its own, else the shared wrapper); a list, e.g. 10,50,250,1000, is one grid axis (semi preset: 1000)')
     .option('--hidden <widths>', "hidden widths of the decoder and the encoders, e.g. 256,256 (default: the paper's 1000,1000)")
     .option('--backend <name>', 'tfjs backend: auto, wasm, cpu or tensorflow (default: DDVI_BACKEND, else auto)')
     .option('--out <dir>', 'output folder (default runs/bench-<preset>); finished cells there are read back, not recomputed')
@@ -165,6 +166,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void, argv: read
         '  ddvi bench --preset quick',
         '  ddvi bench --preset quick --jobs 2     # two cells at a time, one per core',
         '  ddvi bench --preset genotypes',
+        '  ddvi bench --preset semi                 # semi-supervised MNIST, 1000 labels',
+        '  ddvi bench --preset semi --labels 10,50,250,1000',
         '  ddvi bench --families gaussian,ddvi --priors pinwheel,square --seeds 0-2 --epochs 10 --out runs/bench',
         '  ddvi bench --preset paper --seeds 0-4 --executor slurm --partition cpu --time 12:00:00 --mem 8G --out /scratch/me/paper',
       ].join('\n'),

@@ -74,6 +74,8 @@ export type { RunCellOptions, LatentPlotter } from './runner/run_cell';
 export { latentScatterSvg } from './runner/latent_svg';
 export type { LatentScatterInput } from './runner/latent_svg';
 export { resultsMarkdown, summaryRows, bestRows, reportNotes, reportedMetrics } from './runner/report';
+export { BUDGET_CURVE, budgetCurveSvg, semiNote } from './runner/semi_report';
+export { classifierAccuracy, createCellPosterior, labelledLatents, semiSplits } from './runner/semi';
 export type { BenchResults, SummaryRow } from './runner/report';
 export { runBenchmark, RESULTS_JSON, RESULTS_MD, SETTINGS_FILE } from './runner/run';
 export type { BenchHooks, RunBenchmarkOptions, RunBenchmarkResult } from './runner/run';

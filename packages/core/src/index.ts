@@ -8,6 +8,8 @@ export type { BackendInfo, BackendName } from './backend/init';
 export { installMatMulFix, uninstallMatMulFix, isMatMulFixInstalled, matMulFixStats } from './backend/matmul_fix';
 export type { MatMulFixOptions, MatMulFixStats } from './backend/matmul_fix';
 export type { Distribution } from './types/distribution';
+export { isClassAwarePrior, requireClassAwarePrior } from './class_prior';
+export type { ClassAwarePrior } from './class_prior';
 export type { Model, ForwardOptions } from './types/model';
 export type { Batch, Dataset } from './types/dataset';
 export type {
@@ -24,7 +26,11 @@ export type {
 } from './types/posterior';
 export type { Objective, ObjectiveContext, ObjectiveResult } from './types/objective';
 export type { JsonValue, SerializedModule, SerializedTensor } from './types/serialized';
-export { registerPosterior, listPosteriors, getPosteriorFamily, createPosterior, posteriorFromJSON } from './registry';
+export {
+  registerPosterior, listPosteriors, getPosteriorFamily, createPosterior, posteriorFromJSON, registerSemiSupervisedForm, semiSupervisedForm,
+  semiSupervisedSpec, SEMI_WRAPPER, NoSemiSupervisedFormError,
+} from './registry';
+export type { SemiSupervisedForm, SemiSupervisedSpec } from './registry';
 export type { PosteriorFamily } from './registry';
 export { registerKL, klDivergence, hasClosedFormKL } from './kl';
 export { serializeTensor, deserializeTensor, serializeVariables, assignVariables } from './serialize';

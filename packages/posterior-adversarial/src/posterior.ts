@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { SeedStream, ValidationError, checkPositiveInt, checkShape, permutation, posteriorFromState, posteriorToJSON, stopGradient, tidy } from '@ddvi/core';
+import { SeedStream, ValidationError, checkPositiveInt, checkShape, isClassAwarePrior, permutation, posteriorFromState, posteriorToJSON, stopGradient, tidy } from '@ddvi/core';
 import type {
   AuxiliaryContext, Distribution, AuxiliaryLoss, EpochRecord, PhaseSpec, Posterior, PosteriorInit, PosteriorSample, SampleOptions, SerializedModule,
 } from '@ddvi/core';
@@ -205,15 +205,15 @@ export class AdversarialPosterior implements Posterior {
   /** Real inputs of the semi-supervised D: (z ~ p(z | c), onehot(c)) with exactly floor(n / 2) of the c replaced by K. */
   private realWithLabels(prior: Distribution, n: number, seed: SeedStream): tf.Tensor2D {
     const k = this.config.numClasses;
-    const withClass = prior as Distribution & { numClasses?: number; sampleWithClass?: (s: SeedStream, n: number) => { z: tf.Tensor2D; label: tf.Tensor1D } };
-    if (typeof withClass.sampleWithClass !== 'function' || withClass.numClasses !== k) {
+    if (!isClassAwarePrior(prior) || prior.numClasses !== k) {
       throw new ValidationError(
         `AdversarialPosterior: the semi-supervised variant needs a prior with ${k} classes (sampleWithClass, numClasses = numClasses); ` +
-          `the model's prior ${JSON.stringify(prior.name)} has ${withClass.numClasses ?? 'no'} classes`,
+          `the model's prior ${JSON.stringify(prior.name)} has ${isClassAwarePrior(prior) ? prior.numClasses : 'no'} classes`,
       );
     }
+    const withClass = prior;
     return tf.tidy(() => {
-      const { z, label } = withClass.sampleWithClass!(seed.fork('sample'), n);
+      const { z, label } = withClass.sampleWithClass(seed.fork('sample'), n);
       const flip = new Int32Array(n);
       permutation(n, seed.fork('flip')).subarray(0, Math.floor(n / 2)).forEach((i) => (flip[i] = 1));
       const labels = tf.where(tf.cast(tf.tensor1d(flip, 'int32'), 'bool'), tf.fill([n], k, 'int32'), tf.cast(label, 'int32')) as tf.Tensor1D;

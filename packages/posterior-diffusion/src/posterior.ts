@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { SeedStream, ValidationError, checkPositiveInt, checkShape, posteriorFromState, posteriorToJSON, stopGradient, tidy } from '@ddvi/core';
+import { SeedStream, ValidationError, checkPositiveInt, checkShape, posteriorFromState, posteriorToJSON, requireClassAwarePrior, stopGradient, tidy } from '@ddvi/core';
 import type {
   AuxiliaryLoss, Distribution, EpochRecord, Posterior, PosteriorInit, PosteriorSample, PhaseSpec, SampleOptions, SerializedModule,
 } from '@ddvi/core';
@@ -401,13 +401,7 @@ export class DdviPosterior implements Posterior {
   private sleepDraw(prior: Distribution, n: number, seed: SeedStream): { z: tf.Tensor2D; onehot?: tf.Tensor2D } {
     const K = this.config.classes;
     if (K === 0) return { z: prior.sample(seed, [n]) as tf.Tensor2D };
-    const withClass = prior as Distribution & { numClasses?: number; sampleWithClass?: (s: SeedStream, n: number) => { z: tf.Tensor2D; label: tf.Tensor1D } };
-    if (typeof withClass.sampleWithClass !== 'function' || withClass.numClasses !== K) {
-      throw new ValidationError(
-        `ddvi posterior: classes = ${K} needs a model prior with ${K} classes (sampleWithClass), got one with ${withClass.numClasses ?? 'no'} classes`,
-      );
-    }
-    const { z, label } = withClass.sampleWithClass(seed, n);
+    const { z, label } = requireClassAwarePrior(`ddvi posterior: classes = ${K}`, prior, K).sampleWithClass(seed, n);
     const onehot = tf.cast(tf.equal(tf.expandDims(label, 1), tf.expandDims(tf.range(0, K, 1, 'int32'), 0)), 'float32') as tf.Tensor2D;
     return { z, onehot };
   }

@@ -27,7 +27,7 @@ export async function benchCommand(flags: BenchFlags, io: Io): Promise<number> {
   println(
     io.stdout,
     `bench preset ${preset}: datasets ${config.datasets.join(', ')}; families ${config.families.join(', ')}; priors ${config.priors.join(', ')}; ` +
-      `${config.baselines.length > 0 ? `baselines ${config.baselines.join(', ')}; ` : ''}seeds ${config.seeds.join(', ')}; ${config.epochs} epochs` +
+      `${config.baselines.length > 0 ? `baselines ${config.baselines.join(', ')}; ` : ''}seeds ${config.seeds.join(', ')}; ${config.labels ? `labels ${config.labels.join(', ')} (semi-supervised); ` : ''}${config.epochs} epochs` +
       `${config.trainLimit ? `, ${config.trainLimit} train` : ''}${config.testLimit ? ` / ${config.testLimit} test examples` : ''}; out ${out}`,
   );
   if (executor === 'slurm') return submitGrid({ resolved, flags, backend: backend.name, io, ...(checkpointEverySteps !== undefined ? { checkpointEverySteps } : {}) });

@@ -10,6 +10,8 @@ export interface Cell {
   prior: string;
   seed: number;
   baseline?: true;
+  /** Semi-supervised: the number of training labels kept (spec D6); absent for an unsupervised cell. */
+  labels?: number;
 }
 
 /** The prior column of a baseline's cell: it has none. */
@@ -19,16 +21,22 @@ export const BASELINE_PRIOR = '-';
 export function cellId(cell: Cell): string {
   const safe = (s: string) => s.replace(/[^A-Za-z0-9_.-]/g, '-');
   if (cell.baseline) return `${safe(cell.dataset)}__baseline-${safe(cell.family)}__seed${cell.seed}`;
-  return `${safe(cell.dataset)}__${safe(cell.family)}__${safe(cell.prior)}__seed${cell.seed}`;
+  const budget = cell.labels === undefined ? '' : `__labels${cell.labels}`;
+  return `${safe(cell.dataset)}__${safe(cell.family)}__${safe(cell.prior)}${budget}__seed${cell.seed}`;
 }
 
-/** Cells in a fixed order: datasets, then families, then priors, then seeds; each dataset's baselines after its families. */
-export function expandGrid(config: Pick<BenchConfig, 'datasets' | 'families' | 'priors' | 'seeds'> & { baselines?: string[] }): Cell[] {
+/**
+ * Cells in a fixed order: datasets, then families, then priors, then label budgets (when set), then
+ * seeds; each dataset's baselines after its families.
+ */
+export function expandGrid(config: Pick<BenchConfig, 'datasets' | 'families' | 'priors' | 'seeds'> & { baselines?: string[]; labels?: number[] }): Cell[] {
   const cells: Cell[] = [];
   for (const dataset of config.datasets) {
     for (const family of config.families) {
       for (const prior of config.priors) {
-        for (const seed of config.seeds) cells.push({ dataset, family, prior, seed });
+        for (const labels of config.labels ?? [undefined]) {
+          for (const seed of config.seeds) cells.push({ dataset, family, prior, seed, ...(labels === undefined ? {} : { labels }) });
+        }
       }
     }
     for (const family of config.baselines ?? []) {

@@ -1,6 +1,6 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { DivergenceError, NonFiniteError, ValidationError } from '@ddvi/core';
+import { DivergenceError, NonFiniteError, NoSemiSupervisedFormError, ValidationError } from '@ddvi/core';
 import type { TrainEvent } from '@ddvi/core';
 import { cellId, expandGrid } from './cell';
 import type { Cell } from './cell';
@@ -137,8 +137,10 @@ async function computeCell(options: RunCellByIndexOptions, cell: Cell): Promise<
         });
   } catch (e) {
     // A diverged cell is a result (the family failed on this setting), not a reason to lose the grid.
-    if (!(e instanceof NonFiniteError || e instanceof DivergenceError)) throw e;
-    result = failedCell(cell, e.message, started);
+    // So is a family without a semi-supervised form under --labels: an n/a row, never a silent skip.
+    if (e instanceof NoSemiSupervisedFormError) result = failedCell(cell, `n/a: ${e.message}`, started);
+    else if (!(e instanceof NonFiniteError || e instanceof DivergenceError)) throw e;
+    else result = failedCell(cell, e.message, started);
   }
   await writeCell(out, result);
   rmSync(checkpoint, { force: true });

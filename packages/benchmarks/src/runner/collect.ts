@@ -10,6 +10,7 @@ import { METRICS } from './metric_table';
 import { resultsMarkdown } from './report';
 import { rescoreCells } from './rescore';
 import type { RescoreOptions } from './rescore';
+import { BUDGET_CURVE, budgetCurveSvg } from './semi_report';
 import type { BenchResults } from './report';
 
 export const RESULTS_JSON = 'results.json';
@@ -63,6 +64,7 @@ export async function collectReport(options: CollectReportOptions): Promise<Coll
   await writeFileAtomic(join(out, RESULTS_JSON), `${JSON.stringify(results, null, 2)}\n`);
   await writeFileAtomic(join(out, RESULTS_MD), resultsMarkdown(results));
   await writeFileAtomic(join(out, CONTACT_SHEET), contactSheetSvg(out, results.cells));
+  if (config.labels) await writeFileAtomic(join(out, BUDGET_CURVE), budgetCurveSvg(results.cells));
   return { results, missing };
 }
 

@@ -59,6 +59,13 @@ export interface BenchConfig {
   evalDropout?: boolean;
   /** Decoder and encoder hidden widths (undefined: the paper's [1000, 1000]). */
   hidden?: number[];
+  /**
+   * Semi-supervised label budgets, one grid axis (spec §5.1, D6): each cell keeps exactly n seeded
+   * training labels and runs every family in its semi-supervised form (undefined: unsupervised).
+   */
+  labels?: number[];
+  /** Options of the shared semi-supervised wrapper (classWeight, classifierHidden, ...; see @ddvi/posterior-semi). */
+  semiConfig?: Record<string, unknown>;
   /** Family-specific options passed to every family's createPosterior. */
   posteriorConfig: Record<string, unknown>;
   /**
@@ -124,7 +131,7 @@ export function benchConfigSchema() {
   const priors = listPriors().map((p) => p.name);
   const datasets = listDatasets();
   return z.strictObject({
-    families: names(families).default([...families]),
+    families: names(families).default(listPosteriors({ wrappers: false })),
     priors: names(priors).default(DEFAULT_BENCH_PRIORS.filter((p) => priors.includes(p))),
     seeds: z
       .array(z.int().min(0).max(0xffffffff))
@@ -151,6 +158,13 @@ export function benchConfigSchema() {
     altLatentNllBandwidths: bandwidths().optional(),
     evalDropout: z.boolean().optional(),
     hidden: z.array(count(1)).min(1).optional(),
+    labels: z
+      .array(count(0))
+      .min(1)
+      .refine((v) => new Set(v).size === v.length, { message: 'a list without duplicates' })
+      .describe('a non-empty list of label budgets (integers >= 0)')
+      .optional(),
+    semiConfig: z.record(z.string(), z.unknown()).describe('a JSON object of the semi-supervised wrapper\'s options').optional(),
     posteriorConfig: z.record(z.string(), z.unknown()).describe('a JSON object of family options').default({}),
     familySettings: z
       .record(

@@ -40,7 +40,7 @@ export async function freezeGrid(out: string, grid: FrozenGrid, replace: boolean
   const path = gridPath(out);
   if (!replace && existsSync(path)) {
     const saved = readFrozenGrid(out);
-    const axes = (g: FrozenGrid) => JSON.stringify([g.config.datasets, g.config.families, g.config.priors, g.config.seeds, g.config.baselines]);
+    const axes = (g: FrozenGrid) => JSON.stringify([g.config.datasets, g.config.families, g.config.priors, g.config.seeds, g.config.baselines, g.config.labels ?? null]);
     if (axes(saved) !== axes(grid)) {
       throw new ValidationError(
         `${out} holds another grid (${describeAxes(saved.config)}; now ${describeAxes(grid.config)}): ` +
@@ -52,7 +52,8 @@ export async function freezeGrid(out: string, grid: FrozenGrid, replace: boolean
 }
 
 function describeAxes(c: BenchConfig): string {
-  return `datasets ${c.datasets.join(',')}, families ${c.families.join(',')}, priors ${c.priors.join(',')}, seeds ${c.seeds.join(',')}`;
+  const budgets = c.labels ? `, labels ${c.labels.join(',')}` : '';
+  return `datasets ${c.datasets.join(',')}, families ${c.families.join(',')}, priors ${c.priors.join(',')}${budgets}, seeds ${c.seeds.join(',')}`;
 }
 
 /** The grid frozen in `<out>`, validated as a fresh config would be. */

@@ -6,6 +6,8 @@ export interface LatentScatterInput {
   /** Row-major [m x 2], drawn in grey underneath. */
   priorSamples: Float32Array;
   title: string;
+  /** Points drawn on top, ringed in black and coloured by their labels (a semi-supervised cell's labelled training examples). */
+  marked?: { z: Float32Array; labels?: Int32Array } | undefined;
 }
 
 const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#2f2f2f'];
@@ -45,21 +47,31 @@ export function latentScatterSvg(input: LatentScatterInput): string {
   for (let i = 0; i + 1 < p.length; i += 2) {
     if (inside(p[i]!, p[i + 1]!)) dots.push(`<circle cx="${px(p[i]!).toFixed(1)}" cy="${py(p[i + 1]!).toFixed(1)}" r="1.2" fill="#cfcfcf"/>`);
   }
+  const colorOf = (label: number | undefined) => (label === undefined ? PALETTE[0]! : PALETTE[((label % PALETTE.length) + PALETTE.length) % PALETTE.length]!);
   const z = input.z;
   for (let i = 0; 2 * i + 1 < z.length; i++) {
     const x = z[2 * i]!;
     const y = z[2 * i + 1]!;
     if (!inside(x, y)) continue;
-    const label = input.labels?.[i];
-    const color = label === undefined ? PALETTE[0]! : PALETTE[((label % PALETTE.length) + PALETTE.length) % PALETTE.length]!;
-    dots.push(`<circle cx="${px(x).toFixed(1)}" cy="${py(y).toFixed(1)}" r="1.6" fill="${color}" fill-opacity="0.8"/>`);
+    dots.push(`<circle cx="${px(x).toFixed(1)}" cy="${py(y).toFixed(1)}" r="1.6" fill="${colorOf(input.labels?.[i])}" fill-opacity="0.8"/>`);
   }
+  const m = input.marked?.z ?? new Float32Array(0);
+  for (let i = 0; 2 * i + 1 < m.length; i++) {
+    const x = m[2 * i]!;
+    const y = m[2 * i + 1]!;
+    if (!inside(x, y)) continue;
+    dots.push(`<circle cx="${px(x).toFixed(1)}" cy="${py(y).toFixed(1)}" r="3" fill="${colorOf(input.marked!.labels?.[i])}" stroke="black" stroke-width="0.8"/>`);
+  }
+  const markedNote = input.marked
+    ? [`<text x="${PAD}" y="${SIZE - 20}" font-family="sans-serif" font-size="9" fill="#555">ringed: ${m.length / 2} labelled training examples (their latents, coloured by class)</text>`]
+    : [];
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${SIZE}" height="${SIZE}" viewBox="0 0 ${SIZE} ${SIZE}">`,
     `<rect width="${SIZE}" height="${SIZE}" fill="white"/>`,
     `<rect x="${PAD}" y="${PAD}" width="${SIZE - 2 * PAD}" height="${SIZE - 2 * PAD}" fill="none" stroke="#888"/>`,
     `<text x="${PAD}" y="${PAD - 10}" font-family="sans-serif" font-size="11">${esc(input.title)}</text>`,
     `<text x="${PAD}" y="${SIZE - 10}" font-family="sans-serif" font-size="9" fill="#555">z1 ${x0.toFixed(2)} .. ${x1.toFixed(2)}, z2 ${y0.toFixed(2)} .. ${y1.toFixed(2)}; grey: prior samples</text>`,
+    ...markedNote,
     ...dots,
     '</svg>',
     '',

@@ -8,13 +8,16 @@ export interface MetricSpec {
   label: string;
   higherIsBetter: boolean;
   digits: number;
+  /** Shown only when some row of the table has it (the semi-supervised classifier's accuracy). */
+  onlyWhenPresent?: boolean;
 }
 
 export type MetricKey =
-  | 'elbo' | 'iwae' | 'reconstruction' | 'knnAccuracy' | 'logisticAccuracy' | 'latentNll' | 'altLatentNll' | 'nmi' | 'purity'
+  | 'classifierAccuracy' | 'elbo' | 'iwae' | 'reconstruction' | 'knnAccuracy' | 'logisticAccuracy' | 'latentNll' | 'altLatentNll' | 'nmi' | 'purity'
   | 'wallSeconds' | 'msPerStep';
 
 export const METRICS: readonly MetricSpec[] = [
+  { key: 'classifierAccuracy', label: 'classifier acc', higherIsBetter: true, digits: 3, onlyWhenPresent: true },
   { key: 'elbo', label: 'test ELBO', higherIsBetter: true, digits: 2 },
   { key: 'iwae', label: 'test IWAE', higherIsBetter: true, digits: 2 },
   { key: 'reconstruction', label: 'reconstruction', higherIsBetter: true, digits: 2 },
@@ -30,4 +33,7 @@ export const METRICS: readonly MetricSpec[] = [
 ];
 
 /** A cell's metrics; null where a metric does not apply (ELBO/IWAE without a density) or was skipped. */
-export type CellMetrics = Record<MetricKey, number | null>;
+export type CellMetrics = Record<Exclude<MetricKey, 'classifierAccuracy'>, number | null> & {
+  /** pi(c | x)'s test accuracy: semi-supervised cells of families with a classifier (absent in older cells). */
+  classifierAccuracy?: number | null;
+};

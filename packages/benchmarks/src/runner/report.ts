@@ -5,6 +5,7 @@ import type { CellResult } from './cell_store';
 import type { BenchConfig } from './config';
 import { CONTACT_SHEET } from './contact_sheet';
 import { METRICS } from './metric_table';
+import { semiNote } from './semi_report';
 import { trainingPriorOptions } from './training_prior';
 import type { MetricKey, MetricSpec } from './metric_table';
 import type { RescoreRecord } from './rescore';
@@ -46,6 +47,8 @@ export interface SummaryRow {
   prior: string;
   /** A baseline embedding method's row (named in `family`). */
   baseline: boolean;
+  /** The label budget of a semi-supervised row (absent: unsupervised). */
+  labels?: number;
   seeds: number[];
   /** null where no seed has the metric (n/a), else mean and 95% half-width (NaN for one seed). */
   values: Record<MetricKey, { mean: number; halfWidth95: number; n: number } | null>;
@@ -54,7 +57,7 @@ export interface SummaryRow {
 export function summaryRows(cells: readonly CellResult[]): SummaryRow[] {
   const groups = new Map<string, CellResult[]>();
   for (const c of cells) {
-    const key = JSON.stringify([c.cell.dataset, c.cell.family, c.cell.prior, c.cell.baseline === true]);
+    const key = JSON.stringify([c.cell.dataset, c.cell.family, c.cell.prior, c.cell.baseline === true, c.cell.labels ?? null]);
     const list = groups.get(key) ?? [];
     list.push(c);
     groups.set(key, list);
@@ -72,7 +75,10 @@ export function summaryRows(cells: readonly CellResult[]): SummaryRow[] {
         values[m.key] = { mean: s.mean, halfWidth95: s.halfWidth95, n: s.n };
       }
     }
-    rows.push({ dataset: first.dataset, family: first.family, prior: first.prior, baseline: first.baseline === true, seeds: list.map((c) => c.cell.seed), values });
+    rows.push({
+      dataset: first.dataset, family: first.family, prior: first.prior, baseline: first.baseline === true, seeds: list.map((c) => c.cell.seed), values,
+      ...(first.labels !== undefined ? { labels: first.labels } : {}),
+    });
   }
   return rows;
 }
@@ -149,24 +155,33 @@ export function resultsMarkdown(results: BenchResults): string {
     if (dsRows.length === 0) continue;
     const best = bestRows(dsRows);
     lines.push(`## ${dataset}`, '');
-    const head = ['family', 'prior', 'seeds', ...columns.map((m) => m.label)];
+    // A metric only some families have (the classifier's accuracy) gets a column when a row has it.
+    const shown = columns.filter((m) => !m.onlyWhenPresent || dsRows.some((r) => r.values[m.key] !== null));
+    const semi = dsRows.some((r) => r.labels !== undefined);
+    const head = ['family', 'prior', ...(semi ? ['labels'] : []), 'seeds', ...shown.map((m) => m.label)];
     lines.push(`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`);
     dsRows.forEach((r, i) => {
-      const cells = columns.map((m) => {
+      const cells = shown.map((m) => {
         const text = formatValue(r.values[m.key], m.digits);
         return best[m.key]?.includes(i) ? `**${text}**` : text;
       });
-      lines.push(`| ${[r.baseline ? `${r.family} (baseline)` : r.family, r.prior, String(r.seeds.length), ...cells].join(' | ')} |`);
+      const family = r.baseline ? `${r.family} (baseline)` : r.labels !== undefined ? `${r.family}-semi` : r.family;
+      lines.push(`| ${[family, r.prior, ...(semi ? [String(r.labels ?? '-')] : []), String(r.seeds.length), ...cells].join(' | ')} |`);
     });
     const failed = results.cells.filter((x) => x.cell.dataset === dataset && x.error !== undefined);
     if (failed.length > 0) {
-      lines.push('', 'Failed cells (training diverged; their metrics are n/a):', '');
-      for (const f of failed) lines.push(`- ${f.cell.family}, ${f.cell.prior}, seed ${f.cell.seed}: ${f.error!.replace(/\n/g, ' ')}`);
+      lines.push('', 'Failed cells (training diverged, or n/a: the family has no semi-supervised form; their metrics are n/a):', '');
+      for (const f of failed) {
+        const budget = f.cell.labels !== undefined ? `, ${f.cell.labels} labels` : '';
+        lines.push(`- ${f.cell.family}, ${f.cell.prior}${budget}, seed ${f.cell.seed}: ${f.error!.replace(/\n/g, ' ')}`);
+      }
     }
     lines.push('', '### Latent spaces', '');
     for (const cell of results.cells.filter((x) => x.cell.dataset === dataset && x.files.length > 0)) {
       const links = cell.files.map((f) => `[${f.split('.').pop()}](${f})`).join(' ');
-      const what = cell.cell.baseline ? `${cell.cell.family} (baseline)` : `${cell.cell.family}, ${cell.cell.prior}`;
+      const what = cell.cell.baseline
+        ? `${cell.cell.family} (baseline)`
+        : `${cell.cell.family}, ${cell.cell.prior}${cell.cell.labels !== undefined ? `, ${cell.cell.labels} labels` : ''}`;
       lines.push(`- ${what}, seed ${cell.cell.seed}: ${links}`);
     }
     lines.push('');
@@ -193,6 +208,7 @@ export function reportNotes(results: BenchResults): string[] {
     );
   }
   if (c.evalDropout) notes.push('Dropout stays on at evaluation (ELBO, IWAE, latents), as the reference code does (spec §12.10, D5).');
+  if (c.labels) notes.push(semiNote(c.labels));
   const smoothed = c.priors.filter((p) => trainingPriorOptions(p) !== undefined);
   if (smoothed.length > 0) {
     notes.push(

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Elbo, Iwae, Reconstruction, SeedStream, Trainer, createPosterior, encodeLatents, evaluate, linearWarmup, writeFileAtomic } from '@ddvi/core';
+import { Elbo, Iwae, Reconstruction, SeedStream, Trainer, encodeLatents, evaluate, linearWarmup, writeFileAtomic } from '@ddvi/core';
 import type { Dataset, Posterior, TrainEvent } from '@ddvi/core';
 import { DecoderModel } from '@ddvi/models';
 import type { DecoderModelConfig, LikelihoodName } from '@ddvi/models';
@@ -15,6 +15,7 @@ import { latentScatterSvg } from './latent_svg';
 import { scoringPair } from './eval_dropout';
 import { keepAndScoreLatents } from './kept_latents';
 import { trainingObjective } from './surrogate_objective';
+import { classifierAccuracy, createCellPosterior, labelledLatents, semiSplits } from './semi';
 import { systemMemoryBudget } from './memory_budget';
 import type { CellMetrics } from './metric_table';
 import type { Splits } from './splits';
@@ -51,7 +52,7 @@ export function buildCellPair(
   config: BenchConfig,
   cell: Cell,
   dataSize: number,
-  data: { likelihood?: LikelihoodName } = {},
+  data: { likelihood?: LikelihoodName; classes?: number } = {},
 ): { model: DecoderModel; posterior: Posterior } {
   const root = new SeedStream(cell.seed);
   const priorOptions = trainingPriorOptions(cell.prior);
@@ -64,9 +65,9 @@ export function buildCellPair(
   const model = new DecoderModel(modelConfig);
   try {
     const { posteriorConfig } = familySettings(config, cell.family);
-    const posterior = createPosterior(cell.family, {
+    const posterior = createCellPosterior(config, cell, {
       latentSize: config.latentSize, dataSize, seed: root.fork('posterior').next(), config: posteriorConfig,
-    });
+    }, data.classes);
     return { model, posterior };
   } catch (e) {
     model.dispose();
@@ -81,10 +82,9 @@ export function buildCellPair(
 export async function runCell(options: RunCellOptions): Promise<CellResult> {
   const { config, cell, splits, out } = options;
   const startedMs = Date.now();
-  const train = splits.train;
-  if (!train) throw new Error('runCell: the train split is missing');
-  const test = splits.test;
-  const { model, posterior } = buildCellPair(config, cell, train.dataSize, splits.likelihood ? { likelihood: splits.likelihood } : {});
+  if (!splits.train) throw new Error('runCell: the train split is missing');
+  const { train, test } = semiSplits(cell, splits.train, splits.test);
+  const { model, posterior } = buildCellPair(config, cell, train.dataSize, { ...(splits.likelihood ? { likelihood: splits.likelihood } : {}), ...(train.numClasses !== undefined ? { classes: train.numClasses } : {}) });
   let trainer: Trainer | undefined;
   try {
     const density = posterior.capabilities.hasDensity;
@@ -139,6 +139,7 @@ export async function runCell(options: RunCellOptions): Promise<CellResult> {
       ...(splits.clustering ? { clustering: splits.clustering } : {}),
     });
     const metrics: CellMetrics = {
+      classifierAccuracy: classifierAccuracy(posterior, test),
       elbo: density ? (finalTest.bound ?? null) : null,
       iwae,
       reconstruction: finalTest.reconstruction ?? null,
@@ -158,7 +159,7 @@ export async function runCell(options: RunCellOptions): Promise<CellResult> {
     const files = [`plots/${stem}.svg`, kept.file];
     await writeFileAtomic(
       join(out, 'plots', `${stem}.svg`),
-      latentScatterSvg({ z: testLatents.z, ...(testLatents.labels ? { labels: testLatents.labels } : {}), priorSamples, title }),
+      latentScatterSvg({ z: testLatents.z, ...(testLatents.labels ? { labels: testLatents.labels } : {}), priorSamples, title, marked: labelledLatents(posterior, train, cell.seed) }),
     );
     if (options.plotLatents) {
       files.push(

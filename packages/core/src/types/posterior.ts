@@ -137,6 +137,11 @@ export interface Posterior {
    * stops with a DivergenceError and keeps the previous epoch's checkpoint.
    */
   checkHealth?(record: EpochRecord, history: readonly EpochRecord[]): string | undefined;
+  /**
+   * pi(c | x) [batch, K], the class probabilities of a semi-supervised posterior's classifier
+   * (its argmax classifies x); absent for families without one.
+   */
+  classProbabilities?(x: tf.Tensor2D): tf.Tensor2D;
   namedVariables(): Record<string, tf.Variable>;
   toJSON(): SerializedModule;
   dispose(): void;

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkPositiveInt, invalid, toSeedStream, ValidationError } from '@ddvi/core';
-import type { SeedLike, SeedStream } from '@ddvi/core';
+import type { ClassAwarePrior, SeedLike, SeedStream } from '@ddvi/core';
 import { DistributionBase } from '../distribution';
 
 /** A draw of `n` prior samples with the class each came from. */
@@ -19,7 +19,7 @@ export interface ClassSample {
  *
  * `sample(seed, [n])` and `sampleWithClass(seed, n).z` give the same points for the same seed.
  */
-export abstract class Prior2D extends DistributionBase {
+export abstract class Prior2D extends DistributionBase implements ClassAwarePrior {
   readonly reparameterized = false;
 
   protected constructor(

@@ -1,0 +1,16 @@
+import { registerPosterior, registerSemiSupervisedForm } from '@ddvi/core';
+import { SEMI } from './config';
+import type { SemiConfigInput } from './config';
+import { SemiSupervisedPosterior } from './posterior';
+
+registerPosterior<SemiConfigInput>({
+  family: SEMI,
+  description: 'semi-supervised form of any family with a density: classifier pi(c|x), the family built on [x, onehot(c)], c auxiliary on unlabelled rows',
+  create: (init) => SemiSupervisedPosterior.create(init),
+  fromJSON: (state) => SemiSupervisedPosterior.fromJSON(state),
+  wrapper: true,
+});
+
+// DDVI's own form (docs/ddvi.md, "Semi-supervised"). It belongs in @ddvi/posterior-diffusion's
+// registration (`semiSupervised: (classes) => ({ classes })`); declared here by name until then.
+registerSemiSupervisedForm('ddvi', (classes) => ({ classes }));

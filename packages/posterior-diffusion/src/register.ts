@@ -8,4 +8,6 @@ registerPosterior<DdviConfigInput>({
   description: 'DDVI: Gaussian encoder + learned reverse diffusion chain over auxiliary latents, wake-sleep training',
   create: (init) => DdviPosterior.create(init),
   fromJSON: (state) => DdviPosterior.fromJSON(state),
+  // Its own semi-supervised form (docs/ddvi.md, "Semi-supervised"): the classes conditioning the chain.
+  semiSupervised: (classes) => ({ classes }),
 });

@@ -1,4 +1,4 @@
-import { registerPosterior, registerSemiSupervisedForm } from '@ddvi/core';
+import { registerPosterior } from '@ddvi/core';
 import { SEMI } from './config';
 import type { SemiConfigInput } from './config';
 import { SemiSupervisedPosterior } from './posterior';
@@ -11,6 +11,3 @@ registerPosterior<SemiConfigInput>({
   wrapper: true,
 });
 
-// DDVI's own form (docs/ddvi.md, "Semi-supervised"). It belongs in @ddvi/posterior-diffusion's
-// registration (`semiSupervised: (classes) => ({ classes })`); declared here by name until then.
-registerSemiSupervisedForm('ddvi', (classes) => ({ classes }));

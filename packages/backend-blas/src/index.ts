@@ -1,0 +1,12 @@
+export {
+  installBlasKernels,
+  uninstallBlasKernels,
+  installedBlasKernels,
+  blasAvailability,
+  blasKernelStats,
+  blasDisabledByEnv,
+  BLAS_ENV_VAR,
+  BLAS_THREADS_ENV_VAR,
+} from './install';
+export type { BlasInstallOptions, BlasStatus } from './install';
+export type { BlasKernelStats } from './kernels';

@@ -26,7 +26,7 @@ describe('ddvi train end to end (toy data)', () => {
   it('exits 0 and reports progress, the final bounds and the files', () => {
     expect(first.code, first.stderr).toBe(0);
     expect(first.stderr).toBe('');
-    expect(first.stdout).toMatch(/^backend: \w+ \(.+\)$/m);
+    expect(first.stdout).toMatch(/^backend: \w+( \+ [^(]+)? \(.+\)$/m);
     expect(first.stdout).toMatch(/^epoch 1\/2 step \d+\/4 \(\d+\/8\) \| bound -?\d+\.\d+ rec -?\d+\.\d+ kl -?\d+\.\d+ \| \d+ ms\/step \| ETA \S+$/m);
     expect(first.stdout).toMatch(/^epoch 2\/2 \| train bound .* \| test bound -?\d+\.\d+ rec .* kl .* \| \S+$/m);
     expect(first.stdout).toMatch(/^final test ELBO: -?\d+\.\d+ nats/m);

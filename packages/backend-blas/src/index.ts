@@ -2,6 +2,7 @@ export {
   installBlasKernels,
   uninstallBlasKernels,
   installedBlasKernels,
+  isBlasInstalled,
   blasAvailability,
   blasKernelStats,
   blasDisabledByEnv,

@@ -38,6 +38,8 @@ const BACKEND = 'wasm';
 
 interface Installed {
   previous: tf.KernelConfig[];
+  /** Our kernel functions, to notice when someone re-registered the kernels over them. */
+  ours: tf.KernelFunc[];
   status: BlasStatus & { installed: true };
 }
 
@@ -45,6 +47,12 @@ interface Installed {
 const STATE_KEY = Symbol.for('@ddvi/backend-blas/installed');
 type GlobalWithState = typeof globalThis & { [STATE_KEY]?: Installed };
 const global = globalThis as GlobalWithState;
+
+/** Installed and still registered (no one re-registered the kernels since). */
+export function isBlasInstalled(): boolean {
+  const state = global[STATE_KEY];
+  return state !== undefined && state.ours.every((f, i) => tf.getKernel(KERNELS[i]!, BACKEND)?.kernelFunc === f);
+}
 
 /** True when the environment turns the kernels off (DDVI_BLAS=0|false|off|no). */
 export function blasDisabledByEnv(): boolean {
@@ -92,17 +100,22 @@ export function installBlasKernels(options: BlasInstallOptions = {}): BlasStatus
   const { addon } = load;
   addon.setThreads(threads);
   const current = global[STATE_KEY];
-  if (current) return (current.status = describe(addon));
+  const stillOurs = current?.ours.every((f, i) => tf.getKernel(KERNELS[i]!, BACKEND)?.kernelFunc === f);
+  if (current && stillOurs) return (current.status = describe(addon));
   const previous = KERNELS.map((name) => tf.getKernel(name, BACKEND));
   if (previous.some((k) => k === undefined)) {
     return { installed: false, reason: 'the wasm backend is not registered (import @tensorflow/tfjs-backend-wasm first)' };
   }
+  const ours: tf.KernelFunc[] = [];
   for (const original of previous as tf.KernelConfig[]) {
+    const kernelFunc = makeKernel(addon, original.kernelFunc);
+    ours.push(kernelFunc);
     tf.unregisterKernel(original.kernelName, BACKEND);
-    tf.registerKernel({ ...original, kernelFunc: makeKernel(addon, original.kernelFunc) });
+    tf.registerKernel({ ...original, kernelFunc });
   }
+  // When someone re-registered the kernels over ours (e.g. a matMul fix reinstalled), theirs are wrapped now.
   const status = describe(addon);
-  global[STATE_KEY] = { previous: previous as tf.KernelConfig[], status };
+  global[STATE_KEY] = { previous: previous as tf.KernelConfig[], ours, status };
   return status;
 }
 
@@ -110,6 +123,10 @@ export function installBlasKernels(options: BlasInstallOptions = {}): BlasStatus
 export function uninstallBlasKernels(): void {
   const state = global[STATE_KEY];
   if (!state) return;
+  if (!state.ours.every((f, i) => tf.getKernel(KERNELS[i]!, BACKEND)?.kernelFunc === f)) {
+    global[STATE_KEY] = undefined; // already replaced by someone else: leave their kernels
+    return;
+  }
   for (const original of state.previous) {
     tf.unregisterKernel(original.kernelName, BACKEND);
     tf.registerKernel(original);
@@ -119,7 +136,7 @@ export function uninstallBlasKernels(): void {
 
 /** The status of the installed kernels, or undefined when they are not installed. */
 export function installedBlasKernels(): (BlasStatus & { installed: true }) | undefined {
-  return global[STATE_KEY]?.status;
+  return isBlasInstalled() ? global[STATE_KEY]?.status : undefined;
 }
 
 /** Whether the addon loads here, without installing anything (for `--version` and docs). */

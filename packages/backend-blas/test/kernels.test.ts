@@ -2,7 +2,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { expectNoLeak } from '@ddvi/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { blasAvailability, blasKernelStats, installBlasKernels, installedBlasKernels, uninstallBlasKernels } from '../src';
+import { blasAvailability, blasKernelStats, installBlasKernels, installedBlasKernels, isBlasInstalled, uninstallBlasKernels } from '../src';
 
 type Act = 'linear' | 'relu' | 'relu6' | 'prelu' | 'leakyrelu' | 'elu' | 'sigmoid';
 
@@ -251,5 +251,22 @@ describe.skipIf(!available.installed)('native products against the cpu backend',
     } finally {
       installBlasKernels({ threads: 1 });
     }
+  });
+});
+
+describe.skipIf(!available.installed)('re-registration', () => {
+  it('installs again over kernels someone re-registered over ours', async () => {
+    await tf.setBackend('wasm');
+    installBlasKernels({ threads: 1 });
+    const ours = tf.getKernel('BatchMatMul', 'wasm')!;
+    // What a reinstalled matMul fix does: unregister and register a wrapper of its own.
+    tf.unregisterKernel('BatchMatMul', 'wasm');
+    tf.registerKernel({ ...ours, kernelFunc: (args) => ours.kernelFunc(args) });
+    expect(isBlasInstalled()).toBe(false);
+    installBlasKernels({ threads: 1 });
+    expect(isBlasInstalled()).toBe(true);
+    blasKernelStats(true);
+    tf.tidy(() => tf.matMul(tf.ones([2, 3]), tf.ones([3, 2])).dataSync());
+    expect(blasKernelStats().native).toBeGreaterThan(0);
   });
 });

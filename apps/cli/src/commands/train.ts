@@ -7,7 +7,7 @@ import { writePlots } from '../artifacts';
 import { loadSplits, semiSupervised } from '../data';
 import { UsageError } from '../errors';
 import { duration, num, terms } from '../format';
-import { println } from '../io';
+import { backendLine, println } from '../io';
 import type { Io } from '../io';
 import { NO_DENSITY, metricsMarkdown } from '../metrics';
 import type { RunMetrics } from '../metrics';
@@ -27,7 +27,7 @@ export async function trainCommand(flags: TrainFlags, io: Io, command: string): 
   const startedAt = new Date(startedMs).toISOString();
   const config = resolveTrainConfig(flags);
   const backend = await initBackend(config.backend);
-  println(io.stdout, `backend: ${backend.name} (${backend.reason})`);
+  println(io.stdout, backendLine(backend));
 
   const checkpointPath = join(config.out, CHECKPOINT_FILE);
   const resumeFrom = await resumePoint(config, checkpointPath, io);

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ValidationError } from '@ddvi/core';
+import { BLAS_THREADS_ENV_VAR, ValidationError } from '@ddvi/core';
 import { cellId, expandGrid } from './cell';
 import type { BenchHooks } from './cell_task';
 import { inspectCell } from './cell_store';
@@ -55,6 +56,12 @@ export function createProcessPoolExecutor(options: ProcessPoolExecutorOptions): 
           queue.push(index);
         }
       }
+      // Native products (@ddvi/backend-blas) use BLAS threads: each cell process gets its share of
+      // the cores, so `jobs` processes never oversubscribe them (unless the caller chose a count).
+      const base = options.env ?? process.env;
+      const env = base[BLAS_THREADS_ENV_VAR]
+        ? base
+        : { ...base, [BLAS_THREADS_ENV_VAR]: String(Math.max(1, Math.floor(availableParallelism() / jobs))) };
       const logDir = join(abs, CELL_LOGS_DIR);
       mkdirSync(logDir, { recursive: true });
       let failure: Error | undefined;
@@ -65,7 +72,7 @@ export function createProcessPoolExecutor(options: ProcessPoolExecutorOptions): 
         const cell = cells[index]!;
         hooks.onCellStart?.(index + 1, total, cell, false);
         const log = join(logDir, `cell-${index}.log`);
-        const { code, signal, tail } = await runCellProcess(command, ['bench', 'run-cell', '--out', abs, '--index', String(index)], log, options.env);
+        const { code, signal, tail } = await runCellProcess(command, ['bench', 'run-cell', '--out', abs, '--index', String(index)], log, env);
         const stored = inspectCell(out, cell);
         if (code !== 0 || stored.state !== 'done') {
           const how = signal ? `was killed by ${signal}` : code !== 0 ? `exited with code ${code}` : 'ended without a result file';

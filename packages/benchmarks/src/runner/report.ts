@@ -10,7 +10,7 @@ import type { MetricKey, MetricSpec } from './metric_table';
 export interface BenchResults {
   tool: { name: string; version: string };
   versions: Record<string, string>;
-  backend: { name: string; reason: string };
+  backend: { name: string; reason: string; kernels?: string };
   config: BenchConfig;
   startedAt: string;
   finishedAt: string;
@@ -96,7 +96,7 @@ export function resultsMarkdown(results: BenchResults): string {
   lines.push(
     `${results.cells.length} cells${results.complete ? '' : ' (grid incomplete: some cells are still missing)'}; ` +
       `families ${c.families.join(', ')}; priors ${c.priors.join(', ')}; seeds ${c.seeds.join(', ')}; ` +
-      `${c.epochs} epochs, batch ${c.batchSize}, lr ${c.learningRate}; backend ${results.backend.name}.`,
+      `${c.epochs} epochs, batch ${c.batchSize}, lr ${c.learningRate}; backend ${results.backend.kernels ?? results.backend.name}.`,
     '',
   );
   lines.push(

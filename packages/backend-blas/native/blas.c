@@ -140,6 +140,66 @@ static napi_value gemm(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+
+/*
+ * adam(heap, args: Float64Array): one Adam update of one variable, outputs w1, m1, v1.
+ * args: 0 wOff, 1 gOff, 2 mOff, 3 vOff, 4 w1Off, 5 m1Off, 6 v1Off (bytes), 7 n,
+ *       8 beta1, 9 beta2, 10 stepSize, 11 vCorrection, 12 epsilon, 13 mode.
+ * mode 0 rounds as @ddvi/core's JavaScript kernel (double arithmetic, one float32 rounding per
+ * output); mode 1 as tfjs' op-by-op formula (every op in float32, scalars as float32 tensors), so
+ * either path gives the same bits as the one it replaces.
+ */
+static napi_value adam(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 2) THROW(env, "adam(heap, args): two arguments expected");
+  void *heap = NULL;
+  size_t heapLen = 0;
+  if (napi_get_arraybuffer_info(env, argv[0], &heap, &heapLen) != napi_ok) THROW(env, "adam: heap must be an ArrayBuffer");
+  napi_typedarray_type type;
+  size_t len = 0;
+  void *data = NULL;
+  if (napi_get_typedarray_info(env, argv[1], &type, &len, &data, NULL, NULL) != napi_ok || type != napi_float64_array || len < 14)
+    THROW(env, "adam: args must be a Float64Array of 14 numbers");
+  const double *a = (const double *)data;
+  const int64_t n = (int64_t)a[7];
+  for (int i = 0; i < 7; i++) {
+    int64_t off = (int64_t)a[i];
+    if (off < 0 || (off & 3) || off + n * 4 > (int64_t)heapLen) THROW(env, "adam: operand outside the wasm heap");
+  }
+  char *base = (char *)heap;
+  const float *w = (const float *)(base + (int64_t)a[0]), *g = (const float *)(base + (int64_t)a[1]);
+  const float *m = (const float *)(base + (int64_t)a[2]), *v = (const float *)(base + (int64_t)a[3]);
+  float *w1 = (float *)(base + (int64_t)a[4]), *m1 = (float *)(base + (int64_t)a[5]), *v1 = (float *)(base + (int64_t)a[6]);
+  const double b1 = a[8], b2 = a[9], stepSize = a[10], vc = a[11], eps = a[12];
+  if (a[13] == 0) {
+    const double c1 = 1 - b1, c2 = 1 - b2, invVc = 1 / vc;
+    for (int64_t i = 0; i < n; i++) {
+      const double gi = g[i];
+      const double mi = b1 * m[i] + c1 * gi;
+      const double vi = b2 * v[i] + c2 * gi * gi;
+      m1[i] = (float)mi;
+      v1[i] = (float)vi;
+      w1[i] = (float)(w[i] - (stepSize * mi) / (sqrt(vi * invVc) + eps));
+    }
+  } else {
+    const float fb1 = (float)b1, fc1 = (float)(1 - b1), fb2 = (float)b2, fc2 = (float)(1 - b2);
+    const float fvc = (float)vc, feps = (float)eps, fstep = (float)stepSize;
+    for (int64_t i = 0; i < n; i++) {
+      const float gi = g[i];
+      const float mi = fb1 * m[i] + fc1 * gi;
+      const float gg = gi * gi;
+      const float vi = fb2 * v[i] + fc2 * gg;
+      const float denom = sqrtf(vi / fvc) + feps;
+      const float q = mi / denom;
+      m1[i] = mi;
+      v1[i] = vi;
+      w1[i] = w[i] - fstep * q;
+    }
+  }
+  return NULL;
+}
+
 #ifndef __APPLE__
 extern char *openblas_get_config(void);
 extern int openblas_get_num_threads(void);
@@ -182,6 +242,7 @@ static napi_value set_threads(napi_env env, napi_callback_info cbinfo) {
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"gemm", NULL, gemm, NULL, NULL, NULL, napi_default, NULL},
+      {"adam", NULL, adam, NULL, NULL, NULL, napi_default, NULL},
       {"info", NULL, info, NULL, NULL, NULL, napi_default, NULL},
       {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_default, NULL},
   };

@@ -48,7 +48,7 @@ function main() {
   const { cflags, libs, hint } = blasFlags();
   const cc = process.env.CC || 'cc';
   const tmp = `${addon}.${process.pid}.tmp`;
-  const args = ['-O2', '-shared', '-fPIC', '-std=c99', '-D_GNU_SOURCE', `-I${include}`, ...cflags, '-o', tmp, join(root, 'native', 'blas.c'), ...libs, '-lm'];
+  const args = ['-O3', '-ffp-contract=off', '-shared', '-fPIC', '-std=c99', '-D_GNU_SOURCE', `-I${include}`, ...cflags, '-o', tmp, join(root, 'native', 'blas.c'), ...libs, '-lm'];
   if (process.platform === 'darwin') args.push('-undefined', 'dynamic_lookup');
   mkdirSync(out, { recursive: true });
   try {

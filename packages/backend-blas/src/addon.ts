@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 export interface BlasAddon {
   /** One batch of products plus the fused epilogue, on the wasm heap (argument layout in blas.c). */
   gemm(heap: ArrayBuffer, args: Float64Array): void;
+  /** One Adam update of one variable on the wasm heap (argument layout in blas.c). */
+  adam(heap: ArrayBuffer, args: Float64Array): void;
   info(): { library: string; config: string; threads: number };
   setThreads(n: number): void;
 }

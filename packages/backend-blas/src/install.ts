@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { availableParallelism } from 'node:os';
+import { ADAM_UPDATE, makeAdamKernel } from './adam';
 import { INSTALL_HINT, loadAddon, type BlasAddon } from './addon';
 import { makeKernel, stats, type BlasKernelStats } from './kernels';
 
@@ -26,6 +27,8 @@ export type BlasStatus =
       kernels: string;
       /** The library's own build description (openblas_get_config). */
       config: string;
+      /** Whether @ddvi/core's Adam update runs natively too (core's optimizer was loaded first). */
+      adam: boolean;
     }
   | {
       installed: false;
@@ -34,10 +37,14 @@ export type BlasStatus =
     };
 
 const KERNELS = ['BatchMatMul', '_FusedMatMul'] as const;
+/** Kernels replaced when present: @ddvi/core's Adam update (registered when core's optimizer loads). */
+const OPTIONAL_KERNELS = [ADAM_UPDATE] as const;
 const BACKEND = 'wasm';
 
 interface Installed {
   previous: tf.KernelConfig[];
+  /** Optional kernels replaced (restored on uninstall), and the kernel functions registered for them. */
+  optional: { previous: tf.KernelConfig; ours: tf.KernelFunc }[];
   /** Our kernel functions, to notice when someone re-registered the kernels over them. */
   ours: tf.KernelFunc[];
   status: BlasStatus & { installed: true };
@@ -70,12 +77,13 @@ function resolveThreads(requested: number | undefined): number {
   return t;
 }
 
-function describe(addon: BlasAddon): BlasStatus & { installed: true } {
+function describe(addon: BlasAddon, state?: Installed): BlasStatus & { installed: true } {
   const { library, config, threads } = addon.info();
   const version = /OpenBLAS\s+([0-9][^\s]*)/.exec(config)?.[1] ?? '';
   const name = version ? `${library} ${version}` : library;
   const kernels = library === 'Accelerate' ? name : `${name}, ${threads} thread${threads === 1 ? '' : 's'}`;
-  return { installed: true, library, version, threads, kernels, config };
+  const adam = state ? state.optional.some((o) => tf.getKernel(ADAM_UPDATE, BACKEND)?.kernelFunc === o.ours) : false;
+  return { installed: true, library, version, threads, kernels, config, adam };
 }
 
 /**
@@ -101,7 +109,10 @@ export function installBlasKernels(options: BlasInstallOptions = {}): BlasStatus
   addon.setThreads(threads);
   const current = global[STATE_KEY];
   const stillOurs = current?.ours.every((f, i) => tf.getKernel(KERNELS[i]!, BACKEND)?.kernelFunc === f);
-  if (current && stillOurs) return (current.status = describe(addon));
+  if (current && stillOurs) {
+    installOptional(addon, current);
+    return (current.status = describe(addon, current));
+  }
   const previous = KERNELS.map((name) => tf.getKernel(name, BACKEND));
   if (previous.some((k) => k === undefined)) {
     return { installed: false, reason: 'the wasm backend is not registered (import @tensorflow/tfjs-backend-wasm first)' };
@@ -114,15 +125,34 @@ export function installBlasKernels(options: BlasInstallOptions = {}): BlasStatus
     tf.registerKernel({ ...original, kernelFunc });
   }
   // When someone re-registered the kernels over ours (e.g. a matMul fix reinstalled), theirs are wrapped now.
-  const status = describe(addon);
-  global[STATE_KEY] = { previous: previous as tf.KernelConfig[], ours, status };
-  return status;
+  const state: Installed = { previous: previous as tf.KernelConfig[], ours, optional: [], status: undefined! };
+  installOptional(addon, state);
+  state.status = describe(addon, state);
+  global[STATE_KEY] = state;
+  return state.status;
+}
+
+/** Replaces @ddvi/core's Adam kernel when it is registered and not ours yet. */
+function installOptional(addon: BlasAddon, state: Installed): void {
+  for (const name of OPTIONAL_KERNELS) {
+    const registered = tf.getKernel(name, BACKEND);
+    if (!registered || state.optional.some((o) => o.ours === registered.kernelFunc)) continue;
+    const config = makeAdamKernel(addon);
+    tf.unregisterKernel(name, BACKEND);
+    tf.registerKernel(config);
+    state.optional.push({ previous: registered, ours: config.kernelFunc });
+  }
 }
 
 /** Restores the kernels `installBlasKernels` replaced. */
 export function uninstallBlasKernels(): void {
   const state = global[STATE_KEY];
   if (!state) return;
+  for (const o of [...state.optional].reverse()) {
+    if (tf.getKernel(o.previous.kernelName, BACKEND)?.kernelFunc !== o.ours) continue;
+    tf.unregisterKernel(o.previous.kernelName, BACKEND);
+    tf.registerKernel(o.previous);
+  }
   if (!state.ours.every((f, i) => tf.getKernel(KERNELS[i]!, BACKEND)?.kernelFunc === f)) {
     global[STATE_KEY] = undefined; // already replaced by someone else: leave their kernels
     return;
@@ -142,7 +172,7 @@ export function installedBlasKernels(): (BlasStatus & { installed: true }) | und
 /** Whether the addon loads here, without installing anything (for `--version` and docs). */
 export function blasAvailability(): BlasStatus {
   const load = loadAddon();
-  return load.ok ? describe(load.addon) : { installed: false, reason: `${load.reason}; for faster products ${INSTALL_HINT}` };
+  return load.ok ? { ...describe(load.addon, global[STATE_KEY]) } : { installed: false, reason: `${load.reason}; for faster products ${INSTALL_HINT}` };
 }
 
 /** Products computed natively and calls handed back, since the last reset (tests, profiling). */

@@ -20,7 +20,11 @@ export interface BlasKernelStats {
   fallback: number;
 }
 
-export const stats: BlasKernelStats = { native: 0, fallback: 0 };
+// Beside the install state on globalThis: kernels registered by another copy of this module (a test
+// runner's per-file module graph) count into the same object.
+const STATS_KEY = Symbol.for('@ddvi/backend-blas/stats');
+type GlobalWithStats = typeof globalThis & { [STATS_KEY]?: BlasKernelStats };
+export const stats: BlasKernelStats = ((globalThis as GlobalWithStats)[STATS_KEY] ??= { native: 0, fallback: 0 });
 
 function size(shape: readonly number[]): number {
   let n = 1;

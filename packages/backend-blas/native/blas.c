@@ -23,6 +23,32 @@
 /* Activation codes shared with src/kernels.ts. */
 enum { ACT_LINEAR = 0, ACT_RELU, ACT_RELU6, ACT_PRELU, ACT_LEAKYRELU, ACT_ELU, ACT_SIGMOID };
 
+#ifndef __APPLE__
+extern char *openblas_get_config(void);
+extern int openblas_get_num_threads(void);
+extern void openblas_set_num_threads(int);
+#endif
+
+/*
+ * Threads: products under SMALL_WORK multiply-adds run on one thread whatever the setting. OpenBLAS
+ * splits products from 64^3 on, and for the many small products of a training step (DDVI's
+ * denoiser: 128^3) waking and joining a second thread costs more than it saves, badly so when other
+ * processes hold the cores.
+ */
+#define SMALL_WORK (1LL << 22)
+static int threads_wanted = 1, threads_now = -1;
+
+static void use_threads(int n) {
+#ifndef __APPLE__
+  if (n != threads_now) {
+    openblas_set_num_threads(n);
+    threads_now = n;
+  }
+#else
+  (void)n;
+#endif
+}
+
 #define THROW(env, msg)                         \
   do {                                          \
     napi_throw_error((env), NULL, (msg));       \
@@ -99,6 +125,7 @@ static napi_value gemm(napi_env env, napi_callback_info info) {
     const float *pa = (const float *)(base + aOff);
     const float *pb = (const float *)(base + bOff);
     const int lda = (int)(transA ? m : k), ldb = (int)(transB ? k : n);
+    use_threads(m * n * k < SMALL_WORK ? 1 : threads_wanted);
     for (int64_t i = 0; i < batch; i++) {
       cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans, (int)m, (int)n, (int)k, 1.0f,
                   pa + i * strideA, lda, pb + i * strideB, ldb, 0.0f, c + i * m * n, (int)n);
@@ -200,11 +227,6 @@ static napi_value adam(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-#ifndef __APPLE__
-extern char *openblas_get_config(void);
-extern int openblas_get_num_threads(void);
-extern void openblas_set_num_threads(int);
-#endif
 
 /* info() -> { library, config, threads } */
 static napi_value info(napi_env env, napi_callback_info cbinfo) {
@@ -220,7 +242,7 @@ static napi_value info(napi_env env, napi_callback_info cbinfo) {
 #else
   napi_create_string_utf8(env, openblas_get_config(), NAPI_AUTO_LENGTH, &v);
   napi_set_named_property(env, obj, "config", v);
-  napi_create_int32(env, openblas_get_num_threads(), &v);
+  napi_create_int32(env, threads_wanted, &v);
 #endif
   napi_set_named_property(env, obj, "threads", v);
   return obj;
@@ -233,9 +255,8 @@ static napi_value set_threads(napi_env env, napi_callback_info cbinfo) {
   double n = 1;
   if (napi_get_cb_info(env, cbinfo, &argc, argv, NULL, NULL) != napi_ok || argc < 1 || !get_f64(env, argv[0], &n) || n < 1)
     THROW(env, "setThreads(n): a positive integer expected");
-#ifndef __APPLE__
-  openblas_set_num_threads((int)n);
-#endif
+  threads_wanted = (int)n;
+  use_threads(threads_wanted);
   return NULL;
 }
 

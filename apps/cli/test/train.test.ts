@@ -48,6 +48,9 @@ describe('ddvi train end to end (toy data)', () => {
     expect(m.timing.msPerStep).toBeGreaterThan(0);
     expect(m.config).toMatchObject({ dataset: 'toy', posterior: 'gaussian', prior: 'pinwheel', epochs: 2, hidden: [32, 32] });
     expect(m.backend.name).toMatch(/wasm|cpu|tensorflow/);
+    // The kernels that ran, in metrics and run.json: 'wasm', or 'wasm + OpenBLAS 0.3.21, 1 thread' with @ddvi/backend-blas.
+    expect(m.backend.kernels).toMatch(/^(wasm|cpu|tensorflow)( \+ .+)?$/);
+    expect(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')).backend.kernels).toBe(m.backend.kernels);
     const md = readFileSync(join(out, 'metrics.md'), 'utf8');
     expect(md).toContain('| test ELBO |');
     expect(md).toMatch(/\| 2 \| train \| -?\d/);

@@ -51,7 +51,7 @@ export async function trainCommand(flags: TrainFlags, io: Io, command: string): 
       nanPolicy: 'stop', memoryBudget: systemMemoryBudget(),
       onEvent: (e) => {
         // Written once the trainer has accepted the checkpoint (if any), so a refused resume leaves it alone.
-        if (e.type === 'start') writeJsonSync(join(config.out, RUN_FILE), { tool: { name: CLI_NAME, version: CLI_VERSION }, config });
+        if (e.type === 'start') writeJsonSync(join(config.out, RUN_FILE), { tool: { name: CLI_NAME, version: CLI_VERSION }, config, backend: { name: backend.name, kernels: backend.kernels ?? backend.name } });
         progress.onEvent(e);
       },
     });

@@ -1,16 +1,19 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { availableParallelism } from 'node:os';
 import { ADAM_UPDATE, makeAdamKernel } from './adam';
 import { INSTALL_HINT, loadAddon, type BlasAddon } from './addon';
 import { makeKernel, stats, type BlasKernelStats } from './kernels';
 
 /** `DDVI_BLAS=0` (or false/off/no) turns the native kernels off everywhere. */
 export const BLAS_ENV_VAR = 'DDVI_BLAS';
-/** BLAS threads per process; `ddvi bench --jobs n` gives each cell process its share of the cores. */
+/** BLAS threads per process (default 1); `ddvi bench --jobs n` gives each cell process its share of the cores when set above. */
 export const BLAS_THREADS_ENV_VAR = 'DDVI_BLAS_THREADS';
 
 export interface BlasInstallOptions {
-  /** BLAS threads for this process (default: DDVI_BLAS_THREADS, else every core). */
+  /**
+   * BLAS threads for this process (default: DDVI_BLAS_THREADS, else 1). One thread by default: tfjs
+   * runs one core per process (`ddvi bench --jobs` fills the others), and on a busy machine a
+   * second BLAS thread made the MNIST VAE step 1.35x slower (docs/speed.md, 2026-12-06).
+   */
   threads?: number;
 }
 
@@ -69,7 +72,7 @@ export function blasDisabledByEnv(): boolean {
 
 function resolveThreads(requested: number | undefined): number {
   const fromEnv = process.env[BLAS_THREADS_ENV_VAR]?.trim();
-  const t = requested ?? (fromEnv ? Number(fromEnv) : availableParallelism());
+  const t = requested ?? (fromEnv ? Number(fromEnv) : 1);
   if (!Number.isInteger(t) || t < 1 || t > 1024) {
     const what = requested !== undefined ? 'installBlasKernels: options.threads' : BLAS_THREADS_ENV_VAR;
     throw new RangeError(`${what} must be an integer in [1, 1024], got ${JSON.stringify(requested ?? fromEnv)}`);

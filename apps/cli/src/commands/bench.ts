@@ -1,7 +1,6 @@
 import { join, resolve as resolvePath } from 'node:path';
-import { availableParallelism } from 'node:os';
 import { BACKEND_NAMES, BLAS_THREADS_ENV_VAR, initBackend } from '@ddvi/core';
-import { CONTACT_SHEET, EXECUTOR_NAMES, RESULTS_JSON, RESULTS_MD, expandGrid, runBenchmark } from '@ddvi/benchmarks';
+import { CONTACT_SHEET, EXECUTOR_NAMES, RESULTS_JSON, RESULTS_MD, blasThreadsShare, expandGrid, runBenchmark } from '@ddvi/benchmarks';
 import { benchHooks, benchVersions } from '../bench_hooks';
 import { resolveBench } from '../bench_config';
 import { printGridEstimate } from '../bench_estimate';
@@ -23,9 +22,9 @@ export async function benchCommand(flags: BenchFlags, io: Io): Promise<number> {
   const checkpointEverySteps = flags.checkpointEvery === undefined ? undefined : integer('--checkpoint-every', flags.checkpointEvery, 1);
   const jobs = flags.jobs === undefined ? 1 : integer('--jobs', flags.jobs, 1);
   if (jobs > 1 && executor !== 'local') throw new UsageError(`--jobs runs cells side by side on this machine (the local executor); with --executor ${executor} the cluster runs them`);
-  // Cell processes share the cores: BLAS threads per process follow (set before this process's own
-  // kernels load, so the report names the threads the cells ran with).
-  if (jobs > 1 && !process.env[BLAS_THREADS_ENV_VAR]) process.env[BLAS_THREADS_ENV_VAR] = String(Math.max(1, Math.floor(availableParallelism() / jobs)));
+  // Cell processes share the cores: a DDVI_BLAS_THREADS above their share is capped (before this
+  // process's own kernels load, so the report names the threads the cells ran with).
+  if (jobs > 1) Object.assign(process.env, blasThreadsShare(process.env[BLAS_THREADS_ENV_VAR], jobs));
   const backend = await initBackend(backendFlag === undefined ? undefined : choice('--backend', backendFlag, BACKEND_NAMES));
   println(io.stdout, backendLine(backend));
   println(

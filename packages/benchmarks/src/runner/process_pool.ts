@@ -56,12 +56,10 @@ export function createProcessPoolExecutor(options: ProcessPoolExecutorOptions): 
           queue.push(index);
         }
       }
-      // Native products (@ddvi/backend-blas) use BLAS threads: each cell process gets its share of
-      // the cores, so `jobs` processes never oversubscribe them (unless the caller chose a count).
+      // Native products (@ddvi/backend-blas) use 1 BLAS thread unless DDVI_BLAS_THREADS asks for
+      // more; `jobs` processes then get at most their share of the cores each (no oversubscription).
       const base = options.env ?? process.env;
-      const env = base[BLAS_THREADS_ENV_VAR]
-        ? base
-        : { ...base, [BLAS_THREADS_ENV_VAR]: String(Math.max(1, Math.floor(availableParallelism() / jobs))) };
+      const env = { ...base, ...blasThreadsShare(base[BLAS_THREADS_ENV_VAR], jobs) };
       const logDir = join(abs, CELL_LOGS_DIR);
       mkdirSync(logDir, { recursive: true });
       let failure: Error | undefined;
@@ -102,6 +100,13 @@ export function createProcessPoolExecutor(options: ProcessPoolExecutorOptions): 
       return { executor: 'local' as const, computed, reused };
     },
   };
+}
+
+/** DDVI_BLAS_THREADS for each of `jobs` processes: the requested count, capped at floor(cores / jobs). */
+export function blasThreadsShare(requested: string | undefined, jobs: number, cores = availableParallelism()): Record<string, string> {
+  const t = Number(requested);
+  if (!requested || !Number.isInteger(t) || t < 1) return {};
+  return { [BLAS_THREADS_ENV_VAR]: String(Math.max(1, Math.min(t, Math.floor(cores / jobs)))) };
 }
 
 function runCellProcess(

@@ -6,7 +6,7 @@
 
 /** `DDVI_BLAS=0` (or false/off/no) keeps the products on wasm; the CLI's `--no-blas` sets it. */
 export const BLAS_ENV_VAR = 'DDVI_BLAS';
-/** BLAS threads per process (default: every core); `ddvi bench --jobs n` gives each cell process its share. */
+/** BLAS threads per process (default 1: measured faster on a busy machine, docs/speed.md); `ddvi bench --jobs n` never gives a cell process more than its share of the cores. */
 export const BLAS_THREADS_ENV_VAR = 'DDVI_BLAS_THREADS';
 
 export interface BlasOutcome {

@@ -104,6 +104,8 @@ function describe(addon: BlasAddon, state?: Installed): BlasStatus & { installed
  * `initBackend` does so in the right order); uninstalling restores exactly what it replaced.
  */
 export function installBlasKernels(options: BlasInstallOptions = {}): BlasStatus {
+  // A bad argument is the caller's error even when the environment turns the kernels off.
+  if (options.threads !== undefined) resolveThreads(options.threads);
   if (blasDisabledByEnv()) return { installed: false, reason: `native kernels turned off (${BLAS_ENV_VAR}=${process.env[BLAS_ENV_VAR]})` };
   const threads = resolveThreads(options.threads);
   const load = loadAddon();

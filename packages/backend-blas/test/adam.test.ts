@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ADAM_UPDATE, FUSED_ADAM_MAX_SIZE, adamUpdate } from '@ddvi/core';
 import { expectNoLeak } from '@ddvi/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { blasAvailability, installBlasKernels, uninstallBlasKernels } from '../src';
+import { blasAvailability, blasDisabledByEnv, installBlasKernels, uninstallBlasKernels } from '../src';
 
 function values(n: number, seed: number, scale = 1): Float32Array {
   const out = new Float32Array(n);
@@ -30,7 +30,7 @@ function updates(n: number): Float32Array[] {
   });
 }
 
-describe.skipIf(!blasAvailability().installed)('native Adam update', () => {
+describe.skipIf(!blasAvailability().installed || blasDisabledByEnv())('native Adam update', () => {
   beforeAll(async () => {
     await tf.setBackend('wasm');
   });

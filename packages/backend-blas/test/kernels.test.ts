@@ -2,7 +2,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { expectNoLeak } from '@ddvi/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { blasAvailability, blasKernelStats, installBlasKernels, installedBlasKernels, isBlasInstalled, uninstallBlasKernels } from '../src';
+import { blasAvailability, blasDisabledByEnv, blasKernelStats, installBlasKernels, installedBlasKernels, isBlasInstalled, uninstallBlasKernels } from '../src';
 
 type Act = 'linear' | 'relu' | 'relu6' | 'prelu' | 'leakyrelu' | 'elu' | 'sigmoid';
 
@@ -120,7 +120,7 @@ describe('installBlasKernels', () => {
   });
 });
 
-describe.skipIf(!available.installed)('native products against the cpu backend', () => {
+describe.skipIf(!available.installed || blasDisabledByEnv())('native products against the cpu backend', () => {
   beforeAll(async () => {
     await tf.setBackend('wasm');
     const s = installBlasKernels({ threads: 1 });
@@ -254,7 +254,7 @@ describe.skipIf(!available.installed)('native products against the cpu backend',
   });
 });
 
-describe.skipIf(!available.installed)('re-registration', () => {
+describe.skipIf(!available.installed || blasDisabledByEnv())('re-registration', () => {
   it('installs again over kernels someone re-registered over ours', async () => {
     await tf.setBackend('wasm');
     installBlasKernels({ threads: 1 });

@@ -14,6 +14,9 @@
 // shared machine hits both; ratios are medians of one run. PyTorch runs at 1 and 2 threads and the
 // ratio is taken to the faster.
 //
+// Native products (@ddvi/backend-blas: OpenBLAS cblas_sgemm on the wasm heap, issue 19) are measured
+// on and off for every family in the main table (ABAB with PyTorch), at 1 and 2 BLAS threads in the
+// levers, and in the one-product ceiling.
 // Levers, each on/off in the same run (vae and ddvi): the wasm matMul fix (@ddvi/core), fused
 // matMul + bias + activation (@ddvi/nn setDenseFusion), the fused Adam kernel (@ddvi/core), data-parallel training on 2 workers
 // (DataParallelTrainer), the one host sync per update (the non-finite guard's read, timed on the
@@ -154,9 +157,29 @@ async function main() {
     tfjsNode = { available: false, reason: e instanceof Error ? e.message.split(';')[0] : String(e) };
   }
   const backend = await core.initBackend(tfjsNode.available ? 'tensorflow' : 'wasm');
+  // The native products, when initBackend loaded them (kernels 'wasm + OpenBLAS ...'): measured on and off.
+  const blasPkg = backend.kernels?.startsWith('wasm + ') ? await dist('backend-blas') : undefined;
+  const blasThreads = blasPkg?.installedBlasKernels()?.threads;
+  /** Runs f with the native products off (the wasm kernels, matMul fix included), then turns them back on. */
+  const withoutBlas = async (f) => {
+    blasPkg.uninstallBlasKernels();
+    try {
+      return await f();
+    } finally {
+      blasPkg.installBlasKernels({ threads: blasThreads });
+    }
+  };
+  const withBlasThreads = async (threads, f) => {
+    blasPkg.installBlasKernels({ threads });
+    try {
+      return await f();
+    } finally {
+      blasPkg.installBlasKernels({ threads: blasThreads });
+    }
+  };
   const torch = o.torch ? findTorchPython() : undefined;
   const loadBefore = loadavg().map(r2);
-  console.log(`bench:speed — backend ${backend.name} (${backend.reason}); tfjs-node: ${tfjsNode.available ? 'installed' : 'not installed'}; ` +
+  console.log(`bench:speed — backend ${backend.kernels ?? backend.name} (${backend.reason})${backend.note ? ` [${backend.note}]` : ''}; tfjs-node: ${tfjsNode.available ? 'installed' : 'not installed'}; ` +
     `PyTorch: ${torch ? `${torch.version} (${torch.python})` : 'not importable, ours only'}`);
   console.log(`Node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), load average ${loadBefore.join(' ')}; ` +
     `median of ${o.steps} steps after ${o.warmup} warm-up, ${o.rounds} ABAB rounds\n`);
@@ -213,7 +236,7 @@ async function main() {
   }
 
   // ---- Main table: ABAB, family by family -------------------------------------------------------
-  const main = Object.fromEntries(o.families.map((f) => [f, { ours: [], torch1: [], torch2: [], tensorsFlat: true, peakRssMB: 0, wasmHeapMB: 0 }]));
+  const main = Object.fromEntries(o.families.map((f) => [f, { ours: [], oursNoBlas: [], torch1: [], torch2: [], tensorsFlat: true, peakRssMB: 0, wasmHeapMB: 0 }]));
   for (let round = 1; round <= o.rounds; round++) {
     for (const family of o.families) {
       const m = main[family];
@@ -222,12 +245,14 @@ async function main() {
       m.tensorsFlat &&= a.numTensorsFlat;
       m.peakRssMB = Math.max(m.peakRssMB, a.peakRssMB);
       m.wasmHeapMB = Math.max(m.wasmHeapMB, a.wasmHeapMB ?? 0);
+      const off = blasPkg ? await withoutBlas(() => ours({ family })) : undefined;
+      if (off) m.oursNoBlas.push(...off.timesMs);
       const b = theirs(family);
       if (b) {
         m.torch1.push(...b.threads1);
         m.torch2.push(...b.threads2);
       }
-      console.log(`round ${round}/${o.rounds} ${family}: ours ${a.msPerStep} ms/step` +
+      console.log(`round ${round}/${o.rounds} ${family}: ours ${a.msPerStep} ms/step${off ? ` (native products off: ${off.msPerStep})` : ''}` +
         (b ? `, PyTorch ${r1(median(b.threads1))} (1 thread) / ${r1(median(b.threads2))} (2 threads)` : ''));
     }
   }
@@ -237,16 +262,22 @@ async function main() {
     const t2 = median(m.torch2);
     const best = torch ? Math.min(t1, t2) : NaN;
     const oursMs = median(m.ours);
+    const noBlasMs = m.oursNoBlas.length ? median(m.oursNoBlas) : NaN;
     return {
       family, batch: BATCH, ...(family === 'ddvi' ? { T, sleepUpdates: 3 } : {}), oursMs: r1(oursMs),
+      oursNoBlasMs: blasPkg ? r1(noBlasMs) : null, blasSpeedup: blasPkg ? r2(noBlasMs / oursMs) : null,
+      ratioNoBlas: blasPkg && torch ? r2(noBlasMs / best) : null,
       torch1Ms: torch ? r1(t1) : null, torch2Ms: torch ? r1(t2) : null, torchBestThreads: torch ? (t1 <= t2 ? 1 : 2) : null,
       ratio: torch ? r2(oursMs / best) : null, numTensorsFlat: m.tensorsFlat, peakRssMB: m.peakRssMB, wasmHeapMB: m.wasmHeapMB || null,
-      timesMs: { ours: m.ours, torch1: m.torch1.map(r1), torch2: m.torch2.map(r1) },
+      timesMs: { ours: m.ours, oursNoBlas: m.oursNoBlas, torch1: m.torch1.map(r1), torch2: m.torch2.map(r1) },
     };
   });
   printTable('Training step, batch 128 (ms/step, median; ratio = ours / PyTorch at its faster thread count)', [
-    ['family', 'ours', 'PyTorch 1 thr', 'PyTorch 2 thr', 'ratio', 'tensors flat', 'peak RSS MB'],
-    ...table.map((r) => [r.family + (r.T ? ` (T=${r.T}, 3 sleep)` : ''), r.oursMs, r.torch1Ms ?? '-', r.torch2Ms ?? '-', r.ratio === null ? '-' : `${r.ratio}x`, r.numTensorsFlat ? 'yes' : 'NO', r.peakRssMB]),
+    ['family', 'ours', 'ours, native off', 'PyTorch 1 thr', 'PyTorch 2 thr', 'ratio', 'ratio, native off', 'native speed-up', 'tensors flat', 'peak RSS MB'],
+    ...table.map((r) => [
+      r.family + (r.T ? ` (T=${r.T}, 3 sleep)` : ''), r.oursMs, r.oursNoBlasMs ?? '-', r.torch1Ms ?? '-', r.torch2Ms ?? '-', r.ratio === null ? '-' : `${r.ratio}x`,
+      r.ratioNoBlas === null ? '-' : `${r.ratioNoBlas}x`, r.blasSpeedup === null ? '-' : `${r.blasSpeedup}x`, r.numTensorsFlat ? 'yes' : 'NO', r.peakRssMB,
+    ]),
   ]);
 
   // ---- Levers ------------------------------------------------------------------------------------
@@ -257,13 +288,24 @@ async function main() {
       // Interleaved: on, off, on, off... so contention hits both sides alike.
       const variants = {
         'all levers on (default)': () => ours({ family, timed: few, warmup: 1 }),
+        ...(blasPkg
+          ? {
+              'native products off (wasm kernels)': () => withoutBlas(() => ours({ family, timed: few, warmup: 1 })),
+              ...(blasThreads !== 1 ? { 'native products, 1 BLAS thread': () => withBlasThreads(1, () => ours({ family, timed: few, warmup: 1 })) } : {}),
+              ...(blasThreads !== 2 ? { 'native products, 2 BLAS threads': () => withBlasThreads(2, () => ours({ family, timed: few, warmup: 1 })) } : {}),
+            }
+          : {}),
         'matMul fix off (stock tfjs wasm kernels)': async () => {
-          core.uninstallMatMulFix();
-          try {
-            return await ours({ family, timed: 2, warmup: 1 });
-          } finally {
-            core.installMatMulFix();
-          }
+          const run = async () => {
+            core.uninstallMatMulFix();
+            try {
+              return await ours({ family, timed: 2, warmup: 1 });
+            } finally {
+              core.installMatMulFix();
+            }
+          };
+          // The fix sits below the native products: it matters only with them off.
+          return blasPkg ? withoutBlas(run) : run();
         },
         'fusion off (matMul, add, activation as separate ops)': async () => {
           nn.setDenseFusion(false);
@@ -336,19 +378,25 @@ async function main() {
   // fast each side multiplies matrices bounds the step ratio from below, whatever else is done.
   const gemm = { m: BATCH, k: 1000, n: 1000 };
   const gemmFlop = 2 * gemm.m * gemm.k * gemm.n;
-  const ceiling = { shape: [[gemm.m, gemm.k], [gemm.k, gemm.n]], ours: [], torch1: [] };
+  const ceiling = { shape: [[gemm.m, gemm.k], [gemm.k, gemm.n]], ours: [], oursNoBlas: [], torch1: [] };
   {
     const a = tf.randomNormal([gemm.m, gemm.k]);
     const b = tf.randomNormal([gemm.k, gemm.n]);
-    for (let round = 0; round < 2; round++) {
+    const products = (into) => {
       for (let i = 0; i < 3 + 20; i++) {
         const t0 = performance.now();
         const c = tf.matMul(a, b);
         c.dataSync();
         const dt = performance.now() - t0;
         c.dispose();
-        if (i >= 3) ceiling.ours.push(dt);
+        if (i >= 3) into.push(dt);
       }
+    };
+    for (let round = 0; round < 2; round++) {
+      // One BLAS thread, as PyTorch's side here.
+      if (blasPkg) await withBlasThreads(1, () => products(ceiling.ours));
+      else products(ceiling.ours);
+      if (blasPkg) await withoutBlas(() => products(ceiling.oursNoBlas));
       if (torch) ceiling.torch1.push(...runTorch(torch.python, [{ family: 'gemm', ...gemm, threads: 1, steps: 20, warmup: 3 }])[0].times_ms);
     }
     tf.dispose([a, b]);
@@ -359,11 +407,15 @@ async function main() {
   ceiling.torch1Ms = torch ? r2(median(ceiling.torch1)) : null;
   ceiling.torch1Gflops = torch ? gflops(median(ceiling.torch1)) : null;
   ceiling.ratio = torch ? r2(median(ceiling.ours) / median(ceiling.torch1)) : null;
+  ceiling.oursNoBlasMs = blasPkg ? r2(median(ceiling.oursNoBlas)) : null;
+  ceiling.oursNoBlasGflops = blasPkg ? gflops(median(ceiling.oursNoBlas)) : null;
+  delete ceiling.oursNoBlas;
   delete ceiling.ours;
   delete ceiling.torch1;
   printTable('Ceiling: one [128, 1000] x [1000, 1000] product (ms, median of 40)', [
     ['', 'ms', 'GFLOP/s'],
-    ['ours (' + backend.name + ', 1 thread)', ceiling.oursMs, ceiling.oursGflops],
+    ['ours (' + (blasPkg ? 'wasm + native products' : backend.name) + ', 1 thread)', ceiling.oursMs, ceiling.oursGflops],
+    ...(blasPkg ? [['ours, native products off (wasm, 1 thread)', ceiling.oursNoBlasMs, ceiling.oursNoBlasGflops]] : []),
     ['PyTorch (1 thread)', ceiling.torch1Ms ?? '-', ceiling.torch1Gflops ?? '-'],
   ]);
   if (ceiling.ratio !== null) {

@@ -1,3 +1,5 @@
+import type { BackendInfo } from '@ddvi/core';
+
 /**
  * Where the command writes. `main` gets the process's streams; tests pass string sinks, so the
  * whole command runs in-process and its output can be read back.
@@ -23,4 +25,9 @@ export function println(stream: NodeJS.WritableStream, line = ''): void {
 /** True when progress may redraw in place (a terminal), false for pipes, files and tests. */
 export function isInteractive(io: Io): boolean {
   return io.stdout.isTTY === true && io.env.CI === undefined;
+}
+
+/** `backend: <kernels> (<why>)`, and on a second line the faster path not taken, if any. */
+export function backendLine(b: BackendInfo): string {
+  return `backend: ${b.kernels ?? b.name} (${b.reason})${b.note ? `\n${b.note}` : ''}`;
 }

@@ -51,7 +51,7 @@ export function metricsMarkdown(m: RunMetrics): string {
   if (m.final.test.kl !== undefined) lines.push(`| test KL(q \\|\\| p) | ${num(m.final.test.kl)} |`);
   const iwae = m.final.iwae ? `${num(m.final.iwae.bound)} (k = ${m.final.iwae.k}, ${m.final.iwae.examples} examples)` : 'not computed';
   lines.push(`| test IWAE bound | ${density ? iwae : NO_DENSITY} |`);
-  lines.push(`| backend | ${m.backend.name} (${m.backend.reason}) |`);
+  lines.push(`| backend | ${m.backend.kernels ?? m.backend.name} (${m.backend.reason}) |`);
   lines.push(`| wall time (this invocation) | ${duration(m.timing.wallSeconds)} |`);
   lines.push(`| training time (all epochs) | ${duration(m.timing.trainSeconds)} |`);
   lines.push(`| ms per step | ${m.timing.msPerStep === null ? '-' : num(m.timing.msPerStep, 0)} |`);

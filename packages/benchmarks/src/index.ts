@@ -104,7 +104,7 @@ export { SplitCache } from './runner/split_cache';
 export { freezeGrid, readFrozenGrid, readGridPlugins, gridPath, GRID_FILE } from './runner/grid';
 export type { FrozenGrid } from './runner/grid';
 export { createLocalExecutor, EXECUTOR_NAMES } from './runner/executor';
-export { createProcessPoolExecutor, CELL_LOGS_DIR } from './runner/process_pool';
+export { createProcessPoolExecutor, blasThreadsShare, CELL_LOGS_DIR } from './runner/process_pool';
 export type { ProcessPoolExecutorOptions } from './runner/process_pool';
 export type { GridExecutor, LocalExecutor, LocalExecutorOptions, ExecuteOutcome, ExecutorName } from './runner/executor';
 export { createSlurmExecutor } from './runner/slurm/executor';

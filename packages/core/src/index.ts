@@ -5,6 +5,7 @@ export { permutation } from './random/shuffle';
 export { stopGradient, allFinite, tidy } from './ops';
 export { initBackend, BACKEND_NAMES, BACKEND_ENV_VAR } from './backend/init';
 export type { BackendInfo, BackendName } from './backend/init';
+export { BLAS_ENV_VAR, BLAS_THREADS_ENV_VAR } from './backend/blas';
 export { installMatMulFix, uninstallMatMulFix, isMatMulFixInstalled, matMulFixStats } from './backend/matmul_fix';
 export type { MatMulFixOptions, MatMulFixStats } from './backend/matmul_fix';
 export type { Distribution } from './types/distribution';

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BACKEND_ENV_VAR, BACKEND_NAMES, ValidationError, initBackend, isMatMulFixInstalled } from '../src';
+import { BACKEND_ENV_VAR, BACKEND_NAMES, BLAS_ENV_VAR, ValidationError, initBackend, isMatMulFixInstalled } from '../src';
+import { tryBlasKernels } from '../src/backend/blas';
 
 const savedEnv = process.env[BACKEND_ENV_VAR];
 
@@ -19,6 +20,27 @@ function gradientsWork(): void {
   expect(Array.from(g.dataSync())).toEqual([1, 1, -3, 4, 2.5, -6]);
   tf.dispose([x, w, g]);
 }
+
+describe('native products (@ddvi/backend-blas)', () => {
+  it('load on wasm when importable, are named in BackendInfo.kernels, and DDVI_BLAS=0 turns them off', async () => {
+    const saved = process.env[BLAS_ENV_VAR];
+    delete process.env[BLAS_ENV_VAR];
+    try {
+      const on = await tryBlasKernels();
+      // CI sets DDVI_EXPECT_BLAS=1 where it installed libopenblas-dev: a silent fallback fails there.
+      if (process.env.DDVI_EXPECT_BLAS === '1') expect(on.kernels, on.note).toBeDefined();
+      if (on.kernels) expect(on.kernels).toMatch(/^(OpenBLAS \d+\.\d+\.\d+, \d+ threads?|Accelerate)$/);
+      else expect(on.note).toMatch(/^products on wasm: .*install/);
+      const info = await initBackend('wasm');
+      expect(info.kernels).toBe(on.kernels ? `wasm + ${on.kernels}` : 'wasm');
+      process.env[BLAS_ENV_VAR] = '0';
+      expect(await tryBlasKernels()).toEqual({ note: 'native products off (DDVI_BLAS=0)' });
+    } finally {
+      if (saved === undefined) delete process.env[BLAS_ENV_VAR];
+      else process.env[BLAS_ENV_VAR] = saved;
+    }
+  });
+});
 
 describe('initBackend', () => {
   it('initializes wasm (or tfjs-node when installed) by default, with gradients registered', async () => {

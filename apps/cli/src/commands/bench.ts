@@ -1,13 +1,13 @@
 import { join, resolve as resolvePath } from 'node:path';
-import { BACKEND_NAMES, initBackend } from '@ddvi/core';
-import { CONTACT_SHEET, EXECUTOR_NAMES, RESULTS_JSON, RESULTS_MD, expandGrid, runBenchmark } from '@ddvi/benchmarks';
+import { BACKEND_NAMES, BLAS_THREADS_ENV_VAR, initBackend } from '@ddvi/core';
+import { CONTACT_SHEET, EXECUTOR_NAMES, RESULTS_JSON, RESULTS_MD, blasThreadsShare, expandGrid, runBenchmark } from '@ddvi/benchmarks';
 import { benchHooks, benchVersions } from '../bench_hooks';
 import { resolveBench } from '../bench_config';
 import { printGridEstimate } from '../bench_estimate';
 import type { BenchFlags } from '../bench_config';
 import { duration } from '../format';
 import { UsageError } from '../errors';
-import { println } from '../io';
+import { backendLine, println } from '../io';
 import type { Io } from '../io';
 import { choice, integer } from '../parse';
 import { CLI_NAME, CLI_VERSION } from '../version';
@@ -22,8 +22,11 @@ export async function benchCommand(flags: BenchFlags, io: Io): Promise<number> {
   const checkpointEverySteps = flags.checkpointEvery === undefined ? undefined : integer('--checkpoint-every', flags.checkpointEvery, 1);
   const jobs = flags.jobs === undefined ? 1 : integer('--jobs', flags.jobs, 1);
   if (jobs > 1 && executor !== 'local') throw new UsageError(`--jobs runs cells side by side on this machine (the local executor); with --executor ${executor} the cluster runs them`);
+  // Cell processes share the cores: a DDVI_BLAS_THREADS above their share is capped (before this
+  // process's own kernels load, so the report names the threads the cells ran with).
+  if (jobs > 1) Object.assign(process.env, blasThreadsShare(process.env[BLAS_THREADS_ENV_VAR], jobs));
   const backend = await initBackend(backendFlag === undefined ? undefined : choice('--backend', backendFlag, BACKEND_NAMES));
-  println(io.stdout, `backend: ${backend.name} (${backend.reason})`);
+  println(io.stdout, backendLine(backend));
   println(
     io.stdout,
     `bench preset ${preset}: datasets ${config.datasets.join(', ')}; families ${config.families.join(', ')}; priors ${config.priors.join(', ')}; ` +
@@ -37,7 +40,7 @@ export async function benchCommand(flags: BenchFlags, io: Io): Promise<number> {
   try {
     run = await runBenchmark({
       config, out, tool: { name: CLI_NAME, version: CLI_VERSION }, versions: benchVersions(),
-      backend: { name: backend.name, reason: backend.reason }, hooks,
+      backend: { name: backend.name, reason: backend.reason, ...(backend.kernels ? { kernels: backend.kernels } : {}) }, hooks,
         command: `${CLI_NAME} bench${preset ? ` --preset ${preset}` : ''}`,
       ...(checkpointEverySteps !== undefined ? { checkpointEverySteps } : {}),
       ...(flags.loadedPlugins ? { plugins: flags.loadedPlugins } : {}),

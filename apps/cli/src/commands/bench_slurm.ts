@@ -10,7 +10,7 @@ import type { BenchFlags, ResolvedBench } from '../bench_config';
 import { benchHooks, benchVersions } from '../bench_hooks';
 import { UsageError } from '../errors';
 import { loadGridPlugins } from '../plugins';
-import { println } from '../io';
+import { backendLine, println } from '../io';
 import type { Io } from '../io';
 import { choice, integer, positiveNumber } from '../parse';
 import { defaultDdviCommand, resolveSlurmFlags } from '../slurm_flags';
@@ -104,7 +104,8 @@ export async function benchRunCellCommand(flags: RunCellFlags, io: Io): Promise<
   const backendName = flags.backend ?? grid.backend;
   const backend = await initBackend(backendName === undefined ? undefined : choice('--backend', backendName, BACKEND_NAMES));
   const jobId = io.env.SLURM_ARRAY_JOB_ID;
-  println(io.stdout, `backend: ${backend.name} (${backend.reason}); grid ${gridPath(out)}; task ${task}${jobId ? ` of Slurm job ${jobId}` : ''}`);
+  println(io.stdout, backendLine(backend));
+  println(io.stdout, `grid ${gridPath(out)}; task ${task}${jobId ? ` of Slurm job ${jobId}` : ''}`);
   const hooks = benchHooks(io, taskCells(task, cellsPerTask, expandGrid(grid.config).length).length, out);
   // No folder lock here: the array's tasks share the folder; each cell is claimed instead.
   const command = `${CLI_NAME} bench run-cell --index ${task}${jobId ? ` (Slurm job ${jobId})` : ''}`;

@@ -5,7 +5,7 @@ import { listDatasets, withLabelBudget } from '@ddvi/benchmarks';
 import { loadSplits } from '../data';
 import { UsageError } from '../errors';
 import { duration, num, terms } from '../format';
-import { println } from '../io';
+import { backendLine, println } from '../io';
 import { NO_DENSITY } from '../metrics';
 import type { Io } from '../io';
 import { choice, integer, seed } from '../parse';
@@ -48,7 +48,7 @@ export async function evalCommand(flags: EvalFlags, io: Io): Promise<number> {
   const evalSeed = flags.seed === undefined ? (run?.seed ?? 0) : seed('--seed', flags.seed);
 
   const backend = await initBackend(backendName);
-  println(io.stdout, `backend: ${backend.name} (${backend.reason})`);
+  println(io.stdout, backendLine(backend));
   const payload = await loadCheckpoint(flags.checkpoint);
   if (!listPosteriors().includes(payload.posterior.kind)) {
     throw new UsageError(

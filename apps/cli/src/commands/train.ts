@@ -7,7 +7,7 @@ import { writePlots } from '../artifacts';
 import { loadSplits, validationSplit, semiSupervised } from '../data';
 import { UsageError } from '../errors';
 import { duration, num, terms } from '../format';
-import { println } from '../io';
+import { backendLine, println } from '../io';
 import type { Io } from '../io';
 import { NO_DENSITY, metricsMarkdown } from '../metrics';
 import type { RunMetrics } from '../metrics';
@@ -28,7 +28,7 @@ export async function trainCommand(flags: TrainFlags, io: Io, command: string): 
   const startedAt = new Date(startedMs).toISOString();
   const config = resolveTrainConfig(flags);
   const backend = await initBackend(config.backend);
-  println(io.stdout, `backend: ${backend.name} (${backend.reason})`);
+  println(io.stdout, backendLine(backend));
 
   const checkpointPath = join(config.out, CHECKPOINT_FILE);
   const resumeFrom = await resumePoint(config, checkpointPath, io);
@@ -56,7 +56,10 @@ export async function trainCommand(flags: TrainFlags, io: Io, command: string): 
         // The plugins are recorded so that `ddvi eval` (and --resume) in a fresh process know a plugin family.
         if (e.type === 'start') {
           const plugins = flags.loadedPlugins ?? [];
-          writeJsonSync(join(config.out, RUN_FILE), { tool: { name: CLI_NAME, version: CLI_VERSION }, config, ...(plugins.length > 0 ? { plugins } : {}) });
+          writeJsonSync(join(config.out, RUN_FILE), {
+            tool: { name: CLI_NAME, version: CLI_VERSION }, config, backend: { name: backend.name, kernels: backend.kernels ?? backend.name },
+            ...(plugins.length > 0 ? { plugins } : {}),
+          });
         }
         progress.onEvent(e);
       },

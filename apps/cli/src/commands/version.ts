@@ -1,5 +1,5 @@
 import { initBackend } from '@ddvi/core';
-import { println } from '../io';
+import { backendLine, println } from '../io';
 import type { Io } from '../io';
 import { CLI_NAME, CLI_VERSION } from '../version';
 
@@ -7,6 +7,6 @@ import { CLI_NAME, CLI_VERSION } from '../version';
 export async function versionCommand(io: Io): Promise<number> {
   println(io.stdout, `${CLI_NAME} ${CLI_VERSION}`);
   const backend = await initBackend();
-  println(io.stdout, `backend: ${backend.name} (${backend.reason})`);
+  println(io.stdout, backendLine(backend));
   return 0;
 }

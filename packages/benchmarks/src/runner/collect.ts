@@ -21,7 +21,7 @@ export interface CollectReportOptions {
   out: string;
   tool: { name: string; version: string };
   versions?: Record<string, string>;
-  backend: { name: string; reason: string };
+  backend: { name: string; reason: string; kernels?: string };
   /** Start of the invocation that computed the cells; undefined: the span of the cells' own timings. */
   startedMs?: number;
   /**

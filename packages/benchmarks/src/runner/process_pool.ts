@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ValidationError } from '@ddvi/core';
+import { BLAS_THREADS_ENV_VAR, ValidationError } from '@ddvi/core';
 import { cellId, expandGrid } from './cell';
 import type { BenchHooks } from './cell_task';
 import { inspectCell } from './cell_store';
@@ -55,6 +56,10 @@ export function createProcessPoolExecutor(options: ProcessPoolExecutorOptions): 
           queue.push(index);
         }
       }
+      // Native products (@ddvi/backend-blas) use 1 BLAS thread unless DDVI_BLAS_THREADS asks for
+      // more; `jobs` processes then get at most their share of the cores each (no oversubscription).
+      const base = options.env ?? process.env;
+      const env = { ...base, ...blasThreadsShare(base[BLAS_THREADS_ENV_VAR], jobs) };
       const logDir = join(abs, CELL_LOGS_DIR);
       mkdirSync(logDir, { recursive: true });
       let failure: Error | undefined;
@@ -65,7 +70,7 @@ export function createProcessPoolExecutor(options: ProcessPoolExecutorOptions): 
         const cell = cells[index]!;
         hooks.onCellStart?.(index + 1, total, cell, false);
         const log = join(logDir, `cell-${index}.log`);
-        const { code, signal, tail } = await runCellProcess(command, ['bench', 'run-cell', '--out', abs, '--index', String(index)], log, options.env);
+        const { code, signal, tail } = await runCellProcess(command, ['bench', 'run-cell', '--out', abs, '--index', String(index)], log, env);
         const stored = inspectCell(out, cell);
         if (code !== 0 || stored.state !== 'done') {
           const how = signal ? `was killed by ${signal}` : code !== 0 ? `exited with code ${code}` : 'ended without a result file';
@@ -95,6 +100,13 @@ export function createProcessPoolExecutor(options: ProcessPoolExecutorOptions): 
       return { executor: 'local' as const, computed, reused };
     },
   };
+}
+
+/** DDVI_BLAS_THREADS for each of `jobs` processes: the requested count, capped at floor(cores / jobs). */
+export function blasThreadsShare(requested: string | undefined, jobs: number, cores = availableParallelism()): Record<string, string> {
+  const t = Number(requested);
+  if (!requested || !Number.isInteger(t) || t < 1) return {};
+  return { [BLAS_THREADS_ENV_VAR]: String(Math.max(1, Math.min(t, Math.floor(cores / jobs)))) };
 }
 
 function runCellProcess(

@@ -14,7 +14,7 @@ import type { RescoreRecord } from './rescore';
 export interface BenchResults {
   tool: { name: string; version: string };
   versions: Record<string, string>;
-  backend: { name: string; reason: string };
+  backend: { name: string; reason: string; kernels?: string };
   config: BenchConfig;
   startedAt: string;
   finishedAt: string;
@@ -119,7 +119,7 @@ export function resultsMarkdown(results: BenchResults): string {
   lines.push(
     `${results.cells.length} cells${results.complete ? '' : ' (grid incomplete: some cells are still missing)'}; ` +
       `families ${c.families.join(', ')}; priors ${c.priors.join(', ')}; seeds ${c.seeds.join(', ')}; ` +
-      `${c.epochs} epochs, batch ${c.batchSize}, lr ${c.learningRate}; backend ${results.backend.name}` +
+      `${c.epochs} epochs, batch ${c.batchSize}, lr ${c.learningRate}; backend ${results.backend.kernels ?? results.backend.name}` +
       `${c.validation !== undefined ? `; scored on ${c.validation} held-out training examples (validation), not the test set` : ''}.`,
     '',
   );

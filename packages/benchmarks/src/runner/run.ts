@@ -18,7 +18,7 @@ export interface RunBenchmarkOptions {
   out: string;
   tool: { name: string; version: string };
   versions?: Record<string, string>;
-  backend: { name: string; reason: string };
+  backend: { name: string; reason: string; kernels?: string };
   hooks?: BenchHooks;
   /** What holds the folder lock and cell claims, shown to a refused second run (default "runBenchmark"). */
   command?: string;

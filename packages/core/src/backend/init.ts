@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import './gradients';
 import { ValidationError } from '../errors';
+import { tryBlasKernels } from './blas';
 import { installMatMulFix } from './matmul_fix';
 
 /** The backends `initBackend` accepts, 'auto' first. */
@@ -15,6 +16,13 @@ export interface BackendInfo {
   name: string;
   /** Why this one: requested, or what auto-detection found. */
   reason: string;
+  /**
+   * The kernels that run, for reports: 'wasm + OpenBLAS 0.3.21, 2 threads' with the native
+   * products of @ddvi/backend-blas, else the backend's name.
+   */
+  kernels?: string;
+  /** One line on a faster path not taken (e.g. why the native products are off). */
+  note?: string;
 }
 
 let active: Promise<BackendInfo> | undefined;
@@ -26,7 +34,8 @@ let activeName: string | undefined;
  * imported (an optional accelerator we never depend on), else wasm, the fastest backend that
  * installs from the npm registry alone (measured in docs/backends.md). Without an argument the
  * `DDVI_BACKEND` environment variable (auto | wasm | cpu | tensorflow) decides, default 'auto'.
- * On wasm it also installs the matrix-product fix (./matmul_fix.ts).
+ * On wasm it also installs the matrix-product fix (./matmul_fix.ts), then the native products of
+ * @ddvi/backend-blas when that package is importable and `DDVI_BLAS` is not 0 (./blas.ts).
  */
 export function initBackend(requested?: BackendName): Promise<BackendInfo> {
   let name: BackendName;
@@ -74,7 +83,7 @@ function checkName(name: string, what: string): BackendName {
 async function select(requested: BackendName): Promise<BackendInfo> {
   if (requested === 'tensorflow' || requested === 'auto') {
     const ok = await tryTfjsNode();
-    if (ok) return { name: 'tensorflow', reason: requested === 'auto' ? '@tensorflow/tfjs-node found' : 'requested' };
+    if (ok) return { name: 'tensorflow', kernels: 'tensorflow', reason: requested === 'auto' ? '@tensorflow/tfjs-node found' : 'requested' };
     if (requested === 'tensorflow') {
       throw new Error('backend "tensorflow" requested but @tensorflow/tfjs-node could not be imported; install it, or choose another backend (e.g. DDVI_BACKEND=wasm)');
     }
@@ -82,7 +91,7 @@ async function select(requested: BackendName): Promise<BackendInfo> {
   if (requested === 'cpu') {
     await import('@tensorflow/tfjs-backend-cpu');
     await tf.setBackend('cpu');
-    return { name: 'cpu', reason: 'requested' };
+    return { name: 'cpu', kernels: 'cpu', reason: 'requested' };
   }
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   const dir = await wasmDir();
@@ -90,7 +99,13 @@ async function select(requested: BackendName): Promise<BackendInfo> {
   const ok = await tf.setBackend('wasm');
   if (!ok) throw new Error('the wasm backend failed to initialize');
   installMatMulFix();
-  return { name: 'wasm', reason: requested === 'auto' ? '@tensorflow/tfjs-node not installed; wasm is the default' : 'requested' };
+  const blas = await tryBlasKernels();
+  return {
+    name: 'wasm',
+    kernels: blas.kernels ? `wasm + ${blas.kernels}` : 'wasm',
+    ...(blas.note ? { note: blas.note } : {}),
+    reason: requested === 'auto' ? '@tensorflow/tfjs-node not installed; wasm is the default' : 'requested',
+  };
 }
 
 async function tryTfjsNode(): Promise<boolean> {

@@ -95,15 +95,18 @@ function updateWithOps(w: tf.Tensor, g: tf.Tensor, m: tf.Tensor, v: tf.Tensor, a
 /**
  * One Adam update of a variable: returns the new [w, m, v] (fresh tensors; the inputs are not
  * changed). Float32 tensors of one shape with fewer than `FUSED_ADAM_MAX_SIZE` elements on wasm or
- * cpu take the one-pass kernel, anything else the op-by-op formula; `useKernel: false` forces the
+ * cpu take the one-pass kernel (any size when the registered kernel says `anySize`, as the native one of
+ * @ddvi/backend-blas does), anything else the op-by-op formula; `useKernel: false` forces the
  * ops and `'always'` the kernel wherever it exists (the baselines of the tests and benchmarks).
  */
 export function adamUpdate(
   w: tf.Tensor, g: tf.Tensor, m: tf.Tensor, v: tf.Tensor, attrs: AdamUpdateAttrs, useKernel: boolean | 'always' = true,
 ): [tf.Tensor, tf.Tensor, tf.Tensor] {
+  const kernel = tf.getKernel(ADAM_UPDATE, tf.getBackend()) as (tf.KernelConfig & { anySize?: boolean }) | undefined;
+  // A kernel registered with `anySize` (the native one of @ddvi/backend-blas) beats the ops at every size.
   const fast =
-    (useKernel === 'always' || (useKernel && w.size < FUSED_ADAM_MAX_SIZE)) &&
-    tf.getKernel(ADAM_UPDATE, tf.getBackend()) !== undefined &&
+    (useKernel === 'always' || (useKernel && (w.size < FUSED_ADAM_MAX_SIZE || kernel?.anySize === true))) &&
+    kernel !== undefined &&
     [g, m, v].every((t) => tf.util.arraysEqual(t.shape, w.shape)) &&
     [w, g, m, v].every((t) => t.dtype === 'float32');
   if (!fast) return updateWithOps(w, g, m, v, attrs);

@@ -1,14 +1,13 @@
-import { join } from 'node:path';
-import { ValidationError, writeFileAtomic } from '@ddvi/core';
+import { ValidationError } from '@ddvi/core';
 import { getEmbedding } from '../baselines/registry';
 import { cellId } from './cell';
 import type { Cell } from './cell';
 import type { CellResult } from './cell_store';
 import type { BenchConfig } from './config';
 import { scoreLatents } from './latent_scores';
-import { latentScatterSvg } from './latent_svg';
+import { plotCell } from './cell_plot';
+import type { LatentPlotter } from './cell_plot';
 import type { CellMetrics } from './metric_table';
-import type { LatentPlotter } from './run_cell';
 import { embeddingRows } from './splits';
 import type { Splits } from './splits';
 
@@ -58,12 +57,10 @@ export async function runBaselineCell(options: RunBaselineOptions): Promise<Cell
 
   const stem = cellId(cell);
   const title = `${cell.dataset}: ${method.name} (baseline), seed ${cell.seed}`;
-  const files = [`plots/${stem}.svg`];
-  const priorSamples = new Float32Array(0);
-  await writeFileAtomic(join(out, 'plots', `${stem}.svg`), latentScatterSvg({ z: testZ, ...(testY ? { labels: testY } : {}), priorSamples, title }));
-  if (options.plotLatents) {
-    files.push(...(await options.plotLatents({ out, stem, z: testZ, ...(testY ? { labels: testY } : {}), priorSamples, title, labelName: splits.labelName })));
-  }
+  const files = await plotCell({
+    out, stem, z: testZ, ...(testY ? { labels: testY } : {}), priorSamples: new Float32Array(0), title, labelName: splits.labelName,
+    plotLatents: options.plotLatents,
+  });
   const finishedMs = Date.now();
   const wallSeconds = (finishedMs - startedMs) / 1000;
   const metrics: CellMetrics = { elbo: null, iwae: null, reconstruction: null, latentNll: null, ...scores, wallSeconds, msPerStep: null };

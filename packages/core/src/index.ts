@@ -1,4 +1,4 @@
-export { DdviError, ValidationError, NonFiniteError, DivergenceError, invalid, checkPositive, checkPositiveInt, checkShape } from './errors';
+export { DdviError, ValidationError, NonFiniteError, DivergenceError, invalid, mustBe, describeArray, checkPositive, checkPositiveInt, checkShape } from './errors';
 export { SeedStream, toSeedStream } from './random/seed_stream';
 export type { SeedLike } from './random/seed_stream';
 export { permutation } from './random/shuffle';
@@ -10,6 +10,8 @@ export type { MatMulFixOptions, MatMulFixStats } from './backend/matmul_fix';
 export type { Distribution } from './types/distribution';
 export type { Model, ForwardOptions } from './types/model';
 export type { Batch, Dataset } from './types/dataset';
+export { TensorDataset } from './data/tensor_dataset';
+export type { TensorDatasetOptions } from './data/tensor_dataset';
 export type {
   Posterior,
   PosteriorCapabilities,

@@ -11,9 +11,9 @@
  * Prints a JSON summary on the last line.
  */
 import { rm, stat } from 'node:fs/promises';
-import { genotypePca } from '../src/genotypes/pipeline';
-import { simulateGenotypes } from '../src/genotypes/simulate';
-import { writeVcf } from '../src/genotypes/write_vcf';
+import { genotypePca } from '../src/pipeline';
+import { simulateGenotypes } from '../src/simulate';
+import { writeVcf } from '../src/write_vcf';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);

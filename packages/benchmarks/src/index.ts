@@ -67,6 +67,7 @@ export type { EmbeddingInput, EmbeddingMethod } from './baselines/registry';
 export { runCell, buildCellPair } from './runner/run_cell';
 export type { RunCellOptions, LatentPlotter } from './runner/run_cell';
 export { latentScatterSvg } from './runner/latent_svg';
+export { LABEL_PALETTE, escapeXml } from './runner/svg_text';
 export type { LatentScatterInput } from './runner/latent_svg';
 export { resultsMarkdown, summaryRows, bestRows, reportNotes } from './runner/report';
 export type { BenchResults, SummaryRow } from './runner/report';

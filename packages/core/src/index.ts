@@ -3,6 +3,7 @@ export { SeedStream, toSeedStream } from './random/seed_stream';
 export type { SeedLike } from './random/seed_stream';
 export { permutation } from './random/shuffle';
 export { stopGradient, allFinite, tidy } from './ops';
+export { LOG_2PI, HALF_LOG_2PI } from './math_constants';
 export { initBackend, BACKEND_NAMES, BACKEND_ENV_VAR } from './backend/init';
 export type { BackendInfo, BackendName } from './backend/init';
 export { installMatMulFix, uninstallMatMulFix, isMatMulFixInstalled, matMulFixStats } from './backend/matmul_fix';

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { LOG_2PI } from '@ddvi/core';
 import { SeedStream, ValidationError, checkPositiveInt, checkShape, posteriorFromState, posteriorToJSON, stopGradient, tidy } from '@ddvi/core';
 import type {
   AuxiliaryLoss, Distribution, Posterior, PosteriorInit, PosteriorSample, PhaseSpec, SampleOptions, SerializedModule,
@@ -12,7 +13,6 @@ import { ConditionalDenoiser } from './denoiser';
 import { elementwiseLoss } from './losses';
 import { ddviPhases } from './phases';
 
-const LOG_2PI = Math.log(2 * Math.PI);
 
 /** One pass of the reverse chain, everything the bound and the wake term read. */
 export interface ReverseTrajectory {

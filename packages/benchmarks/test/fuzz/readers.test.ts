@@ -2,35 +2,20 @@ import { writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DdviError } from '@ddvi/core';
 import { parseIdx } from '../../src/datasets/idx';
 import { readIdxFile } from '../../src/datasets/idx_file';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FUZZ_SEED, Outcomes, mutate, mutation, withinTimeout } from './mutations';
+import { FUZZ_SEED, Outcomes, RUNS, mutate, mutation, outcome } from './mutations';
 
 /**
  * Property tests of the IDX reader (the genotype readers' are in @ddvi/genotypes): every damaged file (cut, bit-flipped, overwritten, spliced,
  * a wrong magic number, a header declaring a huge size) ends in a result or in one of our errors
  * (a DdviError naming the file), never in a TypeError/RangeError from deep inside, never in a hang
- * (each case has CASE_MS), and never in an allocation sized by a lying header.
+ * (each case has CASE_MS, ./mutations.ts), and never in an allocation sized by a lying header.
  */
 
-const CASE_MS = 5_000;
-/** Cases per reader; DDVI_FUZZ_RUNS raises it for a longer local hunt (CI keeps 200). */
-const RUNS = Number(process.env.DDVI_FUZZ_RUNS ?? 200);
-
-async function outcome(work: () => Promise<unknown>, what: string, tally: Outcomes): Promise<void> {
-  try {
-    await withinTimeout(work(), CASE_MS, what);
-    tally.record();
-  } catch (e) {
-    // The property: a damaged file is reported by a DdviError (ValidationError or a named subclass).
-    if (!(e instanceof DdviError)) throw new Error(`${what}: ended in ${(e as Error)?.name}: ${(e as Error)?.message}, not in a DdviError`, { cause: e });
-    tally.record(e);
-  }
-}
 
 const tmp = mkdtempSync(join(tmpdir(), 'ddvi-fuzz-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

@@ -1,36 +1,21 @@
 import { writeFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DdviError } from '@ddvi/core';
 import { BGZF_EOF, bgzfBlock } from '../../src/bgzf';
 import { openPlink } from '../../src/plink';
 import { readPopulationOrder, readSampleSheet } from '../../src/sample_sheet';
 import { openVcf } from '../../src/vcf';
 import { genotypeTemp, readAll } from '../helpers';
 // The byte mutations are shared with the IDX reader's fuzz test in @ddvi/benchmarks (one copy, test-only).
-import { FUZZ_SEED, Outcomes, mutate, mutation, withinTimeout } from '../../../benchmarks/test/fuzz/mutations';
+import { FUZZ_SEED, Outcomes, RUNS, mutate, mutation, outcome } from '../../../benchmarks/test/fuzz/mutations';
 
 /**
  * Property tests of the file readers: every damaged file (cut, bit-flipped, overwritten, spliced,
  * a wrong magic number, a header declaring a huge size) ends in a result or in one of our errors
  * (a DdviError naming the file), never in a TypeError/RangeError from deep inside, never in a hang
- * (each case has CASE_MS), and never in an allocation sized by a lying header.
+ * (each case has CASE_MS, in @ddvi/benchmarks' test/fuzz/mutations.ts), and never in an allocation sized by a lying header.
  */
 
-const CASE_MS = 5_000;
-/** Cases per reader; DDVI_FUZZ_RUNS raises it for a longer local hunt (CI keeps 200). */
-const RUNS = Number(process.env.DDVI_FUZZ_RUNS ?? 200);
-
-async function outcome(work: () => Promise<unknown>, what: string, tally: Outcomes): Promise<void> {
-  try {
-    await withinTimeout(work(), CASE_MS, what);
-    tally.record();
-  } catch (e) {
-    // The property: a damaged file is reported by a DdviError (ValidationError or a named subclass).
-    if (!(e instanceof DdviError)) throw new Error(`${what}: ended in ${(e as Error)?.name}: ${(e as Error)?.message}, not in a DdviError`, { cause: e });
-    tally.record(e);
-  }
-}
 
 const tmp = genotypeTemp();
 afterAll(() => tmp.cleanup());

@@ -37,7 +37,7 @@ describe('genotypes dataset', () => {
   });
 
   it('rejects bad genotypes options naming the key', () => {
-    expect(() => resolveBenchConfig({ datasets: ['genotypes'], genotypes: { testFraction: 1 } })).toThrow(/testFraction must be a number in \[0, 1\)/);
+    expect(() => resolveBenchConfig({ datasets: ['genotypes'], genotypes: { testFraction: 1 } })).toThrow(/genotypes.testFraction must be a finite number >= 0 and < 1, got 1/);
     expect(() => resolveBenchConfig({ datasets: ['genotypes'], genotypes: { vcf: '/x.vcf' } })).toThrow(/panel/);
     expect(() => resolveBenchConfig({ datasets: ['genotypes'], genotypes: { nope: 1 } as never })).toThrow(/nope/);
     expect(() => resolveBenchConfig({ datasets: ['genotypes'], baselines: ['pca', 'lda'] })).toThrow(/baselines\[1\] must be one of the registered names: pca, umap, tsne, got "lda"/);

@@ -17,24 +17,24 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { integerArg, scriptArgs } from './script_args.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = (pkg) => import(pathToFileURL(join(ROOT, 'packages', pkg, 'dist', 'index.js')).href);
 
-function parseArgs(argv) {
-  const opts = { steps: 10, rounds: 3, warmup: 2, T: 40, out: join(ROOT, 'runs', 'bench-ddvi-step.json') };
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--') continue;
-    const flag = argv[i];
-    const value = argv[++i];
-    if (flag === '--out') opts.out = resolve(value);
-    else if (['--steps', '--rounds', '--warmup', '--T'].includes(flag)) {
-      const n = Number(value);
-      if (!Number.isInteger(n) || n < (flag === '--warmup' ? 0 : 1)) throw new Error(`${flag} must be a positive integer, got ${JSON.stringify(value)}`);
-      opts[flag.slice(2)] = n;
-    } else throw new Error(`unknown flag ${flag}; usage: [--steps N] [--rounds N] [--warmup N] [--T N] [--out file]`);
-  }
-  return opts;
+function usage(message) {
+  if (message) console.error(`bench-ddvi-step: ${message}`);
+  console.error('usage: node scripts/bench-ddvi-step.mjs [--steps N] [--rounds N] [--warmup N] [--T N] [--out file]');
+  process.exit(message ? 2 : 0);
+}
+
+function parseOptions() {
+  const a = scriptArgs({ steps: { type: 'string' }, rounds: { type: 'string' }, warmup: { type: 'string' }, T: { type: 'string' }, out: { type: 'string' } }, usage);
+  return {
+    steps: integerArg('steps', a.steps, 10, 1, usage), rounds: integerArg('rounds', a.rounds, 3, 1, usage),
+    warmup: integerArg('warmup', a.warmup, 2, 0, usage), T: integerArg('T', a.T, 40, 1, usage),
+    out: a.out === undefined ? join(ROOT, 'runs', 'bench-ddvi-step.json') : resolve(a.out),
+  };
 }
 
 const median = (xs) => {
@@ -43,7 +43,7 @@ const median = (xs) => {
 };
 
 async function main() {
-  const opts = parseArgs(process.argv.slice(2));
+  const opts = parseOptions();
   const core = await dist('core');
   const { DecoderModel } = await dist('models');
   await dist('posterior-gaussian');

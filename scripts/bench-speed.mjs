@@ -29,6 +29,7 @@ import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { integerArg, listArg, scriptArgs } from './script_args.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SETUP = pathToFileURL(join(ROOT, 'scripts', 'bench-speed-setup.mjs'));
@@ -58,55 +59,19 @@ function usage(message) {
   process.exit(message ? 2 : 0);
 }
 
-function parseArgs(argv) {
-  const o = { steps: 6, warmup: 2, rounds: 2, families: FAMILIES, full: false, curves: true, levers: true, torch: true, out: join(ROOT, 'runs', 'bench-speed') };
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].split('=', 2);
-    const value = () => inline ?? argv[++i] ?? usage(`${flag} needs a value`);
-    switch (flag) {
-      case '--':
-        break;
-      case '--steps':
-      case '--warmup':
-      case '--rounds': {
-        const v = value();
-        const n = Number(v);
-        const min = flag === '--warmup' ? 0 : 1;
-        if (!Number.isInteger(n) || n < min) usage(`${flag} must be an integer >= ${min}, got ${JSON.stringify(v)}`);
-        o[flag.slice(2)] = n;
-        break;
-      }
-      case '--families': {
-        const list = value().split(',').map((s) => s.trim()).filter(Boolean);
-        const unknown = list.filter((f) => !FAMILIES.includes(f));
-        if (!list.length || unknown.length) usage(`--families must list some of ${FAMILIES.join(', ')}, got ${JSON.stringify(list.join(','))}`);
-        o.families = list;
-        break;
-      }
-      case '--full':
-        o.full = true;
-        break;
-      case '--no-curves':
-        o.curves = false;
-        break;
-      case '--no-levers':
-        o.levers = false;
-        break;
-      case '--no-torch':
-        o.torch = false;
-        break;
-      case '--out':
-        o.out = resolve(value());
-        break;
-      case '--help':
-      case '-h':
-        usage();
-        break;
-      default:
-        usage(`unknown flag ${JSON.stringify(argv[i])}`);
-    }
-  }
-  return o;
+function parseOptions() {
+  const a = scriptArgs({
+    steps: { type: 'string' }, warmup: { type: 'string' }, rounds: { type: 'string' }, families: { type: 'string' }, out: { type: 'string' },
+    full: { type: 'boolean' }, 'no-curves': { type: 'boolean' }, 'no-levers': { type: 'boolean' }, 'no-torch': { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  }, usage);
+  if (a.help) usage();
+  return {
+    steps: integerArg('steps', a.steps, 6, 1, usage), warmup: integerArg('warmup', a.warmup, 2, 0, usage), rounds: integerArg('rounds', a.rounds, 2, 1, usage),
+    families: listArg('families', a.families, FAMILIES, FAMILIES, usage), full: a.full === true,
+    curves: a['no-curves'] !== true, levers: a['no-levers'] !== true, torch: a['no-torch'] !== true,
+    out: a.out === undefined ? join(ROOT, 'runs', 'bench-speed') : resolve(a.out),
+  };
 }
 
 const dist = async (pkg) => {
@@ -141,7 +106,7 @@ function runTorch(py, cases) {
 }
 
 async function main() {
-  const o = parseArgs(process.argv.slice(2));
+  const o = parseOptions();
   const core = await dist('core');
   const nn = await dist('nn');
   const tf = await import(pathToFileURL(createRequire(join(ROOT, 'packages', 'core', 'package.json')).resolve('@tensorflow/tfjs-core')).href);
@@ -188,6 +153,7 @@ async function main() {
    * ms/step of one configuration of ours through the real Trainer (or DataParallelTrainer), with the
    * tensor count after each step (must stay flat) and peak memory.
    */
+  // Not bench-step.mjs's loop (which times a bare optimizer step): this one times whole Trainer steps from its events, as users run them.
   async function ours({ family, batch = BATCH, T: steps = T, workers = 1, timed = o.steps, warmup = o.warmup, fusedAdam = true }) {
     const total = warmup + timed;
     const stamps = [];

@@ -21,6 +21,7 @@ import { mkdirSync, renameSync, writeFileSync, readFileSync } from 'node:fs';
 import { arch, cpus, loadavg, platform } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { integerArg, listArg, scriptArgs } from './script_args.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DEFAULT_BACKENDS = ['tensorflow', 'wasm', 'wasm-stock', 'cpu'];
@@ -49,43 +50,17 @@ function usage(message) {
   process.exit(message ? 2 : 0);
 }
 
-function parseArgs(argv) {
-  const opts = { steps: 10, warmup: 3, rounds: 1, backends: DEFAULT_BACKENDS, out: join(ROOT, 'runs', 'bench-step.json'), explicitBackends: false };
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--') continue; // `pnpm bench:step -- --steps 5` passes the separator through
-    const [flag, inline] = argv[i].split('=', 2);
-    const value = () => inline ?? argv[++i] ?? usage(`${flag} needs a value`);
-    switch (flag) {
-      case '--steps':
-      case '--rounds':
-      case '--warmup': {
-        const v = value();
-        const n = Number(v);
-        const min = flag === '--warmup' ? 0 : 1;
-        if (!Number.isInteger(n) || n < min) usage(`${flag} must be an integer >= ${min}, got ${JSON.stringify(v)}`);
-        opts[flag.slice(2)] = n;
-        break;
-      }
-      case '--backends': {
-        const list = value().split(',').map((s) => s.trim()).filter(Boolean);
-        const unknown = list.filter((b) => !ALL_BACKENDS.includes(b));
-        if (unknown.length || !list.length) usage(`--backends must be a comma-separated list of ${ALL_BACKENDS.join(', ')}, got ${JSON.stringify(list.join(','))}`);
-        opts.backends = [...new Set(list)];
-        opts.explicitBackends = true;
-        break;
-      }
-      case '--out':
-        opts.out = resolve(value());
-        break;
-      case '--help':
-      case '-h':
-        usage();
-        break;
-      default:
-        usage(`unknown flag ${JSON.stringify(argv[i])}`);
-    }
-  }
-  return opts;
+function parseOptions() {
+  const a = scriptArgs({
+    steps: { type: 'string' }, warmup: { type: 'string' }, rounds: { type: 'string' }, backends: { type: 'string' }, out: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  }, usage);
+  if (a.help) usage();
+  return {
+    steps: integerArg('steps', a.steps, 10, 1, usage), warmup: integerArg('warmup', a.warmup, 3, 0, usage), rounds: integerArg('rounds', a.rounds, 1, 1, usage),
+    backends: listArg('backends', a.backends, DEFAULT_BACKENDS, ALL_BACKENDS, usage), explicitBackends: a.backends !== undefined,
+    out: a.out === undefined ? join(ROOT, 'runs', 'bench-step.json') : resolve(a.out),
+  };
 }
 
 /** The packages' built dist, and the one tfjs-core instance they use. */
@@ -249,7 +224,7 @@ function writeAtomically(file, data) {
 }
 
 async function main() {
-  const opts = parseArgs(process.argv.slice(2));
+  const opts = parseOptions();
   const mods = await load();
   const { core } = mods;
   console.warn = () => {}; // tfjs' "already registered" / tfjs-node hints would interleave with the table

@@ -20,6 +20,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { scriptArgs } from './script_args.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(ROOT, 'apps', 'cli', 'dist', 'bin.js');
@@ -50,24 +51,25 @@ function usage(message) {
   process.exit(message ? 2 : 0);
 }
 
-function parseArgs(argv) {
-  const opts = { variants: DEFAULT_VARIANTS, out: join(ROOT, 'runs', 'ddvi-ablation'), pass: [] };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    if (flag === '--') continue;
-    if (flag === '--help') usage();
-    const value = argv[++i] ?? usage(`${flag} needs a value`);
-    if (flag === '--variants') {
-      opts.variants = value.split(',').map((s) => s.trim()).filter(Boolean);
-      const unknown = opts.variants.filter((v) => !(v in VARIANTS));
-      if (unknown.length || !opts.variants.length) usage(`--variants: unknown ${JSON.stringify(unknown)}; known: ${DEFAULT_VARIANTS.join(', ')}`);
-    } else if (flag === '--out') opts.out = resolve(value);
-    else if (['--epochs', '--train-limit', '--test-limit', '--seed', '--iwae-k', '--lr', '--batch-size', '--beta'].includes(flag)) {
-      if (!Number.isFinite(Number(value))) usage(`${flag} must be a number, got ${JSON.stringify(value)}`);
-      opts.pass.push(flag, value);
-    } else usage(`unknown flag ${flag}`);
+const PASSED = ['epochs', 'train-limit', 'test-limit', 'seed', 'iwae-k', 'lr', 'batch-size', 'beta'];
+
+function parseOptions() {
+  const a = scriptArgs({
+    variants: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean' },
+    ...Object.fromEntries(PASSED.map((k) => [k, { type: 'string' }])),
+  }, usage);
+  if (a.help) usage();
+  const pass = [];
+  for (const k of PASSED) {
+    if (a[k] === undefined) continue;
+    if (!Number.isFinite(Number(a[k]))) usage(`--${k} must be a number, got ${JSON.stringify(a[k])}`);
+    pass.push(`--${k}`, a[k]);
   }
-  return opts;
+  return {
+    variants: a.variants === undefined ? DEFAULT_VARIANTS : a.variants.split(',').map((s) => s.trim()).filter(Boolean).map((v) => (v in VARIANTS ? v : usage(`--variants: unknown ${JSON.stringify(v)}; known: ${DEFAULT_VARIANTS.join(', ')}`))),
+    out: a.out === undefined ? join(ROOT, 'runs', 'ddvi-ablation') : resolve(a.out),
+    pass,
+  };
 }
 
 function writeAtomic(path, text) {
@@ -79,7 +81,7 @@ function writeAtomic(path, text) {
 const fmt = (v, digits = 2) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(digits) : 'n/a');
 
 function main() {
-  const opts = parseArgs(process.argv.slice(2));
+  const opts = parseOptions();
   if (!existsSync(CLI)) usage(`${relative(ROOT, CLI)} is missing: build first (pnpm ablation:ddvi builds it)`);
   mkdirSync(opts.out, { recursive: true });
   const rows = [];

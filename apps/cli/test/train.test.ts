@@ -121,6 +121,18 @@ describe('ddvi train end to end (toy data)', () => {
     expect(existsSync(join(dir, 'checkpoint.json'))).toBe(true);
   });
 
+  it('--out naming an existing file is refused before any training, with one line', async () => {
+    const file = join(tmp.dir, 'a-file');
+    writeFileSync(file, 'not a folder');
+    for (const out of [file, join(file, 'run')]) {
+      const r = await runCli(['train', ...TINY, '--epochs', '1', '--out', out]);
+      expect(r.code, r.stdout + r.stderr).toBe(1);
+      expect(r.stderr.trim()).toMatch(/^error: --out must name a folder \(created when missing\), but .*a-file.* is a file; choose another --out or remove the file$/);
+      expect(r.stdout).toBe('');
+    }
+    expect(readFileSync(file, 'utf8')).toBe('not a folder');
+  });
+
   it('a batch that cannot fit in memory is refused up front with the estimate', async () => {
     const dir = join(tmp.dir, 'too-big');
     process.env.DDVI_MEMORY_LIMIT = '300K';

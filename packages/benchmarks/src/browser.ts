@@ -5,8 +5,9 @@
  */
 export { parseIdx, IDX_DEFAULT_MAX_BYTES } from './datasets/idx';
 export type { IdxArray, IdxData, IdxDtype, IdxReadOptions } from './datasets/idx';
-export { TensorDataset } from './datasets/tensor_dataset';
-export type { TensorDatasetOptions } from './datasets/tensor_dataset';
+// TensorDataset lives in @ddvi/core (the genotypes package builds on it too); re-exported where it always was.
+export { TensorDataset } from '@ddvi/core';
+export type { TensorDatasetOptions } from '@ddvi/core';
 export { mnistFromIdx, MNIST_ROWS, MNIST_COLS, MNIST_DATA_SIZE, MNIST_NUM_CLASSES } from './datasets/mnist_decode';
 export type { MnistSelection, MnistSources, MnistSplit } from './datasets/mnist_decode';
 export { makeToyDataset, makeToyGenerator } from './datasets/toy';

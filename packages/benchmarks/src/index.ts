@@ -1,8 +1,9 @@
 export { parseIdx, IDX_DEFAULT_MAX_BYTES } from './datasets/idx';
 export { readIdxFile } from './datasets/idx_file';
 export type { IdxArray, IdxData, IdxDtype, IdxReadOptions } from './datasets/idx';
-export { TensorDataset } from './datasets/tensor_dataset';
-export type { TensorDatasetOptions } from './datasets/tensor_dataset';
+// TensorDataset lives in @ddvi/core (the genotypes package builds on it too); re-exported where it always was.
+export { TensorDataset } from '@ddvi/core';
+export type { TensorDatasetOptions } from '@ddvi/core';
 export {
   loadMnist,
   mnistFiles,
@@ -45,7 +46,6 @@ export { summarize } from './metrics/summarize';
 export type { Summary } from './metrics/summarize';
 export { studentTQuantile } from './metrics/student_t';
 export type { PointsInput, LabelsInput } from './metrics/points';
-export * from './genotypes/index';
 export { resolveBenchConfig, benchConfigSchema, DEFAULT_BENCH_PRIORS } from './runner/config';
 export type { BenchConfig, BenchConfigInput } from './runner/config';
 export { expandGrid, cellId, BASELINE_PRIOR } from './runner/cell';
@@ -65,13 +65,10 @@ export type { RunBaselineOptions } from './runner/run_baseline';
 export { contactSheetSvg, CONTACT_SHEET } from './runner/contact_sheet';
 export { registerEmbedding, listEmbeddings, getEmbedding, pcaProjection } from './baselines/registry';
 export type { EmbeddingInput, EmbeddingMethod } from './baselines/registry';
-export {
-  loadGenotypeTask, genotypeTaskPcs, genotypeSplitRows, checkGenotypeTaskOptions, DEFAULT_GENOTYPE_SIMULATION,
-} from './genotypes/task';
-export type { GenotypeTaskOptions } from './genotypes/task';
 export { runCell, buildCellPair } from './runner/run_cell';
 export type { RunCellOptions, LatentPlotter } from './runner/run_cell';
 export { latentScatterSvg } from './runner/latent_svg';
+export { LABEL_PALETTE, escapeXml } from './runner/svg_text';
 export type { LatentScatterInput } from './runner/latent_svg';
 export { resultsMarkdown, summaryRows, bestRows, reportNotes, reportedMetrics } from './runner/report';
 export { BUDGET_CURVE, budgetCurveSvg, semiNote } from './runner/semi_report';

@@ -49,6 +49,20 @@ export function invalid(where: string, param: string, expected: string, actual: 
   throw new ValidationError(`${where}: ${param} must be ${expected}, got ${describe(actual)}`);
 }
 
+/**
+ * Like `invalid`, for a found value already put into words ("length 6", "Float32Array of
+ * length 3"): "<where>: <param> must be <expected>, got <found>", without quoting `found`.
+ */
+export function mustBe(where: string, param: string, expected: string, found: string): never {
+  throw new ValidationError(`${where}: ${param} must be ${expected}, got ${found}`);
+}
+
+/** A short description of an array-like argument for messages: "Float32Array of length 3", "[object Array]". */
+export function describeArray(a: unknown): string {
+  if (ArrayBuffer.isView(a) && 'length' in a) return `${a.constructor.name} of length ${(a as unknown as ArrayLike<number>).length}`;
+  return Object.prototype.toString.call(a);
+}
+
 export function describe(value: unknown): string {
   if (Array.isArray(value)) return `[${value.join(', ')}]`;
   if (typeof value === 'string') return JSON.stringify(value);

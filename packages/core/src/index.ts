@@ -1,8 +1,9 @@
-export { DdviError, ValidationError, NonFiniteError, DivergenceError, invalid, checkPositive, checkPositiveInt, checkShape } from './errors';
+export { DdviError, ValidationError, NonFiniteError, DivergenceError, invalid, mustBe, describeArray, checkPositive, checkPositiveInt, checkShape } from './errors';
 export { SeedStream, toSeedStream } from './random/seed_stream';
 export type { SeedLike } from './random/seed_stream';
 export { permutation } from './random/shuffle';
 export { stopGradient, allFinite, tidy } from './ops';
+export { LOG_2PI, HALF_LOG_2PI } from './math_constants';
 export { initBackend, BACKEND_NAMES, BACKEND_ENV_VAR } from './backend/init';
 export type { BackendInfo, BackendName } from './backend/init';
 export { BLAS_ENV_VAR, BLAS_THREADS_ENV_VAR } from './backend/blas';
@@ -13,6 +14,8 @@ export { isClassAwarePrior, requireClassAwarePrior } from './class_prior';
 export type { ClassAwarePrior } from './class_prior';
 export type { Model, ForwardOptions } from './types/model';
 export type { Batch, Dataset } from './types/dataset';
+export { TensorDataset } from './data/tensor_dataset';
+export type { TensorDatasetOptions } from './data/tensor_dataset';
 export type {
   Posterior,
   PosteriorCapabilities,

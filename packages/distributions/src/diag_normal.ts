@@ -1,10 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { SeedStream } from '@ddvi/core';
-import { DistributionBase } from './distribution';
-import { positive, real } from './constraints';
-import { broadcastShapes, checkConstraint, checkMinRank, toParam } from './internal/params';
+import { real } from './constraints';
+import { checkConstraint, toParam } from './internal/params';
 import type { DistributionOptions, ParamInput } from './internal/params';
-import { normalEntropy, normalLogDensity } from './internal/math';
+import { NormalBase } from './normal_base';
 
 const NAME = 'DiagNormal';
 
@@ -22,23 +20,11 @@ const NAME = 'DiagNormal';
  * const prior = DiagNormal.standard(d);       // N(0, I_d)
  * const kl = klDivergence(q, prior);          // [B], closed form
  */
-export class DiagNormal extends DistributionBase {
-  static readonly paramConstraints = { loc: real, scale: positive } as const;
-  static readonly support = real;
-
+export class DiagNormal extends NormalBase {
   readonly name = NAME;
-  readonly reparameterized = true;
-  /** As given (not broadcast). */
-  readonly loc: tf.Tensor;
-  /** As given (not broadcast). */
-  readonly scale: tf.Tensor;
 
   constructor(loc: ParamInput, scale: ParamInput, options: DistributionOptions = {}) {
-    const p = prepare(loc, scale, options.validateArgs ?? true);
-    super(p.shape.slice(0, -1), p.shape.slice(-1));
-    this.loc = p.loc;
-    this.scale = p.scale;
-    this.own(...p.created);
+    super(NAME, 1, loc, scale, options);
   }
 
   /** N(loc, exp(logVar)): scale = exp(logVar / 2) (a tensor this distribution owns). */
@@ -70,55 +56,5 @@ export class DiagNormal extends DistributionBase {
     const d = new DiagNormal(tf.zeros([...batchShape, dim]), tf.ones([...batchShape, dim]), { validateArgs: false });
     d.own(d.loc, d.scale);
     return d;
-  }
-
-  mean(): tf.Tensor {
-    return tf.tidy(() => tf.broadcastTo(this.loc, this.fullShape()));
-  }
-
-  /** Per-coordinate variance scale^2, shape `[...batchShape, d]`. */
-  variance(): tf.Tensor {
-    return tf.tidy(() => tf.broadcastTo(tf.square(this.scale), this.fullShape()));
-  }
-
-  /** Per-coordinate standard deviation, shape `[...batchShape, d]`. */
-  stddev(): tf.Tensor {
-    return tf.tidy(() => tf.broadcastTo(this.scale, this.fullShape()));
-  }
-
-  /** Closed-form entropy summed over the event axis, shape `batchShape`. */
-  entropy(): tf.Tensor {
-    return tf.tidy(() => tf.sum(tf.broadcastTo(normalEntropy(this.scale), this.fullShape()), -1));
-  }
-
-  protected sampleImpl(seed: SeedStream, sampleShape: number[]): tf.Tensor {
-    const eps = tf.randomNormal([...sampleShape, ...this.fullShape()], 0, 1, 'float32', seed.next());
-    return tf.add(this.loc, tf.mul(this.scale, eps));
-  }
-
-  protected logProbImpl(value: tf.Tensor): tf.Tensor {
-    return tf.sum(normalLogDensity(value, this.loc, this.scale), -1);
-  }
-
-  private fullShape(): number[] {
-    return [...this.batchShape, ...this.eventShape];
-  }
-}
-
-function prepare(loc: ParamInput, scale: ParamInput, validate: boolean) {
-  const l = toParam(NAME, 'loc', loc);
-  const s = toParam(NAME, 'scale', scale);
-  const created = [l, s].filter((p) => p.created).map((p) => p.tensor);
-  try {
-    const shape = broadcastShapes(NAME, { loc: l.tensor.shape, scale: s.tensor.shape });
-    checkMinRank(NAME, 'loc and scale (broadcast)', shape, 1, 'the last axis is the event axis; use Normal for scalars');
-    if (validate) {
-      checkConstraint(NAME, 'loc', l.tensor, DiagNormal.paramConstraints.loc);
-      checkConstraint(NAME, 'scale', s.tensor, DiagNormal.paramConstraints.scale);
-    }
-    return { loc: l.tensor, scale: s.tensor, shape, created };
-  } catch (e) {
-    for (const t of created) t.dispose();
-    throw e;
   }
 }

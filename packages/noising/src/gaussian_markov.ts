@@ -1,11 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ValidationError, invalid, tidy, toSeedStream } from '@ddvi/core';
+import { LOG_2PI, ValidationError, invalid, tidy, toSeedStream } from '@ddvi/core';
 import type { SeedLike } from '@ddvi/core';
 import { deriveMarkovTables } from './markov_tables';
 import type { GaussianMarkovTables, TableName } from './markov_tables';
 import type { GaussianParams, MarginalSample, NoisingProcess, StepInput } from './types';
 
-const LOG_2PI = Math.log(2 * Math.PI);
 
 /**
  * A linear-Gaussian Markov noising process built from float64 tables: the shared implementation

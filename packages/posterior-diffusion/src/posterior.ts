@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { SeedStream, ValidationError, checkPositiveInt, checkShape, posteriorFromState, posteriorToJSON, requireClassAwarePrior, stopGradient, tidy } from '@ddvi/core';
+import { LOG_2PI, SeedStream, ValidationError, checkPositiveInt, checkShape, posteriorFromState, posteriorToJSON, requireClassAwarePrior, stopGradient, tidy } from '@ddvi/core';
 import type {
   AuxiliaryLoss, Distribution, EpochRecord, Posterior, PosteriorInit, PosteriorSample, PhaseSpec, SampleOptions, SerializedModule,
 } from '@ddvi/core';
@@ -13,7 +13,6 @@ import { elementwiseLoss } from './losses';
 import { boundCollapse } from './health';
 import { ddviPhases } from './phases';
 
-const LOG_2PI = Math.log(2 * Math.PI);
 
 /** One pass of the reverse chain, everything the bound and the wake term read. */
 export interface ReverseTrajectory {

@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-
-const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+import { HALF_LOG_2PI } from '@ddvi/core';
 
 /** log N(u; 0, I) per row of u: [batch, d] -> [batch]. */
 export function standardNormalLogProb(u: tf.Tensor2D): tf.Tensor1D {

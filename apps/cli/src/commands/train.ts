@@ -13,6 +13,7 @@ import { NO_DENSITY, metricsMarkdown } from '../metrics';
 import type { RunMetrics } from '../metrics';
 import { RUN_FILE } from '../plugins';
 import { TrainProgress } from '../progress';
+import { checkOutFolder } from '../out_folder';
 import { buildFresh, buildFromCheckpoint, checkResumable } from '../setup';
 import { resolveTrainConfig } from '../train_config';
 import type { TrainConfig, TrainFlags } from '../train_config';
@@ -27,6 +28,7 @@ export async function trainCommand(flags: TrainFlags, io: Io, command: string): 
   const startedMs = Date.now();
   const startedAt = new Date(startedMs).toISOString();
   const config = resolveTrainConfig(flags);
+  checkOutFolder('--out', config.out);
   const backend = await initBackend(config.backend);
   println(io.stdout, backendLine(backend));
 

@@ -1,6 +1,7 @@
 import * as vega from 'vega';
 import { compile } from 'vega-lite';
 import type { TopLevelSpec } from 'vega-lite';
+import { LABEL_PALETTE } from '@ddvi/benchmarks';
 import { svgToPng } from './render';
 
 export interface LatentPlotInput {
@@ -17,8 +18,8 @@ export interface LatentPlotInput {
 }
 
 const PRIOR_KEY = 'prior sample';
-/** Ten distinct hues (Tableau 10), then the prior's light grey. */
-const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#2f2f2f'];
+/** The report's ten label hues (@ddvi/benchmarks), then the prior's light grey. */
+const PALETTE = LABEL_PALETTE;
 const GREY = '#cfcfcf';
 
 /** The vega-lite spec: one scatter, prior samples first (so underneath), then the latents by label. */

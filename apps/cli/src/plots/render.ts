@@ -13,7 +13,5 @@ export function svgToPng(svg: string, scale = 2): Uint8Array {
   return resvg.render().asPng();
 }
 
-/** Escapes text for SVG/XML content and attributes. */
-export function xml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
+/** Escapes text for SVG/XML content and attributes (the report's escaping, defined once in @ddvi/benchmarks). */
+export { escapeXml as xml } from '@ddvi/benchmarks';

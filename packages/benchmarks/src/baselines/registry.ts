@@ -1,6 +1,6 @@
 import { ValidationError } from '@ddvi/core';
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
-import { tsneEmbedding, umapEmbedding } from '../genotypes/embeddings';
+import { tsneEmbedding, umapEmbedding } from '@ddvi/genotypes';
 
 /** Rows to embed: row-major [n, dim]. */
 export interface EmbeddingInput {

@@ -5,7 +5,7 @@ import { ValidationError, invalid } from '@ddvi/core';
 import { readIdxFile } from './idx_file';
 import { mnistFromIdx } from './mnist_decode';
 import type { MnistSelection, MnistSplit } from './mnist_decode';
-import type { TensorDataset } from './tensor_dataset';
+import type { TensorDataset } from '@ddvi/core';
 
 export { MNIST_ROWS, MNIST_COLS, MNIST_DATA_SIZE, MNIST_NUM_CLASSES } from './mnist_decode';
 export type { MnistSplit } from './mnist_decode';

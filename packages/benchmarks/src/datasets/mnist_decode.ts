@@ -1,6 +1,6 @@
 import { SeedStream, ValidationError, invalid, permutation } from '@ddvi/core';
 import type { IdxArray } from './idx';
-import { TensorDataset } from './tensor_dataset';
+import { TensorDataset } from '@ddvi/core';
 
 // No file access here: loadMnist (./mnist.ts) reads the IDX files in Node, a browser fetches them,
 // and both decode with mnistFromIdx, so a subset is the same examples everywhere.

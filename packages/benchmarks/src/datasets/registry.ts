@@ -1,9 +1,9 @@
 import { ValidationError } from '@ddvi/core';
-import { loadGenotypeTask } from '../genotypes/task';
-import type { GenotypeTaskOptions } from '../genotypes/task';
+import { loadGenotypeTask } from '@ddvi/genotypes';
+import type { GenotypeTaskOptions } from '@ddvi/genotypes';
 import { loadMnist } from './mnist';
 import type { MnistOptions } from './mnist';
-import type { TensorDataset } from './tensor_dataset';
+import type { TensorDataset } from '@ddvi/core';
 import { makeToyDataset } from './toy';
 import type { ToyDatasetOptions } from './toy';
 

@@ -1,5 +1,5 @@
 import { SeedStream, ValidationError, checkPositive, checkPositiveInt, invalid } from '@ddvi/core';
-import { TensorDataset } from './tensor_dataset';
+import { TensorDataset } from '@ddvi/core';
 import { describeArray, mustBe } from './validate';
 
 /**

@@ -1,6 +1,6 @@
 import { ValidationError } from '@ddvi/core';
 import type { Dataset } from '@ddvi/core';
-import { TensorDataset } from './tensor_dataset';
+import { TensorDataset } from '@ddvi/core';
 
 /** The held-out rows are drawn with this fixed seed, so every run of a sweep validates on the same examples. */
 export const VALIDATION_SEED = 0x5eed;

@@ -1,17 +1,18 @@
-import { existsSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DivergenceError, NonFiniteError, NoSemiSupervisedFormError, ValidationError } from '@ddvi/core';
 import type { TrainEvent } from '@ddvi/core';
 import { cellId, expandGrid } from './cell';
 import type { Cell } from './cell';
-import { claimCell, claimPath, describeClaim } from './cell_claim';
+import { computeOnce } from './cell_once';
 import { inspectCell, writeCell } from './cell_store';
 import type { CellResult } from './cell_store';
+import type { CellOutcome } from './cell_once';
 import type { BenchConfig } from './config';
 import { METRICS } from './metric_table';
 import { runBaselineCell } from './run_baseline';
 import { runCell } from './run_cell';
-import type { LatentPlotter } from './run_cell';
+import type { LatentPlotter } from './cell_plot';
 import type { LockOwner } from './lock_owner';
 import { SplitCache } from './split_cache';
 
@@ -55,11 +56,7 @@ export interface RunCellByIndexOptions {
   staleMs?: number;
 }
 
-export interface CellOutcome {
-  result: CellResult;
-  /** True when the cell's file was already there (nothing was trained). */
-  cached: boolean;
-}
+export type { CellOutcome } from './cell_once';
 
 /**
  * The one way a cell is executed, whichever executor runs it: a finished cell whose file verifies is
@@ -79,43 +76,16 @@ export async function runCellByIndex(options: RunCellByIndexOptions): Promise<Ce
   const stored = inspectCell(out, cell);
   hooks.onCellStart?.(index + 1, cells.length, cell, stored.state === 'done');
   if (stored.state === 'corrupt') hooks.onCellCorrupt?.(cell, stored.reason);
-  let waiting = false;
-  for (;;) {
-    const now = inspectCell(out, cell);
-    if (now.state === 'done') {
-      clearStaleClaim(options, cell);
-      hooks.onCellDone?.(index + 1, cells.length, now.result, true);
-      return { result: now.result, cached: true };
-    }
-    const claim = claimCell(out, cell, claimOptions(options));
-    if ('claimed' in claim) {
-      let outcome: CellOutcome;
-      try {
-        // Another writer may have finished it between our look and our claim.
-        const again = inspectCell(out, cell);
-        outcome = again.state === 'done' ? { result: again.result, cached: true } : { result: await computeCell(options, cell), cached: false };
-      } finally {
-        claim.claimed.release();
-      }
-      // After the release: output that follows a cell never precedes its claim's removal.
-      hooks.onCellDone?.(index + 1, cells.length, outcome.result, outcome.cached);
-      return outcome;
-    }
-    if (!waiting) hooks.onCellBusy?.(cell, describeClaim(claim));
-    waiting = true;
-    await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 1000));
-  }
-}
-
-function claimOptions(options: RunCellByIndexOptions): { command: string; staleMs?: number } {
-  return { command: options.command ?? 'runCellByIndex', ...(options.staleMs !== undefined ? { staleMs: options.staleMs } : {}) };
-}
-
-/** A finished cell's claim left by a writer killed between writing the cell and releasing it: removed once stale. */
-function clearStaleClaim(options: RunCellByIndexOptions, cell: Cell): void {
-  if (!existsSync(claimPath(options.out, cell))) return;
-  const claim = claimCell(options.out, cell, claimOptions(options));
-  if ('claimed' in claim) claim.claimed.release();
+  const outcome = await computeOnce(out, cell, {
+    command: options.command ?? 'runCellByIndex',
+    ...(options.staleMs !== undefined ? { staleMs: options.staleMs } : {}),
+    ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
+    ...(hooks.onCellBusy ? { onBusy: (heldBy: string) => hooks.onCellBusy!(cell, heldBy) } : {}),
+    compute: () => computeCell(options, cell),
+  });
+  // After the claim's release: output that follows a cell never precedes its claim's removal.
+  hooks.onCellDone?.(index + 1, cells.length, outcome.result, outcome.cached);
+  return outcome;
 }
 
 /** Trains (or embeds) the cell under its claim and writes its file; a diverged cell is written as failed. */

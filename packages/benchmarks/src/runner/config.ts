@@ -2,8 +2,8 @@ import { listPosteriors, parseConfig, z } from '@ddvi/core';
 import { listPriors } from '@ddvi/distributions';
 import { listEmbeddings } from '../baselines/registry';
 import { listDatasets } from '../datasets/registry';
-import { checkGenotypeTaskOptions } from '../genotypes/task';
-import type { GenotypeTaskOptions } from '../genotypes/task';
+import { genotypeTaskOptionsSchema } from '@ddvi/genotypes';
+import type { GenotypeTaskOptions } from '@ddvi/genotypes';
 
 /** The priors of the spec's comparison (§7), used when a config names none. */
 export const DEFAULT_BENCH_PRIORS: readonly string[] = ['pinwheel', 'swiss_roll', 'square'];
@@ -96,27 +96,6 @@ function names(known: readonly string[], min = 1) {
     .describe(`a ${min > 0 ? 'non-empty ' : ''}list of names from: ${known.join(', ')}`);
 }
 
-/**
- * The genotypes task options, checked by the task's own checkGenotypeTaskOptions so the CLI, the
- * runner and the task agree; its complaint is re-issued at the key it names (genotypes.testFraction).
- */
-function genotypeOptions() {
-  return z
-    .record(z.string(), z.unknown())
-    .describe('a JSON object of genotypes task options')
-    .superRefine((value, ctx) => {
-      try {
-        checkGenotypeTaskOptions(value as GenotypeTaskOptions);
-      } catch (e) {
-        const text = (e as Error).message.replace(/^genotypes: /, '');
-        const at = /^(\w+) must be (.*), got .*$/s.exec(text);
-        if (at && at[1] !== 'options') ctx.addIssue({ code: 'custom', path: [at[1]!], message: at[2]! });
-        else ctx.addIssue({ code: 'custom', message: `valid genotypes task options (${text})` });
-      }
-    })
-    .transform((value) => JSON.parse(JSON.stringify(value)) as GenotypeTaskOptions);
-}
-
 const count = (min: number) => z.int().min(min);
 
 /** KDE bandwidths: a non-empty list of positive numbers. */
@@ -140,7 +119,7 @@ export function benchConfigSchema() {
       .default([0]),
     datasets: names(datasets).default(['mnist']),
     baselines: names(listEmbeddings(), 0).default([]),
-    genotypes: genotypeOptions().optional(),
+    genotypes: genotypeTaskOptionsSchema.optional(),
     dataDir: z.string().regex(/\S/).describe('a directory path').optional(),
     epochs: count(1).default(5),
     batchSize: count(1).default(128),

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CellResult } from './cell_store';
+import { escapeXml } from './svg_text';
 
 /** The contact sheet's file name in a run's folder. */
 export const CONTACT_SHEET = 'contact_sheet.svg';
@@ -40,8 +41,4 @@ export function contactSheetSvg(out: string, cells: readonly CellResult[]): stri
   });
   parts.push('</svg>', '');
   return parts.join('\n');
-}
-
-function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }

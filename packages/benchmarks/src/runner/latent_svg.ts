@@ -1,3 +1,5 @@
+import { LABEL_PALETTE, escapeXml as esc } from './svg_text';
+
 /** A dependency-free SVG scatter of 2-D latents over prior samples (one per cell in the report). */
 export interface LatentScatterInput {
   /** Row-major [n x 2]. */
@@ -10,13 +12,9 @@ export interface LatentScatterInput {
   marked?: { z: Float32Array; labels?: Int32Array } | undefined;
 }
 
-const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#2f2f2f'];
+const PALETTE = LABEL_PALETTE;
 const SIZE = 360;
 const PAD = 30;
-
-function esc(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
 
 /** Axis range of the prior samples and latents (1st to 99th percentile, widened by 10%), so outliers do not squash the plot. */
 function range(values: number[]): [number, number] {

@@ -1,5 +1,6 @@
 import { REFERENCE_KDE_BANDWIDTHS } from '@ddvi/distributions';
 import { describeFamilySettings } from './family_settings';
+import { GENOTYPE_TASK_DEFAULTS, REFERENCE_SNPS, genotypeSplitOptions } from '@ddvi/genotypes';
 import { summarize } from '../metrics/summarize';
 import type { CellResult } from './cell_store';
 import type { BenchConfig } from './config';
@@ -226,9 +227,10 @@ export function reportNotes(results: BenchResults): string[] {
   }
   if (c.datasets.includes('genotypes')) {
     const g = c.genotypes ?? {};
-    const fraction = g.testFraction ?? 0.2;
+    const fraction = genotypeSplitOptions(g).testFraction;
+    const scale = GENOTYPE_TASK_DEFAULTS.fileScale;
     notes.push(
-      `genotypes: the model sees ${g.components ?? 'the top'} PCs / ${g.scale ?? (g.vcf ?? g.plink ?? g.pcs ? '30' : '(30 x sqrt(SNPs / 900k)) for the simulated cohort')} ` +
+      `genotypes: the model sees ${g.components ?? 'the top'} PCs / ${g.scale ?? (g.vcf ?? g.plink ?? g.pcs ? `${scale}` : `(${scale} x sqrt(SNPs / ${REFERENCE_SNPS / 1000}k)) for the simulated cohort`)} ` +
         'with a Gaussian (MSE) decoder, as the spec (§6, §11); NMI and purity come from a full-covariance ' +
         `Gaussian mixture with ${g.clusters === undefined ? 'one component per population' : `${g.clusters} components`} (spec §10.4: 10 initialisations, reg_covar 1e-2, on the latents scaled to unit mean squared radius so that one reg_covar suits every method's units) fit on the test latents; ` +
         (fraction === 0 ? 'train and test are every individual (the reference protocol).' : `${fraction * 100}% of each population is held out for testing.`),

@@ -1,5 +1,4 @@
-import { join } from 'node:path';
-import { ValidationError, writeFileAtomic } from '@ddvi/core';
+import { ValidationError } from '@ddvi/core';
 import { getEmbedding } from '../baselines/registry';
 import { cellId } from './cell';
 import type { Cell } from './cell';
@@ -7,9 +6,9 @@ import type { CellResult } from './cell_store';
 import type { BenchConfig } from './config';
 import { DEFAULT_CLUSTERING, scoreLatents } from './latent_scores';
 import { writeLatentFile } from './latent_file';
-import { latentScatterSvg } from './latent_svg';
+import { plotCell } from './cell_plot';
+import type { LatentPlotter } from './cell_plot';
 import type { CellMetrics } from './metric_table';
-import type { LatentPlotter } from './run_cell';
 import { embeddingRows } from './splits';
 import type { Splits } from './splits';
 
@@ -67,12 +66,11 @@ export async function runBaselineCell(options: RunBaselineOptions): Promise<Cell
     },
     testZ, trainZ, ...(testY ? { testY } : {}), ...(trainY ? { trainY } : {}),
   });
-  const files = [`plots/${stem}.svg`, kept];
-  const priorSamples = new Float32Array(0);
-  await writeFileAtomic(join(out, 'plots', `${stem}.svg`), latentScatterSvg({ z: testZ, ...(testY ? { labels: testY } : {}), priorSamples, title }));
-  if (options.plotLatents) {
-    files.push(...(await options.plotLatents({ out, stem, z: testZ, ...(testY ? { labels: testY } : {}), priorSamples, title, labelName: splits.labelName })));
-  }
+  const files = await plotCell({
+    out, stem, z: testZ, ...(testY ? { labels: testY } : {}), priorSamples: new Float32Array(0), title, labelName: splits.labelName,
+    plotLatents: options.plotLatents,
+  });
+  files.push(kept);
   const finishedMs = Date.now();
   const wallSeconds = (finishedMs - startedMs) / 1000;
   const metrics: CellMetrics = { elbo: null, iwae: null, reconstruction: null, latentNll: null, altLatentNll: null, ...scores, wallSeconds, msPerStep: null };

@@ -1,35 +1,23 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { Elbo, Iwae, Reconstruction, SeedStream, Trainer, encodeLatents, evaluate, linearWarmup, writeFileAtomic } from '@ddvi/core';
-import type { Dataset, Posterior, TrainEvent } from '@ddvi/core';
-import { DecoderModel } from '@ddvi/models';
-import type { DecoderModelConfig, LikelihoodName } from '@ddvi/models';
-import { familySettings } from './family_settings';
-import { trainingPriorOptions } from './training_prior';
+import { SeedStream } from '@ddvi/core';
+import type { Distribution, TrainEvent } from '@ddvi/core';
 import { cellId } from './cell';
 import type { Cell } from './cell';
+import { buildCellPair } from './cell_pair';
+import { evaluateCell } from './cell_evaluation';
+import { encodeCell, scoreCell } from './cell_latents';
+import { plotCell } from './cell_plot';
+import type { LatentPlotter } from './cell_plot';
+import { assembleCellResult } from './cell_result';
 import type { CellResult } from './cell_store';
-import type { BenchConfig } from './config';
-import { allFinite, scoreLatents } from './latent_scores';
-import { latentScatterSvg } from './latent_svg';
+import { trainCell } from './cell_training';
 import { scoringPair } from './eval_dropout';
-import { keepAndScoreLatents } from './kept_latents';
-import { trainingObjective } from './surrogate_objective';
-import { classifierAccuracy, createCellPosterior, labelledLatents, semiSplits } from './semi';
-import { systemMemoryBudget } from './memory_budget';
-import type { CellMetrics } from './metric_table';
+import { classifierAccuracy, labelledLatents, semiSplits } from './semi';
+import type { CellCheckpoint } from './cell_training';
+import type { BenchConfig } from './config';
 import type { Splits } from './splits';
 
-/** Writes extra plots of a cell (e.g. the CLI's vega PNG); returns file names relative to `out`. */
-export type LatentPlotter = (input: {
-  out: string;
-  stem: string;
-  z: Float32Array;
-  labels?: Int32Array;
-  priorSamples: Float32Array;
-  title: string;
-  labelName: string;
-}) => Promise<string[]>;
+export { buildCellPair } from './cell_pair';
+export type { LatentPlotter } from './cell_plot';
 
 export interface RunCellOptions {
   config: BenchConfig;
@@ -39,165 +27,52 @@ export interface RunCellOptions {
   out: string;
   onEvent?: (event: TrainEvent) => void;
   plotLatents?: LatentPlotter;
-  /**
-   * Where the cell's training is checkpointed (after each epoch, and every `everySteps` steps when
-   * set). A checkpoint already there is resumed: the Trainer's resume is exact, so an interrupted
-   * cell ends with the numbers of an uninterrupted one.
-   */
-  checkpoint?: { path: string; everySteps?: number };
-}
-
-/** The model and posterior of a cell, both built from the cell's seed, the posterior through the registry. */
-export function buildCellPair(
-  config: BenchConfig,
-  cell: Cell,
-  dataSize: number,
-  data: { likelihood?: LikelihoodName; classes?: number } = {},
-): { model: DecoderModel; posterior: Posterior } {
-  const root = new SeedStream(cell.seed);
-  const priorOptions = trainingPriorOptions(cell.prior);
-  const modelConfig: DecoderModelConfig = {
-    latentSize: config.latentSize, dataSize, prior: cell.prior, seed: root.fork('model').next(),
-    ...(config.hidden ? { hidden: config.hidden } : {}),
-    ...(priorOptions ? { priorOptions } : {}),
-    ...(data.likelihood ? { likelihood: data.likelihood } : {}),
-  };
-  const model = new DecoderModel(modelConfig);
-  try {
-    const { posteriorConfig } = familySettings(config, cell.family);
-    const posterior = createCellPosterior(config, cell, {
-      latentSize: config.latentSize, dataSize, seed: root.fork('posterior').next(), config: posteriorConfig,
-    }, data.classes);
-    return { model, posterior };
-  } catch (e) {
-    model.dispose();
-    throw e;
-  }
+  /** Where the cell's training is checkpointed; a checkpoint already there is resumed exactly. */
+  checkpoint?: CellCheckpoint;
 }
 
 /**
- * Trains one cell and measures it: objectives follow the family's capabilities (ELBO where it has a
- * density, else the reconstruction), so no family is named here.
+ * Trains one cell and measures it, as a sequence of steps each in its own file: build the pair,
+ * train (timed), evaluate the bounds, encode the latents, score them, plot them, assemble the
+ * record. Objectives and metrics follow the family's capabilities, so no family is named here.
  */
 export async function runCell(options: RunCellOptions): Promise<CellResult> {
   const { config, cell, splits, out } = options;
   const startedMs = Date.now();
   if (!splits.train) throw new Error('runCell: the train split is missing');
+  // A cell with a label budget sees exactly that many training labels and no test labels (./semi).
   const { train, test } = semiSplits(cell, splits.train, splits.test);
-  const { model, posterior } = buildCellPair(config, cell, train.dataSize, { ...(splits.likelihood ? { likelihood: splits.likelihood } : {}), ...(train.numClasses !== undefined ? { classes: train.numClasses } : {}) });
-  let trainer: Trainer | undefined;
+  const data = { train, test };
+  const { model, posterior } = buildCellPair(config, cell, train.dataSize, {
+    ...(splits.likelihood ? { likelihood: splits.likelihood } : {}), ...(train.numClasses !== undefined ? { classes: train.numClasses } : {}),
+  });
   try {
-    const density = posterior.capabilities.hasDensity;
-    const settings = familySettings(config, cell.family);
-    const beta = settings.klWarmup > 0 ? linearWarmup(settings.beta, settings.klWarmup) : settings.beta;
-    const evalObjective = density ? new Elbo() : new Reconstruction();
-    let steps = 0;
-    let stepMs = 0;
-    let mark = Date.now();
-    trainer = new Trainer({
-      model, posterior, objective: trainingObjective(posterior, beta), evalObjective, train, test,
-      evalEvery: config.epochs, batchSize: config.batchSize, epochs: config.epochs, learningRate: settings.learningRate, seed: cell.seed,
-      maxStepsPerEpoch: config.stepsPerEpoch, nanPolicy: 'stop', memoryBudget: systemMemoryBudget(),
-      ...(options.checkpoint
-        ? { checkpointPath: options.checkpoint.path, ...(options.checkpoint.everySteps !== undefined ? { checkpointEverySteps: options.checkpoint.everySteps } : {}) }
-        : {}),
-      onEvent: (e) => {
-        const now = Date.now();
-        if (e.type === 'step') {
-          steps += 1;
-          stepMs += now - mark;
-        }
-        options.onEvent?.(e);
-        mark = Date.now();
-      },
+    const training = await trainCell({
+      config, cell, model, posterior, train, test,
+      ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}),
+      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     });
-    const resumeFrom = options.checkpoint && existsSync(options.checkpoint.path) ? options.checkpoint.path : undefined;
-    const result = await trainer.fit(resumeFrom);
-    const last = result.history[result.history.length - 1];
-    // Scored as the config says (evalDropout: dropout on, the reference's protocol; then the trainer's own evaluation is not used).
-    const scored = scoringPair(config.evalDropout, model, posterior);
-    const finalTest = (config.evalDropout ? undefined : last?.test) ?? evaluate(scored.model, scored.posterior, evalObjective, test, { seed: cell.seed });
-
-    const iwaeK = density && posterior.capabilities.supportsIWAE && config.iwaeK > 0 ? config.iwaeK : null;
-    const iwae = iwaeK === null ? null : iwaeBound(scored.model, scored.posterior, test, iwaeK, cell.seed);
-
-    const testLatents = encodeLatents(scored.posterior, test, { seed: cell.seed });
-    const trainLatents = encodeLatents(scored.posterior, train, { seed: cell.seed });
+    const bounds = evaluateCell({ config, cell, model, posterior, test, training });
+    const latents = encodeCell(scoringPair(config.evalDropout, model, posterior).posterior, data, cell);
     const prior = model.prior();
-    const dim = config.latentSize;
-    const finite = allFinite(testLatents.z) && allFinite(trainLatents.z);
-    const labelled = testLatents.labels !== undefined && trainLatents.labels !== undefined;
-    const numClasses = test.numClasses ?? (labelled ? new Set(testLatents.labels).size : null);
-    const scores = scoreLatents({
-      trainZ: trainLatents.z, testZ: testLatents.z, dim, ...(trainLatents.labels ? { trainY: trainLatents.labels } : {}),
-      ...(testLatents.labels ? { testY: testLatents.labels } : {}), numClasses, knnK: config.knnK, seed: cell.seed,
-      ...(splits.clustering ? { clustering: splits.clustering } : {}),
+    const scores = await scoreCell({ config, cell, out, latents, prior, test, trainName: train.name, clustering: splits.clustering });
+    const files = await plotCell({
+      out, stem: cellId(cell), z: latents.test.z, ...(latents.test.labels ? { labels: latents.test.labels } : {}),
+      priorSamples: plotPriorSamples(prior, cell.seed), title: `${cell.dataset}: ${cell.family} posterior, ${cell.prior} prior, seed ${cell.seed}`,
+      labelName: splits.labelName, plotLatents: options.plotLatents, marked: labelledLatents(posterior, train, cell.seed),
     });
-    // The latents are kept on disk (./kept_latents) for `ddvi bench report --rescore`.
-    const kept = await keepAndScoreLatents({
-      config, cell, out, test: testLatents, train: trainLatents, prior, numClasses, finite, splitNames: { test: test.name, train: train.name },
-      ...(splits.clustering ? { clustering: splits.clustering } : {}),
-    });
-    const metrics: CellMetrics = {
-      classifierAccuracy: classifierAccuracy(posterior, test),
-      elbo: density ? (finalTest.bound ?? null) : null,
-      iwae,
-      reconstruction: finalTest.reconstruction ?? null,
-      ...scores,
-      latentNll: kept.latentNll,
-      altLatentNll: kept.altLatentNll,
-      wallSeconds: 0,
-      msPerStep: steps > 0 ? stepMs / steps : null,
-    };
-
-    // The scatter: the test latents over prior samples.
-    const priorTensor = prior.sample(new SeedStream(cell.seed).fork('plot'), [1000]);
-    const priorSamples = Float32Array.from(priorTensor.dataSync());
-    priorTensor.dispose();
-    const stem = cellId(cell);
-    const title = `${cell.dataset}: ${cell.family} posterior, ${cell.prior} prior, seed ${cell.seed}`;
-    const files = [`plots/${stem}.svg`, kept.file];
-    await writeFileAtomic(
-      join(out, 'plots', `${stem}.svg`),
-      latentScatterSvg({ z: testLatents.z, ...(testLatents.labels ? { labels: testLatents.labels } : {}), priorSamples, title, marked: labelledLatents(posterior, train, cell.seed) }),
-    );
-    if (options.plotLatents) {
-      files.push(
-        ...(await options.plotLatents({
-          out, stem, z: testLatents.z, ...(testLatents.labels ? { labels: testLatents.labels } : {}), priorSamples, title, labelName: splits.labelName,
-        })),
-      );
-    }
-
-    const finishedMs = Date.now();
-    metrics.wallSeconds = (finishedMs - startedMs) / 1000;
-    return {
-      id: stem,
-      cell,
-      capabilities: { hasDensity: density, supportsIWAE: posterior.capabilities.supportsIWAE },
-      metrics,
-      iwaeK,
-      test: finalTest,
-      data: {
-        train: { name: train.name, size: train.size }, test: { name: test.name, size: test.size }, dataSize: train.dataSize,
-        numClasses,
-      },
-      steps: { total: result.steps, skipped: result.skippedSteps },
-      timing: {
-        startedAt: new Date(startedMs).toISOString(), finishedAt: new Date(finishedMs).toISOString(), wallSeconds: metrics.wallSeconds,
-        trainSeconds: result.history.reduce((a, r) => a + r.seconds, 0), msPerStep: metrics.msPerStep,
-      },
-      files,
-    };
+    files.push(scores.file);
+    return assembleCellResult({ cell, posterior, data, training, bounds, scores, files, classifierAccuracy: classifierAccuracy(posterior, test), startedMs });
   } finally {
-    trainer?.dispose();
     model.dispose();
     posterior.dispose();
   }
 }
 
-function iwaeBound(model: DecoderModel, posterior: Posterior, test: Dataset, k: number, seed: number): number | null {
-  const chunk = Math.min(k, 50);
-  const values = evaluate(model, posterior, new Iwae({ k, chunk }), test, { seed, batchSize: Math.max(1, Math.floor(5000 / chunk)) });
-  return values.bound ?? null;
+/** The scatter's background: 1000 draws of the prior, from the cell's seed. */
+function plotPriorSamples(prior: Distribution, seed: number): Float32Array {
+  const samples = prior.sample(new SeedStream(seed).fork('plot'), [1000]);
+  const values = Float32Array.from(samples.dataSync());
+  samples.dispose();
+  return values;
 }

@@ -1,11 +1,11 @@
 import { ValidationError } from '@ddvi/core';
 import { MNIST_COLS, MNIST_ROWS, loadMnist } from '../datasets/mnist';
 import type { LikelihoodName } from '@ddvi/models';
-import { TensorDataset } from '../datasets/tensor_dataset';
+import { TensorDataset } from '@ddvi/core';
 import { SUBSET_SEED, toySplits } from '../datasets/toy_splits';
 import type { SplitOptions as ToySplitOptions, Splits as ToySplits } from '../datasets/toy_splits';
-import { genotypeSplitRows, genotypeTaskPcs, taskDataset } from '../genotypes/task';
-import type { GenotypeTaskOptions } from '../genotypes/task';
+import { loadGenotypeTaskSplits } from '@ddvi/genotypes';
+import type { GenotypeTaskOptions } from '@ddvi/genotypes';
 import type { ClusteringSpec } from './latent_scores';
 
 export { SUBSET_SEED, TOY_TRAIN, TOY_TEST } from '../datasets/toy_splits';
@@ -59,16 +59,11 @@ export async function loadSplits(options: SplitOptions, testOnly = false): Promi
  * trainLimit / testLimit do not apply: the cohort's size is set by the genotypes options.
  */
 async function genotypeSplits(options: GenotypeTaskOptions): Promise<Splits> {
-  const pcs = await genotypeTaskPcs(options);
-  const all = taskDataset(pcs, options);
-  const rows = genotypeSplitRows(pcs.labels, options.testFraction ?? 0.2, options.splitSeed ?? 0);
-  const same = rows.train === rows.test;
-  const train = all.subset(rows.train, same ? 'genotypes' : 'genotypes-train');
-  const test = same ? train : all.subset(rows.test, 'genotypes-test');
+  const { all, train, test, rows, labels } = await loadGenotypeTaskSplits(options);
   return {
     train, test, imageShape: [1, all.dataSize], labelName: 'population', likelihood: 'gaussian',
     clustering: { method: 'gmm', ...(options.clusters !== undefined ? { components: options.clusters } : {}) },
-    embedding: { data: all.data, n: all.size, dim: all.dataSize, labels: pcs.labels, train: rows.train, test: rows.test },
+    embedding: { data: all.data, n: all.size, dim: all.dataSize, labels, train: rows.train, test: rows.test },
   };
 }
 

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { DdviError } from '@ddvi/core';
 
 /** One way to damage a file: cut it, flip bits, overwrite bytes, or splice in a run of one byte. */
 export type Mutation =
@@ -88,3 +89,19 @@ export class Outcomes {
 
 /** The seed of every fuzz run (DDVI_SEED overrides it, to reproduce or vary a run). */
 export const FUZZ_SEED = Number(process.env.DDVI_SEED ?? 17);
+
+/** Time each fuzz case has to end. */
+export const CASE_MS = 5_000;
+/** Cases per reader; DDVI_FUZZ_RUNS raises it for a longer local hunt (CI keeps 200). */
+export const RUNS = Number(process.env.DDVI_FUZZ_RUNS ?? 200);
+
+/** Runs one case: it must end within CASE_MS in a result or a DdviError (ValidationError or a named subclass); tallies which. */
+export async function outcome(work: () => Promise<unknown>, what: string, tally: Outcomes): Promise<void> {
+  try {
+    await withinTimeout(work(), CASE_MS, what);
+    tally.record();
+  } catch (e) {
+    if (!(e instanceof DdviError)) throw new Error(`${what}: ended in ${(e as Error)?.name}: ${(e as Error)?.message}, not in a DdviError`, { cause: e });
+    tally.record(e);
+  }
+}

@@ -40,14 +40,18 @@ describe('resolveBenchConfig', () => {
     expect(message({ genotype: {} })).toContain('did you mean "genotypes"?');
   });
 
-  it('baselines: empty by default, names from listEmbeddings(); genotypes checked by the task itself', () => {
+  it('baselines: empty by default, names from listEmbeddings(); genotypes on the genotypes package\'s schema', () => {
     expect(resolveBenchConfig({ datasets: ['toy'] }).baselines).toEqual([]);
     expect(resolveBenchConfig({ datasets: ['toy'], baselines: [] }).baselines).toEqual([]);
     expect(resolveBenchConfig({ datasets: ['toy'], baselines: ['pca'] }).baselines).toEqual(['pca']);
     expect(message({ baselines: ['pca', 'pca'] })).toBe('bench config: baselines must be a list without duplicates, got ["pca","pca"]');
-    expect(message({ genotypes: { testFraction: 1 } })).toBe('bench config: genotypes.testFraction must be a number in [0, 1), got 1');
-    expect(message({ genotypes: { vcf: 'a.vcf', plink: 'b' } })).toBe('bench config: genotypes must be valid genotypes task options (vcf / plink must be at most one of them, got "both"), got {"vcf":"a.vcf","plink":"b"}');
-    expect(message({ genotypes: [1] })).toMatch(/^bench config: genotypes must be a JSON object of genotypes task options, got \[1\]/);
+    expect(message({ genotypes: { testFraction: 1 } })).toBe('bench config: genotypes.testFraction must be a finite number >= 0 and < 1, got 1');
+    expect(message({ genotypes: { vcf: 'a.vcf', plink: 'b' } })).toBe(
+      'bench config: genotypes.plink must be absent when a vcf file is given (at most one of vcf / plink), got "b"; ' +
+        'genotypes.panel must be a sample sheet path (the population labels) when a vcf or plink file is given, got nothing',
+    );
+    expect(message({ genotypes: [1] })).toMatch(/^bench config: genotypes must be .*, got \[1\]$/);
+    expect(message({ genotypes: { testFractoin: 0.1 } })).toMatch(/unknown key "testFractoin" in genotypes; did you mean "testFraction"\?/);
     const options = { testFraction: 0.25, clusters: 3 };
     const c = resolveBenchConfig({ datasets: ['genotypes'], genotypes: options });
     expect(c.genotypes).toEqual(options);

@@ -5,15 +5,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { listPosteriors } from '@ddvi/core';
 import '@ddvi/posterior-diffusion';
 import '@ddvi/posterior-gaussian';
+import { loadGenotypeTaskSplits } from '@ddvi/genotypes';
 import {
-  CONTACT_SHEET, RESULTS_MD, expandGrid, genotypeSplitRows, genotypeTaskPcs, listDatasets, listEmbeddings, loadDataset, loadSplits,
-  resolveBenchConfig, runBenchmark,
+  CONTACT_SHEET, RESULTS_MD, expandGrid, listDatasets, listEmbeddings, loadDataset, loadSplits, resolveBenchConfig, runBenchmark,
 } from '../../src/index';
 import type { BenchConfig } from '../../src/index';
-import { DEFAULT_GENOTYPE_SIMULATION } from '../../src/genotypes/task';
-import { simulateGenotypes } from '../../src/genotypes/simulate';
-import { writePlink, writeSampleSheet } from '../../src/genotypes/write_plink';
-import { writeVcf } from '../../src/genotypes/write_vcf';
 
 const TOOL = { name: 'test', version: '0.0.0' };
 const BACKEND = { name: 'cpu', reason: 'test' };
@@ -31,54 +27,17 @@ describe('genotypes dataset', () => {
     for (let k = 0; k < 4; k++) expect(labels.filter((l) => l === k).length).toBeGreaterThanOrEqual(30);
   });
 
-  it('splits each population by testFraction, and testFraction 0 scores everyone (spec §11)', async () => {
-    const pcs = await genotypeTaskPcs(TINY);
-    const { train, test } = genotypeSplitRows(pcs.labels, 0.25, 0);
-    expect(train.length + test.length).toBe(pcs.n);
-    expect(new Set([...train, ...test]).size).toBe(pcs.n);
-    for (let k = 0; k < 4; k++) {
-      const inClass = pcs.labels.filter((l) => l === k).length;
-      expect(Array.from(test).filter((r) => pcs.labels[r] === k).length).toBe(Math.round(0.25 * inClass));
-    }
-    const none = genotypeSplitRows(pcs.labels, 0, 0);
-    expect(Array.from(none.test)).toEqual(Array.from({ length: pcs.n }, (_, i) => i));
+  it('splits as the genotypes package does, decoded with a Gaussian likelihood', async () => {
+    const task = await loadGenotypeTaskSplits({ ...TINY, testFraction: 0.25 });
     const splits = await loadSplits({ dataset: 'genotypes', prior: 'pinwheel', latentSize: 2, genotypes: { ...TINY, testFraction: 0.25 } });
     expect(splits.likelihood).toBe('gaussian');
-    expect(splits.train!.size).toBe(train.length);
-    expect(splits.test.size).toBe(test.length);
-  });
-
-  it('reads a VCF with its panel through the streaming pipeline, to the same PCs as the simulated path, and caches them', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ddvi-genotypes-files-'));
-    try {
-      const sim = simulateGenotypes({ ...DEFAULT_GENOTYPE_SIMULATION, ...TINY.simulate });
-      await writeVcf(join(dir, 'sim.vcf.gz'), { samples: sim.samples, snps: sim.snps() });
-      await writePlink(join(dir, 'sim'), { samples: sim.samples, snps: sim.snps() });
-      await writeSampleSheet(join(dir, 'sim.panel'), sim.panelRows());
-      const simulated = await genotypeTaskPcs(TINY);
-      const cache = join(dir, 'pcs.json');
-      const fromVcf = await genotypeTaskPcs({ vcf: join(dir, 'sim.vcf.gz'), panel: join(dir, 'sim.panel'), components: 10, pcs: cache, autosomesOnly: false });
-      const fromPlink = await genotypeTaskPcs({ plink: join(dir, 'sim'), panel: join(dir, 'sim.panel'), components: 10 });
-      expect(fromVcf.snpsUsed).toBe(simulated.snpsUsed);
-      expect(fromVcf.samples).toEqual(simulated.samples);
-      // Same genotypes, filters and PCA: the same scores (float64 sums in the same order).
-      for (const other of [fromVcf, fromPlink]) {
-        let worst = 0;
-        for (let i = 0; i < simulated.scores.length; i++) worst = Math.max(worst, Math.abs(other.scores[i]! - simulated.scores[i]!));
-        expect(worst).toBeLessThan(1e-9);
-      }
-      expect(existsSync(cache)).toBe(true);
-      const cached = await genotypeTaskPcs({ vcf: join(dir, 'missing.vcf.gz'), panel: join(dir, 'sim.panel'), pcs: cache });
-      expect(Array.from(cached.scores)).toEqual(Array.from(fromVcf.scores));
-      const data = await loadDataset('genotypes', { pcs: cache });
-      expect(data.data[0]).toBeCloseTo(fromVcf.scores[0]! / 30, 6); // files: PCs / 30 (spec §11)
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    expect(splits.train!.size).toBe(task.train.size);
+    expect(splits.test.size).toBe(task.test.size);
+    expect(Array.from(splits.embedding!.test)).toEqual(Array.from(task.rows.test));
   });
 
   it('rejects bad genotypes options naming the key', () => {
-    expect(() => resolveBenchConfig({ datasets: ['genotypes'], genotypes: { testFraction: 1 } })).toThrow(/testFraction must be a number in \[0, 1\)/);
+    expect(() => resolveBenchConfig({ datasets: ['genotypes'], genotypes: { testFraction: 1 } })).toThrow(/genotypes.testFraction must be a finite number >= 0 and < 1, got 1/);
     expect(() => resolveBenchConfig({ datasets: ['genotypes'], genotypes: { vcf: '/x.vcf' } })).toThrow(/panel/);
     expect(() => resolveBenchConfig({ datasets: ['genotypes'], genotypes: { nope: 1 } as never })).toThrow(/nope/);
     expect(() => resolveBenchConfig({ datasets: ['genotypes'], baselines: ['pca', 'lda'] })).toThrow(/baselines\[1\] must be one of the registered names: pca, umap, tsne, got "lda"/);

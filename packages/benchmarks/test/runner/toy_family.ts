@@ -1,9 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { posteriorFromState, posteriorToJSON, registerPosterior } from '@ddvi/core';
+import { LOG_2PI, posteriorFromState, posteriorToJSON, registerPosterior } from '@ddvi/core';
 import type { AuxiliaryLoss, Posterior, PosteriorCapabilities, PosteriorSample, SampleOptions, SerializedModule } from '@ddvi/core';
 
 export const TOY_FAMILY = 'toy-linear-gaussian';
-const LOG_2PI = Math.log(2 * Math.PI);
 
 /**
  * A posterior family defined outside @ddvi/benchmarks: q(z|x) = N(Wx + b, diag(exp(2 (Vx + c)))),

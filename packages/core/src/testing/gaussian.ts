@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { HALF_LOG_2PI } from '../math_constants';
 import { toSeedStream } from '../random/seed_stream';
 import type { SeedLike } from '../random/seed_stream';
 import type { Distribution } from '../types/distribution';
 
-const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
 /**
  * A minimal diagonal Gaussian for the conformance kit's reference model. Core cannot import

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { NonFiniteError } from '../errors';
 
 export interface StepValues {
   loss: number;
@@ -77,4 +78,36 @@ export function nonFiniteParameter(variables: Record<string, tf.Variable>): stri
   if (i < 0) return undefined;
   const v = variables[names[i]!]!;
   return `parameter ${names[i]} (${nonFinitePositions(v).length} of ${v.size} values non-finite)`;
+}
+
+/**
+ * The run's policy for a non-finite update: 'stop' throws a NonFiniteError at the first one;
+ * 'skip' drops that update and counts it, up to `maxSkips`, then throws too. The error names the
+ * step, the optimizer and term, the value, its cause when found, and the last good checkpoint.
+ */
+export class NonFiniteGuard {
+  constructor(
+    private readonly policy: 'stop' | 'skip',
+    private readonly maxSkips: number,
+    /** The last checkpoint written or resumed from, named in the error. */
+    private readonly lastCheckpoint: () => string | undefined,
+    private readonly onSkip: (skip: { step: number; term: string; value: number; skipped: number; origin?: string }) => void,
+  ) {}
+
+  /** True when the update may be applied; counts a skipped one in `state.skipped`. */
+  admit(
+    values: StepValues, grads: Record<string, tf.Tensor>, at: { optimizer: string; state: { step: number; skipped: number } }, origin: () => string | undefined,
+  ): boolean {
+    const bad = firstNonFinite(values, grads);
+    if (!bad) return true;
+    const { state } = at;
+    const cause = origin();
+    if (this.policy === 'stop' || state.skipped >= this.maxSkips) {
+      const limit = this.policy === 'skip' ? ` (after ${state.skipped} skipped updates: the maxSkips limit)` : '';
+      throw new NonFiniteError(state.step, `${at.optimizer} ${bad.term}${limit}`, bad.value, this.lastCheckpoint(), cause);
+    }
+    state.skipped += 1;
+    this.onSkip({ step: state.step, term: `${at.optimizer} ${bad.term}`, value: bad.value, skipped: state.skipped, ...(cause ? { origin: cause } : {}) });
+    return false;
+  }
 }

@@ -1,22 +1,31 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { loadCheckpoint, saveCheckpoint } from '../checkpoint/checkpoint';
 import type { CheckpointPayload, EpochRecord } from '../checkpoint/checkpoint';
-import { DivergenceError, NonFiniteError, ValidationError, checkPositive, checkPositiveInt, invalid } from '../errors';
-import { Adam } from '../optim/adam';
+import { DivergenceError, ValidationError, checkPositive, checkPositiveInt, invalid } from '../errors';
 import type { AdamOptions } from '../optim/adam';
 import { SeedStream } from '../random/seed_stream';
 import { permutation } from '../random/shuffle';
-import { assignVariables } from '../serialize';
-import type { Batch, Dataset } from '../types/dataset';
+import type { Dataset } from '../types/dataset';
 import type { Model } from '../types/model';
 import type { Objective } from '../types/objective';
-import type { AuxiliaryLoss, PhaseSpec, Posterior } from '../types/posterior';
+import type { PhaseSpec, Posterior } from '../types/posterior';
 import { evaluate } from './evaluate';
-import { checkMemoryFits, estimateTrainingMemory } from './memory_estimate';
+import { TrainEvents } from './events';
 import type { TrainEvent } from './events';
-import { firstNonFinite, nonFiniteOrigin, nonFiniteParameter, readStep } from './guard';
+import { NonFiniteGuard, nonFiniteOrigin } from './guard';
+import { checkMemoryFits, estimateTrainingMemory } from './memory_estimate';
+import { Optimizers, auxKey, auxiliaryVariables, phaseKey, runAuxiliaryLosses } from './optimizers';
 import { TRAIN_ALL, schedulePhases } from './phases';
 import type { ScheduledPhase } from './phases';
+import { emptyPartial, freshRunState } from './run_state';
+import type { PartialEpoch, RunState } from './run_state';
+import { ALONE, shardExchange } from './shard_exchange';
+import type { ShardHooks, StepExchange } from './shard_exchange';
+import { TrainerCheckpoints } from './trainer_checkpoints';
+import type { RunSettings } from './trainer_checkpoints';
+import { gradientUpdate } from './update';
+import { qualifiedVariables } from './variable_names';
+
+export type { ShardHooks } from './shard_exchange';
 
 export interface TrainerOptions {
   model: Model;
@@ -32,7 +41,7 @@ export interface TrainerOptions {
   batchSize: number;
   epochs: number;
   learningRate: number;
-  /** Auxiliary losses' learning rate (default: learningRate). */
+  /** Auxiliary losses' learning rate (default: learningRate; a loss's own learningRate wins, see ./optimizers.ts). */
   auxLearningRate?: number;
   adam?: Omit<AdamOptions, 'learningRate'>;
   seed: number;
@@ -66,21 +75,10 @@ export interface TrainerOptions {
   /**
    * Set by `DataParallelTrainer` in each of its workers (not for direct use): this process trains on
    * shard `index` of `count` of every batch and averages each update's loss, terms and gradients
-   * with the other shards through `reduce` before the guard and the optimizer see them.
+   * with the other shards through `reduce` before the guard and the optimizer see them
+   * (./shard_exchange.ts; the trainer itself only sees a `StepExchange`).
    */
   shard?: ShardHooks;
-}
-
-/** One worker's part in data-parallel training (see `DataParallelTrainer`). */
-export interface ShardHooks {
-  index: number;
-  count: number;
-  /**
-   * Called once per update with this shard's values weighted by its share of the batch, in one
-   * fixed layout (loss, the terms in key order, then each gradient in key order); returns the sum
-   * over all shards in the same layout, added in shard order so every shard gets identical numbers.
-   */
-  reduce: (values: Float32Array) => Float32Array;
 }
 
 export interface TrainResult {
@@ -96,17 +94,23 @@ export interface TrainResult {
  * Fits a posterior (and the model) by stochastic optimization of an objective. Deterministic given
  * the seed: step n draws from seed.fork(n) and epoch e's shuffle from seed.fork('epoch:e'), so a
  * run resumed from a checkpoint reproduces an uninterrupted one exactly (same backend).
+ *
+ * The loop is here; its parts are collaborators: variable names (./variable_names.ts), optimizers
+ * and the learning-rate rule (./optimizers.ts), one gradient step behind the non-finite guard
+ * (./update.ts, ./guard.ts), checkpoints and resume (./trainer_checkpoints.ts), events
+ * (./events.ts), and a data-parallel worker's share of each step (./shard_exchange.ts).
  */
 export class Trainer {
   private readonly options: TrainerOptions;
   private readonly root: SeedStream;
-  private readonly optimizers = new Map<string, Adam>();
   private readonly phases: ScheduledPhase[];
   private readonly stepsPerEpoch: number;
   private readonly variables: Record<string, tf.Variable>;
-  private lastCheckpoint: string | undefined;
-  /** This shard's share of the current batch (1 without shards): its mean losses weigh that much. */
-  private shardWeight = 1;
+  private readonly optimizers: Optimizers;
+  private readonly checkpoints: TrainerCheckpoints;
+  private readonly events: TrainEvents;
+  private readonly guard: NonFiniteGuard;
+  private readonly exchange: StepExchange;
 
   constructor(options: TrainerOptions) {
     this.options = options;
@@ -128,13 +132,23 @@ export class Trainer {
     this.phases = schedulePhases(options.phases ?? posterior.phases?.() ?? [TRAIN_ALL], options.epochs);
     const full = Math.ceil(train.size / options.batchSize);
     this.stepsPerEpoch = Math.min(full, options.maxStepsPerEpoch ?? full);
-    this.variables = qualified(model, posterior);
+    this.variables = qualifiedVariables(model, posterior);
     if (options.memoryBudget) {
       const estimate = estimateTrainingMemory({
         variables: this.variables, batchSize: Math.min(options.batchSize, train.size), dataSize: train.dataSize, examples: train.size + (test?.size ?? 0),
       });
       checkMemoryFits(estimate, options.memoryBudget, options.batchSize);
     }
+    this.optimizers = new Optimizers(options, options.adam, () => runAuxiliaryLosses(model, posterior));
+    this.checkpoints = new TrainerCheckpoints(
+      { model, posterior, seed: options.seed, settings: this.settings(), variables: this.variables, optimizers: this.optimizers },
+      { path: options.checkpointPath, onCheckpoint: options.onCheckpoint },
+    );
+    this.events = new TrainEvents(options.onEvent, { totalSteps: this.totalSteps, stepsPerEpoch: this.stepsPerEpoch });
+    this.guard = new NonFiniteGuard(options.nanPolicy ?? 'stop', options.maxSkips ?? 100, () => this.checkpoints.last, (skip) =>
+      this.events.emit({ type: 'skip', ...skip }),
+    );
+    this.exchange = options.shard ? shardExchange(options.shard) : ALONE;
   }
 
   get totalSteps(): number {
@@ -142,296 +156,132 @@ export class Trainer {
   }
 
   async fit(resumeFrom?: string | CheckpointPayload): Promise<TrainResult> {
-    const o = this.options;
     const started = Date.now();
-    const state = { step: 0, epoch: 0, stepInEpoch: 0, skipped: 0, history: [] as EpochRecord[], partial: { sums: {} as Record<string, number>, counted: 0 } };
-    if (resumeFrom !== undefined) Object.assign(state, await this.restore(resumeFrom));
-    const emit = (e: TrainEvent) => o.onEvent?.(e);
-    emit({ type: 'start', totalSteps: this.totalSteps, stepsPerEpoch: this.stepsPerEpoch, epochs: o.epochs, resumedAtStep: state.step });
-    let msPerStep = 0;
-    for (let epoch = state.epoch; epoch < o.epochs; epoch++) {
-      const phase = this.phaseAt(epoch);
-      if (phase.start === epoch || epoch === state.epoch) emit({ type: 'phase', phase: phase.spec.name, epoch });
-      const epochStart = Date.now();
-      const order = permutation(o.train.size, this.root.fork(`epoch:${epoch}`));
-      // A run resumed mid-epoch carries the epoch's running sums, so its record matches an uninterrupted run.
-      const partial = epoch === state.epoch ? state.partial : { sums: {}, counted: 0 };
-      const sums: Record<string, number> = { ...partial.sums };
-      let counted = partial.counted;
-      for (let s = epoch === state.epoch ? state.stepInEpoch : 0; s < this.stepsPerEpoch; s++) {
-        const t0 = Date.now();
-        const whole = order.subarray(s * o.batchSize, Math.min((s + 1) * o.batchSize, o.train.size));
-        const indices = o.shard ? shardOf(whole, o.shard) : whole;
-        this.shardWeight = indices.length / whole.length;
-        const batch = o.train.batch(indices);
-        let terms: Record<string, number> | undefined;
-        try {
-          terms = this.step(batch, indices, phase.spec, state, epoch, emit);
-        } finally {
-          tf.dispose(batch as unknown as tf.TensorContainer);
-        }
-        state.step += 1;
-        if (terms) {
-          for (const [k, v] of Object.entries(terms)) sums[k] = (sums[k] ?? 0) + v;
-          counted += 1;
-        }
-        const dt = Date.now() - t0;
-        msPerStep = msPerStep === 0 ? dt : 0.9 * msPerStep + 0.1 * dt;
-        emit({
-          type: 'step', step: state.step, totalSteps: this.totalSteps, epoch, stepInEpoch: s + 1, stepsPerEpoch: this.stepsPerEpoch,
-          terms: terms ?? {}, msPerStep, etaSeconds: ((this.totalSteps - state.step) * msPerStep) / 1000,
-        });
-        const midEpoch = () => ({ ...state, epoch, stepInEpoch: s + 1, partial: { sums: { ...sums }, counted } });
-        if (this.checkpointing && o.checkpointEverySteps && state.step % o.checkpointEverySteps === 0 && s + 1 < this.stepsPerEpoch) {
-          await this.checkpoint(midEpoch(), emit);
-        }
-        // Give the event loop a turn every step: signal handlers (Ctrl-C keeps the last checkpoint),
-        // progress output, a browser page and a test runner's heartbeat all need it during long fits.
-        await yieldToEventLoop();
-        if (o.signal?.aborted) {
-          // Saved even at an epoch's last step: resuming then only closes the epoch's record.
-          if (this.checkpointing) await this.checkpoint(midEpoch(), emit);
-          return { history: state.history, steps: state.step, skippedSteps: state.skipped, seconds: (Date.now() - started) / 1000, stopped: true };
-        }
-      }
-      const record: EpochRecord = {
-        epoch, phase: phase.spec.name,
-        train: Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v / Math.max(counted, 1)])),
-        seconds: (Date.now() - epochStart) / 1000,
-      };
-      if (o.test && ((epoch + 1) % (o.evalEvery ?? 1) === 0 || epoch === o.epochs - 1)) {
-        record.test = evaluate(o.model, o.posterior, o.evalObjective ?? o.objective, o.test, { seed: o.seed, limit: o.evalLimit });
-      }
-      state.history.push(record);
-      emit({ type: 'epoch', record });
-      // Before the checkpoint, so a diverged epoch never overwrites the last good one.
-      const problem = o.posterior.checkHealth?.(record, state.history);
-      if (problem !== undefined) throw new DivergenceError(epoch, problem, this.lastCheckpoint);
-      if (this.checkpointing) await this.checkpoint({ ...state, epoch: epoch + 1, stepInEpoch: 0, partial: { sums: {}, counted: 0 } }, emit);
+    const state = resumeFrom === undefined ? freshRunState() : await this.checkpoints.restore(resumeFrom);
+    this.events.emit({ type: 'start', totalSteps: this.totalSteps, stepsPerEpoch: this.stepsPerEpoch, epochs: this.options.epochs, resumedAtStep: state.step });
+    // Only the first epoch of this call may start part-way (a resume mid-epoch), with the epoch's running sums.
+    let from = { step: state.stepInEpoch, partial: state.partial };
+    for (let epoch = state.epoch; epoch < this.options.epochs; epoch++) {
+      const stopped = await this.runEpoch(epoch, state, from, epoch === state.epoch);
+      if (stopped) return this.result(state, started, true);
+      from = { step: 0, partial: emptyPartial() };
     }
-    return { history: state.history, steps: state.step, skippedSteps: state.skipped, seconds: (Date.now() - started) / 1000, stopped: false };
-  }
-
-  private get checkpointing(): boolean {
-    return this.options.checkpointPath !== undefined || this.options.onCheckpoint !== undefined;
+    return this.result(state, started, false);
   }
 
   dispose(): void {
-    for (const opt of this.optimizers.values()) opt.dispose();
-    this.optimizers.clear();
+    this.optimizers.dispose();
   }
 
-  /** One main update and the family's auxiliary updates; undefined when the update was skipped. */
-  private step(
-    batch: Batch, indices: Int32Array, phase: PhaseSpec, state: { step: number; skipped: number }, epoch: number, emit: (e: TrainEvent) => void,
-  ): Record<string, number> | undefined {
+  /** One epoch from step `from.step`; true when `signal` stopped it (after checkpointing, when on). */
+  private async runEpoch(epoch: number, state: RunState, from: { step: number; partial: PartialEpoch }, first: boolean): Promise<boolean> {
     const o = this.options;
-    const origin = () => nonFiniteOrigin(batch.x, indices, this.variables);
-    // Shards draw different noise for their examples; one shard (a plain Trainer) keeps the plain stream.
-    const seed = o.shard && o.shard.count > 1 ? this.root.fork(state.step).fork(`shard:${o.shard.index}`) : this.root.fork(state.step);
-    const trainable = Object.fromEntries(Object.entries(this.variables).filter(([k]) => phase.trainable(k)));
-    const main = this.update(`phase:${phase.name}`, o.learningRate, trainable, state, emit, origin, () =>
-      o.objective.compute(o.model, o.posterior, batch, { seed: seed.fork('main'), training: true, epoch }),
-    );
-    if (!main) return undefined;
-    const terms = { ...main };
-    for (const aux of this.auxiliaryLosses()) {
-      const vars = this.auxVariables(aux);
-      for (let r = 0; r < (aux.repeats ?? 1); r++) {
-        const auxSeed = seed.fork(`aux:${aux.name}:${r}`);
-        const values = this.update(`aux:${aux.name}`, aux.learningRate ?? o.auxLearningRate ?? o.learningRate, vars, state, emit, origin, () => {
-          const reported: Record<string, tf.Scalar> = {};
-          const report = (name: string, value: tf.Scalar) => void (reported[name] = value);
-          const loss = aux.loss({ model: o.model, batch, seed: auxSeed, epoch, step: state.step, epochs: o.epochs, report });
-          return { loss, terms: reported };
-        });
-        if (values && r === (aux.repeats ?? 1) - 1) {
-          const { loss, ...reported } = values;
-          terms[aux.name] = loss!;
-          // Diagnostics under their own names unless that would overwrite another term.
-          for (const [k, v] of Object.entries(reported)) terms[k in terms ? `${aux.name}.${k}` : k] = v;
-        }
+    const phase = this.phaseAt(epoch);
+    if (phase.start === epoch || first) this.events.emit({ type: 'phase', phase: phase.spec.name, epoch });
+    const epochStart = Date.now();
+    const order = permutation(o.train.size, this.root.fork(`epoch:${epoch}`));
+    const sums: Record<string, number> = { ...from.partial.sums };
+    let counted = from.partial.counted;
+    for (let s = from.step; s < this.stepsPerEpoch; s++) {
+      const t0 = Date.now();
+      const terms = this.step(order.subarray(s * o.batchSize, Math.min((s + 1) * o.batchSize, o.train.size)), phase.spec, state, epoch);
+      state.step += 1;
+      if (terms) {
+        for (const [k, v] of Object.entries(terms)) sums[k] = (sums[k] ?? 0) + v;
+        counted += 1;
+      }
+      this.events.step({ step: state.step, epoch, stepInEpoch: s + 1 }, terms, Date.now() - t0);
+      const midEpoch = (): RunState => ({ ...state, epoch, stepInEpoch: s + 1, partial: { sums: { ...sums }, counted } });
+      if (this.checkpoints.enabled && o.checkpointEverySteps && state.step % o.checkpointEverySteps === 0 && s + 1 < this.stepsPerEpoch) {
+        await this.checkpoint(midEpoch());
+      }
+      // Give the event loop a turn every step: signal handlers (Ctrl-C keeps the last checkpoint),
+      // progress output, a browser page and a test runner's heartbeat all need it during long fits.
+      await yieldToEventLoop();
+      if (o.signal?.aborted) {
+        // Saved even at an epoch's last step: resuming then only closes the epoch's record.
+        if (this.checkpoints.enabled) await this.checkpoint(midEpoch());
+        return true;
       }
     }
-    return terms;
+    const record: EpochRecord = {
+      epoch, phase: phase.spec.name,
+      train: Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v / Math.max(counted, 1)])),
+      seconds: (Date.now() - epochStart) / 1000,
+    };
+    if (o.test && ((epoch + 1) % (o.evalEvery ?? 1) === 0 || epoch === o.epochs - 1)) {
+      record.test = evaluate(o.model, o.posterior, o.evalObjective ?? o.objective, o.test, { seed: o.seed, limit: o.evalLimit });
+    }
+    state.history.push(record);
+    this.events.emit({ type: 'epoch', record });
+    // Before the checkpoint, so a diverged epoch never overwrites the last good one.
+    const problem = o.posterior.checkHealth?.(record, state.history);
+    if (problem !== undefined) throw new DivergenceError(epoch, problem, this.checkpoints.last);
+    if (this.checkpoints.enabled) await this.checkpoint({ ...state, epoch: epoch + 1, stepInEpoch: 0, partial: emptyPartial() });
+    return false;
   }
 
-  /** Gradient step on `vars` for the loss `compute` builds, behind the non-finite guard. */
-  private update(
-    optimizerKey: string, learningRate: number, vars: Record<string, tf.Variable>, state: { step: number; skipped: number },
-    emit: (e: TrainEvent) => void, origin: () => string | undefined, compute: () => { loss: tf.Scalar; terms: Record<string, tf.Scalar> },
-  ): Record<string, number> | undefined {
-    const names = Object.keys(vars);
-    if (names.length === 0) return {};
-    const byTfName = new Map(names.map((k) => [vars[k]!.name, k]));
-    let kept: Record<string, tf.Scalar> = {};
-    const { value, grads: rawGrads } = tf.variableGrads(() => {
-      const r = compute();
-      kept = Object.fromEntries(Object.entries(r.terms).map(([k, t]) => [k, tf.keep(t)]));
-      return r.loss;
-    }, names.map((k) => vars[k]!));
-    let grads: Record<string, tf.Tensor> = {};
-    for (const [tfName, g] of Object.entries(rawGrads)) grads[byTfName.get(tfName)!] = g;
-    let loss: tf.Scalar = value;
-    if (this.options.shard) {
-      const reduced = reduceAcrossShards(this.options.shard, this.shardWeight, value, kept, grads);
-      tf.dispose([value, ...Object.values(kept), ...Object.values(grads)]);
-      ({ loss, terms: kept, grads } = reduced);
-    }
+  /** One main update and the family's auxiliary updates on the batch at `rows`; undefined when the update was skipped. */
+  private step(rows: Int32Array, phase: PhaseSpec, state: RunState, epoch: number): Record<string, number> | undefined {
+    const o = this.options;
+    const indices = this.exchange.rows(rows);
+    const share = indices.length / rows.length;
+    const batch = o.train.batch(indices);
     try {
-      const values = readStep(loss, kept, Object.values(grads));
-      const bad = firstNonFinite(values, grads);
-      if (bad) {
-        const cause = origin();
-        const policy = this.options.nanPolicy ?? 'stop';
-        const maxSkips = this.options.maxSkips ?? 100;
-        if (policy === 'stop' || state.skipped >= maxSkips) {
-          const limit = policy === 'skip' ? ` (after ${state.skipped} skipped updates: the maxSkips limit)` : '';
-          throw new NonFiniteError(state.step, `${optimizerKey} ${bad.term}${limit}`, bad.value, this.lastCheckpoint, cause);
+      const seed = this.exchange.seed(this.root.fork(state.step));
+      const update = (optimizer: string, vars: Record<string, tf.Variable>, compute: () => { loss: tf.Scalar; terms: Record<string, tf.Scalar> }) =>
+        gradientUpdate({
+          vars, compute, exchange: this.exchange, share, guard: this.guard, at: { optimizer, state },
+          origin: () => nonFiniteOrigin(batch.x, indices, this.variables), optimizer: () => this.optimizers.get(optimizer),
+        });
+      const trainable = Object.fromEntries(Object.entries(this.variables).filter(([k]) => phase.trainable(k)));
+      const main = update(phaseKey(phase.name), trainable, () =>
+        o.objective.compute(o.model, o.posterior, batch, { seed: seed.fork('main'), training: true, epoch }),
+      );
+      if (!main) return undefined;
+      const terms = { ...main };
+      for (const aux of runAuxiliaryLosses(o.model, o.posterior)) {
+        const vars = auxiliaryVariables(aux, this.variables);
+        const repeats = aux.repeats ?? 1;
+        for (let r = 0; r < repeats; r++) {
+          const auxSeed = seed.fork(`aux:${aux.name}:${r}`);
+          const values = update(auxKey(aux.name), vars, () => {
+            const reported: Record<string, tf.Scalar> = {};
+            const report = (name: string, value: tf.Scalar) => void (reported[name] = value);
+            const loss = aux.loss({ model: o.model, batch, seed: auxSeed, epoch, step: state.step, epochs: o.epochs, report });
+            return { loss, terms: reported };
+          });
+          if (values && r === repeats - 1) {
+            const { loss, ...reported } = values;
+            terms[aux.name] = loss!;
+            // Diagnostics under their own names unless that would overwrite another term.
+            for (const [k, v] of Object.entries(reported)) terms[k in terms ? `${aux.name}.${k}` : k] = v;
+          }
         }
-        state.skipped += 1;
-        emit({ type: 'skip', step: state.step, term: `${optimizerKey} ${bad.term}`, value: bad.value, skipped: state.skipped, ...(cause ? { origin: cause } : {}) });
-        return undefined;
       }
-      this.optimizer(optimizerKey, learningRate).apply(vars, grads);
-      return { loss: values.loss, ...values.terms };
+      return terms;
     } finally {
-      tf.dispose([loss, ...Object.values(grads), ...Object.values(kept)]);
+      tf.dispose(batch as unknown as tf.TensorContainer);
     }
   }
 
-  private optimizer(key: string, learningRate: number): Adam {
-    let opt = this.optimizers.get(key);
-    if (!opt) {
-      opt = new Adam({ ...this.options.adam, learningRate });
-      this.optimizers.set(key, opt);
-    }
-    return opt;
+  private async checkpoint(state: RunState): Promise<void> {
+    const path = await this.checkpoints.save(state);
+    this.events.emit({ type: 'checkpoint', path, step: state.step });
   }
 
-  /** The posterior's auxiliary losses, then the model's (its variable names qualified as model/). */
-  private auxiliaryLosses(): AuxiliaryLoss[] {
-    const { model, posterior } = this.options;
-    const own = (model.auxiliaryLosses?.() ?? []).map((a) => ({
-      ...a, loss: a.loss.bind(a), variables: a.variables.map((v) => (v.startsWith('model/') ? v : `model/${v}`)),
-    }));
-    return [...posterior.auxiliaryLosses(), ...own];
-  }
-
-  private auxVariables(aux: AuxiliaryLoss): Record<string, tf.Variable> {
-    const out: Record<string, tf.Variable> = {};
-    for (const name of aux.variables) {
-      const key = name.startsWith('model/') || name.startsWith('posterior/') ? name : `posterior/${name}`;
-      const v = this.variables[key];
-      if (!v) throw new ValidationError(`Trainer: auxiliary loss ${aux.name} names unknown variable ${JSON.stringify(name)}`);
-      out[key] = v;
-    }
-    return out;
+  private result(state: RunState, started: number, stopped: boolean): TrainResult {
+    return { history: state.history, steps: state.step, skippedSteps: state.skipped, seconds: (Date.now() - started) / 1000, stopped };
   }
 
   private phaseAt(epoch: number): ScheduledPhase {
     return this.phases.find((p) => epoch >= p.start && epoch < p.end) ?? this.phases[this.phases.length - 1]!;
   }
 
-  private settings() {
+  private settings(): RunSettings {
     const o = this.options;
     return { batchSize: o.batchSize, epochs: o.epochs, learningRate: o.learningRate, objective: o.objective.name, trainSize: o.train.size, stepsPerEpoch: this.stepsPerEpoch };
   }
-
-  private async checkpoint(
-    state: {
-      step: number; epoch: number; stepInEpoch: number; skipped: number; history: EpochRecord[];
-      partial: { sums: Record<string, number>; counted: number };
-    },
-    emit: (e: TrainEvent) => void,
-  ): Promise<void> {
-    const o = this.options;
-    // A parameter made non-finite outside a step (a callback, a bug) must not replace the last good checkpoint.
-    const badParameter = nonFiniteParameter(this.variables);
-    if (badParameter) throw new NonFiniteError(state.step, 'a parameter before the checkpoint', Number.NaN, this.lastCheckpoint, badParameter);
-    const payload: CheckpointPayload = {
-      step: state.step, epoch: state.epoch, stepInEpoch: state.stepInEpoch, seed: o.seed, settings: this.settings(),
-      model: o.model.toJSON(), posterior: o.posterior.toJSON(),
-      optimizers: Object.fromEntries([...this.optimizers].map(([k, opt]) => [k, opt.state()])),
-      history: state.history, skippedSteps: state.skipped, partialEpoch: state.partial,
-    };
-    if (o.checkpointPath) {
-      await saveCheckpoint(o.checkpointPath, payload);
-      this.lastCheckpoint = o.checkpointPath;
-    }
-    await o.onCheckpoint?.(payload);
-    emit({ type: 'checkpoint', path: o.checkpointPath, step: state.step });
-  }
-
-  private async restore(from: string | CheckpointPayload) {
-    const p = typeof from === 'string' ? await loadCheckpoint(from) : from;
-    const o = this.options;
-    const expected = this.settings();
-    for (const [k, v] of Object.entries(expected)) {
-      if (k !== 'epochs' && p.settings[k] !== v) {
-        throw new ValidationError(`Trainer: cannot resume: checkpoint has ${k} = ${JSON.stringify(p.settings[k])}, this run has ${JSON.stringify(v)}`);
-      }
-    }
-    if (p.seed !== o.seed) throw new ValidationError(`Trainer: cannot resume: checkpoint has seed ${p.seed}, this run has ${o.seed}`);
-    if (p.posterior.kind !== o.posterior.family) {
-      throw new ValidationError(`Trainer: cannot resume: checkpoint posterior is ${p.posterior.kind}, this run uses ${o.posterior.family}`);
-    }
-    assignVariables('checkpoint model', o.model.namedVariables(), p.model.weights);
-    assignVariables('checkpoint posterior', o.posterior.namedVariables(), p.posterior.weights);
-    for (const [k, s] of Object.entries(p.optimizers)) {
-      const aux = k.startsWith('aux:') ? this.auxiliaryLosses().find((a) => `aux:${a.name}` === k) : undefined;
-      const opt = new Adam({ ...o.adam, learningRate: k.startsWith('aux:') ? (aux?.learningRate ?? o.auxLearningRate ?? o.learningRate) : o.learningRate });
-      opt.loadState(s);
-      this.optimizers.get(k)?.dispose();
-      this.optimizers.set(k, opt);
-    }
-    if (typeof from === 'string') this.lastCheckpoint = from;
-    return {
-      step: p.step, epoch: p.epoch, stepInEpoch: p.stepInEpoch, skipped: p.skippedSteps, history: [...p.history],
-      partial: p.partialEpoch ?? { sums: {}, counted: 0 },
-    };
-  }
-}
-
-function qualified(model: Model, posterior: Posterior): Record<string, tf.Variable> {
-  const out: Record<string, tf.Variable> = {};
-  for (const [k, v] of Object.entries(model.namedVariables())) out[`model/${k}`] = v;
-  for (const [k, v] of Object.entries(posterior.namedVariables())) out[`posterior/${k}`] = v;
-  return out;
-}
-
-/** Shard `index` of `count` near-equal contiguous parts of a batch's indices. */
-function shardOf(indices: Int32Array, shard: ShardHooks): Int32Array {
-  const lo = Math.floor((shard.index * indices.length) / shard.count);
-  const hi = Math.floor(((shard.index + 1) * indices.length) / shard.count);
-  return indices.subarray(lo, hi);
-}
-
-/**
- * Packs this shard's loss, terms and gradients (each times `weight`) into one array, sums it over
- * the shards with `shard.reduce`, and unpacks the batch-wide values as fresh tensors.
- */
-function reduceAcrossShards(
-  shard: ShardHooks, weight: number, loss: tf.Scalar, terms: Record<string, tf.Scalar>, grads: Record<string, tf.Tensor>,
-): { loss: tf.Scalar; terms: Record<string, tf.Scalar>; grads: Record<string, tf.Tensor> } {
-  const termNames = Object.keys(terms).sort();
-  const gradNames = Object.keys(grads).sort();
-  const parts = [loss, ...termNames.map((k) => terms[k]!), ...gradNames.map((k) => grads[k]!)];
-  const packed = tf.tidy(() => tf.mul(tf.concat(parts.map((t) => tf.reshape(t, [-1]))), weight));
-  const local = packed.dataSync() as Float32Array;
-  packed.dispose();
-  const sum = shard.reduce(local);
-  let at = 0;
-  const take = (shape: number[]) => {
-    const size = shape.reduce((a, b) => a * b, 1);
-    const t = tf.tensor(sum.subarray(at, at + size), shape, 'float32');
-    at += size;
-    return t;
-  };
-  const out = { loss: take([]) as tf.Scalar, terms: {} as Record<string, tf.Scalar>, grads: {} as Record<string, tf.Tensor> };
-  for (const k of termNames) out.terms[k] = take([]) as tf.Scalar;
-  for (const k of gradNames) out.grads[k] = take(grads[k]!.shape);
-  return out;
 }
 
 function yieldToEventLoop(): Promise<void> {

@@ -98,7 +98,7 @@ export interface AuxiliaryContext {
  */
 export interface AuxiliaryLoss {
   name: string;
-  /** Names (as in namedVariables of the posterior or model) this loss updates. */
+  /** The variables this loss updates, named as its owner's namedVariables() names them (bare); the naming rule: train/variable_names.ts. */
   variables: string[];
   /** How many updates per minibatch (DDVI: 3 sleep updates per wake update). */
   repeats?: number;
@@ -112,7 +112,7 @@ export interface PhaseSpec {
   name: string;
   /** Fraction of the total epochs (the fractions of all phases sum to 1), or an absolute count. */
   epochs: { fraction: number } | { count: number };
-  /** Which variables the main objective updates in this phase, by qualified name prefix. */
+  /** Which variables the main objective updates in this phase, by qualified name (`model/...`, `posterior/...`; train/variable_names.ts). */
   trainable: (qualifiedName: string) => boolean;
 }
 

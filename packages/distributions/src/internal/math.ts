@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { HALF_LOG_2PI } from '@ddvi/core';
 
 /** log(sqrt(2 pi)). */
-export const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
+export const LOG_SQRT_2PI = HALF_LOG_2PI;
 
 /** Most negative finite float32; log-probabilities are clamped to it so that 0 * log 0 = 0. */
 export const MIN_LOG = -3.4028234663852886e38;

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { LOG_2PI } from '@ddvi/core';
 import type { SeedStream } from '@ddvi/core';
 import { checkOptionKeys, nonNegative, positive, positiveInt, Prior2D } from './prior';
 
-const LOG_2PI = Math.log(2 * Math.PI);
 
 export interface IsotropicGaussianOptions {
   /** Std of each coordinate (default 1; the reference's presets: gauss 1, mid 0.5, small 0.3, tiny 0.125, super_tiny 0.0625). */

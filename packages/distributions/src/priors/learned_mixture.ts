@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { SeedStream } from '@ddvi/core';
+import { LOG_2PI, SeedStream } from '@ddvi/core';
 import { checkOptionKeys, nonNegative, positive, positiveInt, Prior2D } from './prior';
 
-const LOG_2PI = Math.log(2 * Math.PI);
 
 export interface LearnedMixtureOptions {
   /** Number of clusters K (spec §5.2: n_clusters 20). */

@@ -1,11 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { stopGradient } from '@ddvi/core';
+import { LOG_2PI, stopGradient } from '@ddvi/core';
 import type { SeedStream } from '@ddvi/core';
 import { gaussLegendre } from './numerics';
 import { checkOptionKeys, nonNegative, positive, positiveInt, Prior2D, vec } from './prior';
 
 const NAME = 'Pinwheel';
-const LOG_2PI = Math.log(2 * Math.PI);
 
 export interface PinwheelOptions {
   /** Number of arms K (classes), default 10 (`pin_wheel`; `four_pin_wheel` uses 4). */

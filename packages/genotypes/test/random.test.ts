@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../src/genotypes/random';
+import { Rng } from '../src/random';
 
 function moments(draw: () => number, n: number): { mean: number; variance: number } {
   let s = 0;

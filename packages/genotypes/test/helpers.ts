@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { GenotypeSource } from '../../src/genotypes/types';
+import type { GenotypeSource } from '../src/types';
 
 /** A fresh temp folder; `path(name)` joins into it; `cleanup()` removes it. */
 export function genotypeTemp(): { dir: string; path(name: string): string; cleanup(): void } {

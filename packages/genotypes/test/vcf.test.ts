@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BgzfWriter, BGZF_EOF } from '../../src/genotypes/bgzf';
-import { isAutosome } from '../../src/genotypes/types';
-import { openVcf } from '../../src/genotypes/vcf';
+import { BgzfWriter, BGZF_EOF } from '../src/bgzf';
+import { isAutosome } from '../src/types';
+import { openVcf } from '../src/vcf';
 import { genotypeTemp, readAll } from './helpers';
 
 const HEADER = [

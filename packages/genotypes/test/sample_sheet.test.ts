@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { labelSamples, readPopulationOrder, readSampleSheet } from '../../src/genotypes/sample_sheet';
+import { labelSamples, readPopulationOrder, readSampleSheet } from '../src/sample_sheet';
 import { genotypeTemp } from './helpers';
 
 describe('sample sheets', () => {

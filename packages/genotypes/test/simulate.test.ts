@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { simulateGenotypes } from '../../src/genotypes/simulate';
+import { simulateGenotypes } from '../src/simulate';
 
 describe('simulateGenotypes', () => {
   it('is deterministic per seed', () => {

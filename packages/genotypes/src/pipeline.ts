@@ -1,5 +1,5 @@
 import { ValidationError, checkPositive, checkPositiveInt, invalid } from '@ddvi/core';
-import { TensorDataset } from '../datasets/tensor_dataset';
+import { TensorDataset } from '@ddvi/core';
 import { filterSnps, newFilterStats } from './filters';
 import type { FilterStats, SnpFilterOptions } from './filters';
 import { GramAccumulator } from './gram';

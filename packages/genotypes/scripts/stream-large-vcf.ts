@@ -11,19 +11,23 @@
  * Prints a JSON summary on the last line.
  */
 import { rm, stat } from 'node:fs/promises';
-import { genotypePca } from '../src/genotypes/pipeline';
-import { simulateGenotypes } from '../src/genotypes/simulate';
-import { writeVcf } from '../src/genotypes/write_vcf';
+import { parseArgs } from 'node:util';
+import { genotypePca } from '../src/pipeline';
+import { simulateGenotypes } from '../src/simulate';
+import { writeVcf } from '../src/write_vcf';
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1]! : fallback;
-}
-const flag = (name: string): boolean => process.argv.includes(`--${name}`);
+const { values: args } = parseArgs({
+  args: process.argv.slice(2).filter((a) => a !== '--'),
+  options: {
+    bytes: { type: 'string', default: '1e9' }, samples: { type: 'string', default: '1000' }, out: { type: 'string', default: '/tmp/ddvi-large.vcf' },
+    keep: { type: 'boolean', default: false }, reuse: { type: 'boolean', default: false },
+  },
+});
+const flag = (name: 'keep' | 'reuse'): boolean => args[name];
 
-const targetBytes = Number(arg('bytes', '1e9'));
-const samples = Number(arg('samples', '1000'));
-const out = arg('out', '/tmp/ddvi-large.vcf');
+const targetBytes = Number(args.bytes);
+const samples = Number(args.samples);
+const out = args.out;
 const mb = (b: number): number => Math.round((b / 2 ** 20) * 10) / 10;
 
 async function main(): Promise<void> {

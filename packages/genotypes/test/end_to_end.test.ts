@@ -1,15 +1,15 @@
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readGenotypePcs, writeGenotypePcs } from '../../src/genotypes/pcs_file';
-import { genotypeDataset, genotypePca } from '../../src/genotypes/pipeline';
-import type { GenotypePcaResult } from '../../src/genotypes/pipeline';
-import { openVcf } from '../../src/genotypes/vcf';
-import { openPlink } from '../../src/genotypes/plink';
-import { simulateGenotypes } from '../../src/genotypes/simulate';
-import type { SimulatedGenotypes } from '../../src/genotypes/simulate';
-import { writeVcf } from '../../src/genotypes/write_vcf';
-import { writePlink, writeSampleSheet } from '../../src/genotypes/write_plink';
-import { isGzipFile } from '../../src/genotypes/text_lines';
+import { readGenotypePcs, writeGenotypePcs } from '../src/pcs_file';
+import { genotypeDataset, genotypePca } from '../src/pipeline';
+import type { GenotypePcaResult } from '../src/pipeline';
+import { openVcf } from '../src/vcf';
+import { openPlink } from '../src/plink';
+import { simulateGenotypes } from '../src/simulate';
+import type { SimulatedGenotypes } from '../src/simulate';
+import { writeVcf } from '../src/write_vcf';
+import { writePlink, writeSampleSheet } from '../src/write_plink';
+import { isGzipFile } from '../src/text_lines';
 import { genotypeTemp, readAll, separationRatio } from './helpers';
 
 /**

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { pcaEmbedding, tsneEmbedding, umapEmbedding } from '../../src/genotypes/embeddings';
-import { GramAccumulator } from '../../src/genotypes/gram';
-import { pcaFromGram } from '../../src/genotypes/pca';
-import { simulateGenotypes } from '../../src/genotypes/simulate';
-import { tsne } from '../../src/genotypes/tsne';
+import { pcaEmbedding, tsneEmbedding, umapEmbedding } from '../src/embeddings';
+import { GramAccumulator } from '../src/gram';
+import { pcaFromGram } from '../src/pca';
+import { simulateGenotypes } from '../src/simulate';
+import { tsne } from '../src/tsne';
 import { separationRatio } from './helpers';
 
 // 5 populations x 40, F_ST 0.1, 1,500 SNPs, PCA in memory (no files: the loaders are tested elsewhere).

@@ -29,3 +29,11 @@ export { tsne } from './tsne';
 export type { TsneOptions } from './tsne';
 export { writeGenotypePcs, readGenotypePcs, PCS_FORMAT, PCS_VERSION } from './pcs_file';
 export type { SavedGenotypePcs } from './pcs_file';
+export {
+  loadGenotypeTask, loadGenotypeTaskSplits, genotypeTaskPcs, genotypeSplitRows, genotypeScale, taskDataset,
+} from './task';
+export type { GenotypeTaskSplits } from './task';
+export {
+  genotypeTaskOptionsSchema, parseGenotypeTaskOptions, genotypeSplitOptions, DEFAULT_GENOTYPE_SIMULATION, GENOTYPE_TASK_DEFAULTS, REFERENCE_SNPS,
+} from './task_options';
+export type { GenotypeTaskOptions } from './task_options';

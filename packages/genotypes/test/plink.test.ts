@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { decodeBedBlock, openPlink } from '../../src/genotypes/plink';
-import { encodeBedBlock, writePlink } from '../../src/genotypes/write_plink';
+import { decodeBedBlock, openPlink } from '../src/plink';
+import { encodeBedBlock, writePlink } from '../src/write_plink';
 import { genotypeTemp, readAll } from './helpers';
 
 describe('PLINK .bed decoding', () => {

@@ -1,10 +1,10 @@
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { describe, expect, it } from 'vitest';
-import { filterSnps, newFilterStats, standardizeInto } from '../../src/genotypes/filters';
-import { GramAccumulator } from '../../src/genotypes/gram';
-import { pcaFromGram } from '../../src/genotypes/pca';
-import { Rng } from '../../src/genotypes/random';
-import type { SnpRecord } from '../../src/genotypes/types';
+import { filterSnps, newFilterStats, standardizeInto } from '../src/filters';
+import { GramAccumulator } from '../src/gram';
+import { pcaFromGram } from '../src/pca';
+import { Rng } from '../src/random';
+import type { SnpRecord } from '../src/types';
 
 function rec(id: string, dosage: number[]): SnpRecord {
   return { chrom: '1', pos: 1, id, ref: 'A', alt: 'G', dosage: Int8Array.from(dosage) };

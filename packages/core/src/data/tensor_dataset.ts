@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ValidationError, checkPositiveInt, invalid } from '@ddvi/core';
-import type { Batch, Dataset } from '@ddvi/core';
-import { describeArray, mustBe } from './validate';
+import { ValidationError, checkPositiveInt, describeArray, invalid, mustBe } from '../errors';
+import type { Batch, Dataset } from '../types/dataset';
 
 export interface TensorDatasetOptions {
   /** Shown in messages and run records, e.g. "mnist-train". */

@@ -1,0 +1,81 @@
+import { existsSync } from 'node:fs';
+import { Elbo, Reconstruction, Trainer, linearWarmup } from '@ddvi/core';
+import type { Dataset, Model, Objective, Posterior, TrainEvent, TrainResult } from '@ddvi/core';
+import type { Cell } from './cell';
+import type { BenchConfig } from './config';
+import { familySettings } from './family_settings';
+import { systemMemoryBudget } from './memory_budget';
+import { trainingObjective } from './surrogate_objective';
+
+/**
+ * Where a cell's training is checkpointed (after each epoch, and every `everySteps` steps when
+ * set). A checkpoint already there is resumed: the Trainer's resume is exact, so an interrupted
+ * cell ends with the numbers of an uninterrupted one.
+ */
+export interface CellCheckpoint {
+  path: string;
+  everySteps?: number;
+}
+
+export interface CellTraining {
+  result: TrainResult;
+  /** What the test set is scored with: the ELBO where the family has a density, else the reconstruction. */
+  evalObjective: Objective;
+  /** Mean wall time of a training step, event handling excluded (null: no step ran here). */
+  msPerStep: number | null;
+}
+
+/** Trains a cell's pair with the bench settings, timing each step; objectives follow the family's capabilities (a family without a density trains on its surrogate when it has one). */
+export async function trainCell(input: {
+  config: BenchConfig;
+  cell: Cell;
+  model: Model;
+  posterior: Posterior;
+  train: Dataset;
+  test: Dataset;
+  checkpoint?: CellCheckpoint;
+  onEvent?: (event: TrainEvent) => void;
+}): Promise<CellTraining> {
+  const { config, cell, model, posterior, checkpoint } = input;
+  const density = posterior.capabilities.hasDensity;
+  // Each family trains with its own weights where the grid gives them (familySettings), else the grid's.
+  const settings = familySettings(config, cell.family);
+  const beta = settings.klWarmup > 0 ? linearWarmup(settings.beta, settings.klWarmup) : settings.beta;
+  const evalObjective = density ? new Elbo() : new Reconstruction();
+  const timer = stepTimer(input.onEvent);
+  const trainer = new Trainer({
+    model, posterior, objective: trainingObjective(posterior, beta), evalObjective, train: input.train, test: input.test,
+    evalEvery: config.epochs, batchSize: config.batchSize, epochs: config.epochs, learningRate: settings.learningRate, seed: cell.seed,
+    maxStepsPerEpoch: config.stepsPerEpoch, nanPolicy: 'stop', memoryBudget: systemMemoryBudget(),
+    ...(checkpoint
+      ? { checkpointPath: checkpoint.path, ...(checkpoint.everySteps !== undefined ? { checkpointEverySteps: checkpoint.everySteps } : {}) }
+      : {}),
+    onEvent: timer.onEvent,
+  });
+  try {
+    const resumeFrom = checkpoint && existsSync(checkpoint.path) ? checkpoint.path : undefined;
+    const result = await trainer.fit(resumeFrom);
+    return { result, evalObjective, msPerStep: timer.msPerStep() };
+  } finally {
+    trainer.dispose();
+  }
+}
+
+/** Times the steps between training events, leaving out the time the caller's own handler takes. */
+function stepTimer(forward?: (event: TrainEvent) => void): { onEvent: (event: TrainEvent) => void; msPerStep: () => number | null } {
+  let steps = 0;
+  let stepMs = 0;
+  let mark = Date.now();
+  return {
+    onEvent: (e) => {
+      const now = Date.now();
+      if (e.type === 'step') {
+        steps += 1;
+        stepMs += now - mark;
+      }
+      forward?.(e);
+      mark = Date.now();
+    },
+    msPerStep: () => (steps > 0 ? stepMs / steps : null),
+  };
+}

@@ -15,6 +15,17 @@ export {
 export type { MnistOptions, MnistSplit } from './datasets/mnist';
 export { mnistFromIdx } from './datasets/mnist_decode';
 export type { MnistSelection, MnistSources } from './datasets/mnist_decode';
+export {
+  parseCifarRecords, cifarRecordsToBytes, cifarRecordCount, CIFAR_DATA_SIZE, CIFAR_RECORD_BYTES, CIFAR_NUM_CLASSES, CIFAR_SHAPE,
+  CIFAR_TRAIN_FILES, CIFAR_TEST_FILES, CIFAR_CLASS_NAMES, CIFAR_SOURCE_HINT,
+} from './datasets/cifar_format';
+export type { CifarRecords } from './datasets/cifar_format';
+export { cifar10Files, cifar10FileSizes, streamCifar10, writeCifarFile, writeCifar10Dir, writeSyntheticCifar10 } from './datasets/cifar_file';
+export type { CifarSplit } from './datasets/cifar_file';
+export { loadCifar10 } from './datasets/cifar10';
+export type { Cifar10Options } from './datasets/cifar10';
+export { synthesizeCifar10 } from './datasets/cifar_synthetic';
+export type { SyntheticCifarOptions } from './datasets/cifar_synthetic';
 export { toySplits } from './datasets/toy_splits';
 export { makeToyDataset, makeToyGenerator } from './datasets/toy';
 export type { ToyDatasetOptions, ToyGeneratorOptions, ToyGenerator } from './datasets/toy';

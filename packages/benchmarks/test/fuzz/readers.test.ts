@@ -1,8 +1,12 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DdviError } from '@ddvi/core';
+import { loadCifar10 } from '../../src/datasets/cifar10';
+import { CIFAR_TEST_FILES, CIFAR_TRAIN_FILES, cifarRecordsToBytes, parseCifarRecords } from '../../src/datasets/cifar_format';
+import { synthesizeCifar10 } from '../../src/datasets/cifar_synthetic';
 import { parseIdx } from '../../src/datasets/idx';
 import { readIdxFile } from '../../src/datasets/idx_file';
 import { BGZF_EOF, bgzfBlock } from '../../src/genotypes/bgzf';
@@ -101,6 +105,42 @@ describe('fuzz: IDX reader', () => {
     );
     console.log(tally.summary('IDX (.gz files)'));
     expect(tally.total).toBe(RUNS / 2);
+  });
+});
+
+describe('fuzz: CIFAR-10 binary reader', () => {
+  const sets = synthesizeCifar10({ trainSize: 10, testSize: 2, seed: 1 });
+  const trainFile = (f: number) => cifarRecordsToBytes({ pixels: sets.train.pixels.subarray(f * 2 * 3072, (f + 1) * 2 * 3072), labels: sets.train.labels.subarray(f * 2, (f + 1) * 2) });
+  const testFile = cifarRecordsToBytes(sets.test);
+
+  it(`parseCifarRecords: ${RUNS} damaged buffers each end in records or a ValidationError`, async () => {
+    const tally = new Outcomes();
+    await fc.assert(
+      fc.asyncProperty(mutation, async (m) => {
+        await outcome(async () => parseCifarRecords(mutate(testFile, m), 'fuzz.bin'), 'parseCifarRecords', tally);
+      }),
+      { seed: FUZZ_SEED, numRuns: RUNS },
+    );
+    console.log(tally.summary('CIFAR-10 (parseCifarRecords)'));
+    expect(tally.total).toBe(RUNS);
+    expect(tally.rejected).toBeGreaterThan(0);
+  });
+
+  it(`loadCifar10 (streaming) on folders with one damaged file (${RUNS / 2} cases)`, async () => {
+    const tally = new Outcomes();
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: 5 }), mutation, async (which, m) => {
+        const dir = fresh('cifar');
+        mkdirSync(dir);
+        CIFAR_TRAIN_FILES.forEach((f, i) => writeFileSync(join(dir, f), i === which ? mutate(trainFile(i), m) : trainFile(i)));
+        writeFileSync(join(dir, CIFAR_TEST_FILES[0]), which === 5 ? mutate(testFile, m) : testFile);
+        await outcome(() => loadCifar10({ split: which === 5 ? 'test' : 'train', dataDir: dir }), 'loadCifar10', tally);
+      }),
+      { seed: FUZZ_SEED, numRuns: RUNS / 2 },
+    );
+    console.log(tally.summary('CIFAR-10 (loadCifar10 files)'));
+    expect(tally.total).toBe(RUNS / 2);
+    expect(tally.rejected).toBeGreaterThan(0);
   });
 });
 

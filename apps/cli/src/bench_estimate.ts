@@ -1,7 +1,7 @@
 import { Elbo, Reconstruction, Trainer } from '@ddvi/core';
 import type { Dataset } from '@ddvi/core';
-import { buildCellPair, expandGrid, loadSplits, readCell } from '@ddvi/benchmarks';
-import type { BenchConfig, Cell } from '@ddvi/benchmarks';
+import { buildCellPair, cellData, expandGrid, loadSplits, readCell } from '@ddvi/benchmarks';
+import type { BenchConfig, Cell, CellData } from '@ddvi/benchmarks';
 import { duration, num } from './format';
 import { println } from './io';
 import type { Io } from './io';
@@ -52,7 +52,7 @@ export async function estimateGrid(config: BenchConfig, out?: string): Promise<G
       if (cells.length === 0) continue;
       // A grid smaller than the calibration (tests, smoke runs) gets one timed step, not two.
       const timed = stepsPerCell * cells.length <= WARMUP_STEPS + TIMED_STEPS ? 1 : TIMED_STEPS;
-      calibration.push({ dataset, family, msPerStep: await timeSteps(config, cells[0]!, train, timed), stepsPerCell, cells: cells.length });
+      calibration.push({ dataset, family, msPerStep: await timeSteps(config, cells[0]!, train, timed, cellData(splits, config)), stepsPerCell, cells: cells.length });
     }
   }
   const trainingSeconds = calibration.reduce((s, c) => s + (c.msPerStep * c.stepsPerCell * c.cells) / 1000, 0);
@@ -60,8 +60,8 @@ export async function estimateGrid(config: BenchConfig, out?: string): Promise<G
 }
 
 /** Median ms per step of a cell's real Trainer over `timed` steps after WARMUP_STEPS. */
-async function timeSteps(config: BenchConfig, cell: Cell, train: Dataset, timed: number): Promise<number> {
-  const { model, posterior } = buildCellPair(config, cell, train.dataSize);
+async function timeSteps(config: BenchConfig, cell: Cell, train: Dataset, timed: number, data: CellData): Promise<number> {
+  const { model, posterior } = buildCellPair(config, cell, train.dataSize, data);
   const stamps: number[] = [];
   const trainer = new Trainer({
     model, posterior, objective: posterior.capabilities.hasDensity ? new Elbo() : new Reconstruction(), train,

@@ -80,6 +80,10 @@ export {
 } from './genotypes/task';
 export type { GenotypeTaskOptions } from './genotypes/task';
 export { runCell, buildCellPair } from './runner/run_cell';
+export { cifarSplits, CIFAR_TRUNK, CIFAR_GAUSSIAN_SCALE } from './runner/cifar_splits';
+export { prepareDatasetFiles, CIFAR_GENERATED_DIR } from './runner/dataset_files';
+export { cellData } from './runner/cell_data';
+export type { CellData, TrunkSpec } from './runner/cell_data';
 export type { RunCellOptions, LatentPlotter } from './runner/run_cell';
 export { latentScatterSvg } from './runner/latent_svg';
 export type { LatentScatterInput } from './runner/latent_svg';

@@ -1,6 +1,6 @@
 import { join, resolve as resolvePath } from 'node:path';
 import { BACKEND_NAMES, initBackend } from '@ddvi/core';
-import { CONTACT_SHEET, EXECUTOR_NAMES, RESULTS_JSON, RESULTS_MD, expandGrid, runBenchmark } from '@ddvi/benchmarks';
+import { CONTACT_SHEET, EXECUTOR_NAMES, RESULTS_JSON, RESULTS_MD, expandGrid, prepareDatasetFiles, runBenchmark } from '@ddvi/benchmarks';
 import { benchHooks, benchVersions } from '../bench_hooks';
 import { resolveBench } from '../bench_config';
 import { printGridEstimate } from '../bench_estimate';
@@ -17,7 +17,9 @@ import { submitGrid } from './bench_slurm';
 export async function benchCommand(flags: BenchFlags, io: Io): Promise<number> {
   const startedMs = Date.now();
   const resolved = resolveBench(flags);
-  const { preset, config, out, backend: backendFlag } = resolved;
+  const { preset, out, backend: backendFlag } = resolved;
+  // Data files first (CIFAR-10: present, or the preset's generated set written), so a missing folder fails before any work.
+  const config = await prepareDatasetFiles(resolved.config, out);
   const executor = choice('--executor', flags.executor ?? 'local', EXECUTOR_NAMES);
   const checkpointEverySteps = flags.checkpointEvery === undefined ? undefined : integer('--checkpoint-every', flags.checkpointEvery, 1);
   const jobs = flags.jobs === undefined ? 1 : integer('--jobs', flags.jobs, 1);

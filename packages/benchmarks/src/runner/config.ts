@@ -1,6 +1,8 @@
 import { listPosteriors, parseConfig, z } from '@ddvi/core';
 import { listPriors } from '@ddvi/distributions';
 import { listEmbeddings } from '../baselines/registry';
+import { LIKELIHOODS } from '@ddvi/models';
+import type { LikelihoodName } from '@ddvi/models';
 import { listDatasets } from '../datasets/registry';
 import { checkGenotypeTaskOptions } from '../genotypes/task';
 import type { GenotypeTaskOptions } from '../genotypes/task';
@@ -45,6 +47,12 @@ export interface BenchConfig {
   /** Family-specific options passed to every family's createPosterior. */
   posteriorConfig: Record<string, unknown>;
   latentSize: number;
+  /** p(x | z) for every dataset (default: each dataset's own: Bernoulli for MNIST, Gaussian for CIFAR-10 and genotypes). */
+  likelihood?: LikelihoodName;
+  /** The Gaussian likelihood's fixed standard deviation (default: the dataset's; CIFAR-10: sqrt(1/2)). */
+  gaussianScale?: number;
+  /** CIFAR-10 without a dataDir: generate the stand-in image set of this size into `<out>/cifar10-generated` (the cifar-smoke preset). */
+  cifarSynthetic?: { trainSize: number; testSize: number; seed: number };
 }
 
 export type BenchConfigInput = Partial<BenchConfig>;
@@ -116,6 +124,9 @@ export function benchConfigSchema() {
     hidden: z.array(count(1)).min(1).optional(),
     posteriorConfig: z.record(z.string(), z.unknown()).describe('a JSON object of family options').default({}),
     latentSize: z.literal(2).describe('2 (the priors and the latent NLL are 2-D)').default(2),
+    likelihood: z.enum(LIKELIHOODS).optional(),
+    gaussianScale: z.number().positive().optional(),
+    cifarSynthetic: z.strictObject({ trainSize: count(5), testSize: count(1), seed: z.int().min(0).max(0xffffffff) }).optional(),
   });
 }
 

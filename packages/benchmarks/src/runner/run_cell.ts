@@ -3,8 +3,10 @@ import { join } from 'node:path';
 import { Elbo, Iwae, Reconstruction, SeedStream, Trainer, createPosterior, encodeLatents, evaluate, linearWarmup, writeFileAtomic } from '@ddvi/core';
 import type { Dataset, Posterior, TrainEvent } from '@ddvi/core';
 import { DecoderModel } from '@ddvi/models';
-import type { DecoderModelConfig, LikelihoodName } from '@ddvi/models';
+import type { DecoderModelConfig } from '@ddvi/models';
 import { trainingPriorOptions } from './training_prior';
+import { cellData, modelDataOptions, posteriorDataOptions } from './cell_data';
+import type { CellData } from './cell_data';
 import { latentNll } from '../metrics/latent_nll';
 import { cellId } from './cell';
 import type { Cell } from './cell';
@@ -48,7 +50,7 @@ export function buildCellPair(
   config: BenchConfig,
   cell: Cell,
   dataSize: number,
-  data: { likelihood?: LikelihoodName } = {},
+  data: CellData = {},
 ): { model: DecoderModel; posterior: Posterior } {
   const root = new SeedStream(cell.seed);
   const priorOptions = trainingPriorOptions(cell.prior);
@@ -56,11 +58,11 @@ export function buildCellPair(
     latentSize: config.latentSize, dataSize, prior: cell.prior, seed: root.fork('model').next(),
     ...(config.hidden ? { hidden: config.hidden } : {}),
     ...(priorOptions ? { priorOptions } : {}),
-    ...(data.likelihood ? { likelihood: data.likelihood } : {}),
+    ...modelDataOptions(data),
   };
   const model = new DecoderModel(modelConfig);
   try {
-    const posteriorConfig = { ...config.posteriorConfig, ...(config.hidden ? { hidden: config.hidden } : {}) };
+    const posteriorConfig = { ...config.posteriorConfig, ...(config.hidden ? { hidden: config.hidden } : {}), ...posteriorDataOptions(data) };
     const posterior = createPosterior(cell.family, {
       latentSize: config.latentSize, dataSize, seed: root.fork('posterior').next(), config: posteriorConfig,
     });
@@ -81,7 +83,7 @@ export async function runCell(options: RunCellOptions): Promise<CellResult> {
   const train = splits.train;
   if (!train) throw new Error('runCell: the train split is missing');
   const test = splits.test;
-  const { model, posterior } = buildCellPair(config, cell, train.dataSize, splits.likelihood ? { likelihood: splits.likelihood } : {});
+  const { model, posterior } = buildCellPair(config, cell, train.dataSize, cellData(splits, config));
   let trainer: Trainer | undefined;
   try {
     const density = posterior.capabilities.hasDensity;

@@ -36,7 +36,7 @@ describe('ddvi bench / train on CIFAR-10 files (generated stand-in, toy size)', 
     expect(none.stderr).toMatch(/no data folder given \(--data-dir DIR\).*cifar-smoke/s);
     expect(none.stderr).toContain(URL_HINT);
     const train = await runCli(['train', '--dataset', 'cifar10', '--out', join(tmp.dir, 'train-none')]);
-    expect(train.code).toBe(2);
+    expect(train.code).toBe(1);
     expect(train.stderr).toContain('--dataset cifar10 needs --data-dir DIR');
   });
 

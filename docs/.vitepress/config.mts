@@ -27,6 +27,7 @@ const concepts: DefaultTheme.SidebarItem = {
     { text: 'Flow posteriors', link: '/flows' },
     { text: 'Noising processes', link: '/noising' },
     { text: 'Genotypes', link: '/genotypes' },
+    { text: 'CIFAR-10', link: '/cifar' },
     { text: 'Writing a posterior family (checklist)', link: '/writing-a-posterior-family' },
     { text: 'tfjs traps', link: '/tfjs-traps' },
   ],

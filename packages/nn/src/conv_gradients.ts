@@ -19,60 +19,6 @@ export function filterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: rea
   });
 }
 
-/** Taps start, start + step, ... of `t` along `axis`, by slices and a concat (whose gradients every backend has; gather's needs a kernel wasm lacks). */
-function taps(t: tf.Tensor4D, axis: 0 | 1, start: number, step: number): tf.Tensor4D {
-  const parts: tf.Tensor4D[] = [];
-  for (let u = start; u < t.shape[axis]; u += step) {
-    const begin = [0, 0, 0, 0];
-    const size = [...t.shape];
-    begin[axis] = u;
-    size[axis] = 1;
-    parts.push(tf.slice(t, begin, size));
-  }
-  return parts.length === 1 ? parts[0]! : tf.concat(parts, axis);
-}
-
-/**
- * The transposed convolution of x [b, h, w, in] with `filter` [k, k, out, in] ('valid', NHWC),
- * as tfjs' conv2dTranspose defines it, computed with stride-1 conv2d calls: output pixel o = q s + p
- * only sees the filter taps p, p + s, ..., so each of the s x s output phases is an ordinary
- * convolution of x with those taps, and the phases are interleaved. The wasm backend's
- * Conv2DBackpropInput kernel (what conv2dTranspose runs) is a plain loop; its Conv2D is XNNPACK.
- * `outHW` pads the result up to a larger size (rows a strided conv skipped get zero gradient).
- */
-export function convTranspose(x: tf.Tensor4D, filter: tf.Tensor4D, stride: [number, number], outHW?: [number, number]): tf.Tensor4D {
-  return tf.tidy(() => {
-    const [sh, sw] = stride;
-    const [kh, kw, cout] = filter.shape;
-    const [b, h, w] = x.shape;
-    const oh = (h - 1) * sh + kh;
-    const ow = (w - 1) * sw + kw;
-    const lh = Math.ceil(oh / sh);
-    const lw = Math.ceil(ow / sw);
-    const asConv = tf.transpose(filter, [0, 1, 3, 2]) as tf.Tensor4D; // [k, k, in, out]
-    const rows: tf.Tensor4D[] = [];
-    for (let py = 0; py < sh; py++) {
-      const cols: tf.Tensor4D[] = [];
-      for (let px = 0; px < sw; px++) {
-        if (py >= kh || px >= kw) {
-          cols.push(tf.zeros([b, lh, lw, cout]));
-          continue;
-        }
-        const sub = tf.reverse(taps(taps(asConv, 0, py, sh), 1, px, sw), [0, 1]) as tf.Tensor4D;
-        const [ph, pw] = sub.shape;
-        const phase = tf.conv2d(tf.pad(x, [[0, 0], [ph - 1, ph - 1], [pw - 1, pw - 1], [0, 0]]), sub, 1, 'valid');
-        cols.push(tf.pad(phase, [[0, 0], [0, lh - phase.shape[1]], [0, lw - phase.shape[2]], [0, 0]]));
-      }
-      // [b, lh, lw, sw, c] -> [b, lh, lw * sw, c]: the columns of the phases interleaved.
-      rows.push(sw === 1 ? cols[0]! : (tf.reshape(tf.stack(cols, 3), [b, lh, lw * sw, cout]) as tf.Tensor4D));
-    }
-    const all = sh === 1 ? rows[0]! : (tf.reshape(tf.stack(rows, 2), [b, lh * sh, lw * sw, cout]) as tf.Tensor4D);
-    const y = tf.slice(all, [0, 0, 0, 0], [b, oh, ow, cout]);
-    if (!outHW || (outHW[0] === oh && outHW[1] === ow)) return y;
-    return tf.pad(y, [[0, 0], [0, outHW[0] - oh], [0, outHW[1] - ow], [0, 0]]);
-  });
-}
-
 function pair(v: number | [number, number]): [number, number] {
   return typeof v === 'number' ? [v, v] : v;
 }
@@ -99,7 +45,7 @@ export function ensureConvGradients(): void {
         const [x, filter] = saved as [tf.Tensor4D, tf.Tensor4D];
         const strides = pair(attrs.strides as number | [number, number]);
         return {
-          x: () => convTranspose(dy as tf.Tensor4D, filter, strides, [x.shape[1], x.shape[2]]),
+          x: () => tf.conv2dTranspose(dy as tf.Tensor4D, filter, x.shape, strides, 'valid'),
           filter: () => filterGradient(x, dy as tf.Tensor4D, filter.shape, strides),
         };
       },

@@ -16,6 +16,6 @@ export { Conv2D, ConvTranspose2D } from './conv';
 export type { ConvOptions, ConvConfig } from './conv';
 export { ConvTrunk, ConvDecoder, toNhwc, fromNhwc, checkImageShape } from './conv_nets';
 export type { ImageShape } from './conv_nets';
-export { filterGradient, convTranspose, ensureConvGradients } from './conv_gradients';
+export { filterGradient, ensureConvGradients } from './conv_gradients';
 export { TrunkSchema, TrunkedMLP, trunkedMLP } from './trunk';
 export type { TrunkSpec, EncoderNet } from './trunk';

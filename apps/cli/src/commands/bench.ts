@@ -32,7 +32,7 @@ export async function benchCommand(flags: BenchFlags, io: Io): Promise<number> {
       `${config.baselines.length > 0 ? `baselines ${config.baselines.join(', ')}; ` : ''}seeds ${config.seeds.join(', ')}; ${config.epochs} epochs` +
       `${config.trainLimit ? `, ${config.trainLimit} train` : ''}${config.testLimit ? ` / ${config.testLimit} test examples` : ''}; out ${out}`,
   );
-  if (executor === 'slurm') return submitGrid({ resolved, flags, backend: backend.name, io, ...(checkpointEverySteps !== undefined ? { checkpointEverySteps } : {}) });
+  if (executor === 'slurm') return submitGrid({ resolved: { ...resolved, config }, flags, backend: backend.name, io, ...(checkpointEverySteps !== undefined ? { checkpointEverySteps } : {}) });
   await printGridEstimate(config, out, io, jobs);
   const hooks = benchHooks(io, expandGrid(config).length, out);
   let run: Awaited<ReturnType<typeof runBenchmark>>;

@@ -19,6 +19,9 @@ const { DecoderModel } = await dist('models');
 for (const family of ['posterior-adversarial', 'posterior-diffusion', 'posterior-flow', 'posterior-gaussian']) await dist(family);
 
 export const PIXELS = 784;
+/** conv-vae: the spec's CIFAR-10 networks (§6) on 3x32x32 images stored flat (CHW). */
+const CONV = { trunk: { kind: 'conv', shape: [3, 32, 32] } };
+const IMAGE_PIXELS = 3072;
 
 /** The registered family and its config for each benchmarked step. */
 export function familyConfig(family, T) {
@@ -31,21 +34,24 @@ export function familyConfig(family, T) {
       return { family: 'iaf', config: {} };
     case 'aae':
       return { family: 'aae', config: {} };
+    case 'conv-vae':
+      // The spec's CIFAR encoder: conv trunk -> MultiWayLinear(128, [1000], heads).
+      return { family: 'gaussian', config: { ...CONV, hidden: [1000] } };
     default:
-      throw new Error(`bench-speed: unknown family ${JSON.stringify(family)} (vae, ddvi, iaf, aae)`);
+      throw new Error(`bench-speed: unknown family ${JSON.stringify(family)} (vae, ddvi, iaf, aae, conv-vae)`);
   }
 }
 
-function randomBinary(examples, seed) {
+function randomData(examples, seed, size = PIXELS, binary = true) {
   const rng = new SeedStream(seed);
-  const pixels = new Float32Array(examples * PIXELS);
-  for (let i = 0; i < pixels.length; i++) pixels[i] = rng.uniform() < 0.13 ? 1 : 0;
+  const pixels = new Float32Array(examples * size);
+  for (let i = 0; i < pixels.length; i++) pixels[i] = binary ? (rng.uniform() < 0.13 ? 1 : 0) : rng.uniform();
   return {
-    name: 'random-binary', size: examples, dataSize: PIXELS,
+    name: binary ? 'random-binary' : 'random-uniform', size: examples, dataSize: size,
     batch: (idx) => {
-      const x = new Float32Array(idx.length * PIXELS);
-      idx.forEach((row, i) => x.set(pixels.subarray(row * PIXELS, (row + 1) * PIXELS), i * PIXELS));
-      return { x: tf.tensor2d(x, [idx.length, PIXELS]) };
+      const x = new Float32Array(idx.length * size);
+      idx.forEach((row, i) => x.set(pixels.subarray(row * size, (row + 1) * size), i * size));
+      return { x: tf.tensor2d(x, [idx.length, size]) };
     },
   };
 }
@@ -53,8 +59,12 @@ function randomBinary(examples, seed) {
 /** options: { family, T, examples } */
 export default function setup(options) {
   const { family, config } = familyConfig(options.family, options.T ?? 40);
-  const model = new DecoderModel({ latentSize: 2, dataSize: PIXELS, prior: 'pinwheel', seed: 1 });
-  const posterior = createPosterior(family, { latentSize: 2, dataSize: PIXELS, seed: 2, config });
+  const conv = options.family === 'conv-vae';
+  const size = conv ? IMAGE_PIXELS : PIXELS;
+  const model = new DecoderModel({
+    latentSize: 2, dataSize: size, prior: 'pinwheel', seed: 1, ...(conv ? { ...CONV, likelihood: 'gaussian', gaussianScale: Math.SQRT1_2 } : {}),
+  });
+  const posterior = createPosterior(family, { latentSize: 2, dataSize: size, seed: 2, config });
   const objective = posterior.capabilities.hasDensity ? new Elbo() : new Reconstruction();
-  return { model, posterior, objective, train: randomBinary(options.examples, 5) };
+  return { model, posterior, objective, train: randomData(options.examples, 5, size, !conv) };
 }

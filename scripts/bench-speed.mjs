@@ -9,7 +9,8 @@
 //   node scripts/bench-speed.mjs --help
 //
 // Families: vae (mean-field Gaussian), ddvi (T = 40 wake + 3 sleep updates), iaf (4 IAF steps), aae
-// (reconstruction + discriminator + generator updates); scripts/bench-speed-setup.mjs builds them.
+// (reconstruction + discriminator + generator updates), conv-vae (the spec's CIFAR-10 conv encoder and
+// decoder, §6, 3x32x32, Gaussian likelihood); scripts/bench-speed-setup.mjs builds them.
 // Ours and PyTorch alternate family by family and round by round (ABAB), so a load change on a
 // shared machine hits both; ratios are medians of one run. PyTorch runs at 1 and 2 threads and the
 // ratio is taken to the faster.
@@ -34,7 +35,7 @@ import { integerArg, listArg, scriptArgs } from './script_args.mjs';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SETUP = pathToFileURL(join(ROOT, 'scripts', 'bench-speed-setup.mjs'));
 const TORCH_SCRIPT = join(ROOT, 'scripts', 'bench_speed_torch.py');
-const FAMILIES = ['vae', 'ddvi', 'iaf', 'aae'];
+const FAMILIES = ['vae', 'ddvi', 'iaf', 'aae', 'conv-vae'];
 const LEVER_FAMILIES = ['vae', 'ddvi'];
 const BATCH = 128;
 const T = 40;

@@ -17,6 +17,10 @@ Each family mirrors what ddvi's Trainer does for one step on the paper's MNIST s
   iaf   Gaussian encoder with a 10-wide context head + 4 IAF steps (MADE 128 x 3, sigmoid gate)
   aae   deterministic encoder; reconstruction update, then a discriminator update (2 -> 1000 ->
         1000 -> 1) and a generator update, as the adversarial posterior's auxiliary losses
+  conv-vae  the spec's CIFAR-10 networks (§6) for 3x32x32 images in [0, 1]: conv trunk (3->16 k3 p1, 16->32 k4 s2,
+        32->64 k5 s2, 64->128 k5 s2, ReLU, no BatchNorm as in ours) -> 1000 (LeakyReLU, dropout 0.2) -> (mu, s); decoder
+        Linear(2 -> 64) + ReLU -> ConvT 64->64 k5 s2, 64->32 k5 s2, 32->16 k5 s2, 16->3 k4 -> sigmoid; Gaussian
+        likelihood with sigma^2 = 1/2 (sum of squared errors); mean-field ELBO as vae
   gemm  one [m, k] x [k, n] product ({"family": "gemm", "m": 128, "k": 1000, "n": 1000, ...}), the
         ceiling check: every step above is mostly such products
 """
@@ -257,6 +261,52 @@ class Aae:
         return loss.item()
 
 
+class ConvTrunk(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.net = nn.Sequential(
+            nn.Conv2d(3, 16, 3, 1, 1), nn.ReLU(), nn.Conv2d(16, 32, 4, 2), nn.ReLU(),
+            nn.Conv2d(32, 64, 5, 2), nn.ReLU(), nn.Conv2d(64, 128, 5, 2), nn.ReLU(), nn.Flatten())
+
+    def forward(self, x):
+        return self.net(x)
+
+
+class ConvDecoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.inp = nn.Linear(LATENT, 64)
+        self.net = nn.Sequential(
+            nn.ConvTranspose2d(64, 64, 5, 2), nn.ReLU(), nn.ConvTranspose2d(64, 32, 5, 2), nn.ReLU(),
+            nn.ConvTranspose2d(32, 16, 5, 2), nn.ReLU(), nn.ConvTranspose2d(16, 3, 4, 1))
+
+    def forward(self, z):
+        return self.net(F.relu(self.inp(z)).view(-1, 64, 1, 1))
+
+
+class ConvVae:
+    def __init__(self, batch):
+        self.trunk = ConvTrunk()
+        self.body = nn.Sequential(nn.Linear(128, HIDDEN), nn.LeakyReLU(0.2), nn.Dropout(0.2))
+        self.head = nn.Linear(HIDDEN, 2 * LATENT)
+        self.dec, self.prior = ConvDecoder(), Prior()
+        params = [p for m in (self.trunk, self.body, self.head, self.dec) for p in m.parameters()]
+        self.opt = torch.optim.Adam(params, lr=1e-4)
+
+    def step(self, x):
+        mu, s = torch.chunk(self.head(self.body(self.trunk(x))), 2, dim=1)
+        scale = torch.sqrt(torch.sigmoid(s) + 1e-8)
+        z = mu + scale * torch.randn_like(mu)
+        logq = normal_logpdf(z, mu, 2 * scale.log())
+        mean = torch.sigmoid(self.dec(z))
+        nll = ((mean - x) ** 2).flatten(1).sum(1) + 0.5 * 3072 * math.log(math.pi)
+        loss = (nll + logq - self.prior.log_prob(z)).mean()
+        self.opt.zero_grad(set_to_none=True)
+        loss.backward()
+        self.opt.step()
+        return loss.item()
+
+
 def run_gemm(case):
     """One [m, k] x [k, n] matrix product: the kernel that bounds every step here."""
     a, b = torch.randn(case['m'], case['k']), torch.randn(case['k'], case['n'])
@@ -277,8 +327,8 @@ def run(case):
         return run_gemm(case)
     B = case['batch']
     fam = case['family']
-    model = Ddvi(B, case.get('T', 40)) if fam == 'ddvi' else {'vae': Vae, 'iaf': Iaf, 'aae': Aae}[fam](B)
-    x = (torch.rand(B, PIXELS) < 0.13).float()
+    model = Ddvi(B, case.get('T', 40)) if fam == 'ddvi' else {'vae': Vae, 'iaf': Iaf, 'aae': Aae, 'conv-vae': ConvVae}[fam](B)
+    x = torch.rand(B, 3, 32, 32) if fam == 'conv-vae' else (torch.rand(B, PIXELS) < 0.13).float()
     for _ in range(case['warmup']):
         model.step(x)
     times = []

@@ -29,6 +29,7 @@ const concepts: DefaultTheme.SidebarItem = {
     { text: 'Noising processes', link: '/noising' },
     { text: 'Genotypes', link: '/genotypes' },
     { text: 'The reference protocol', link: '/reference-protocol' },
+    { text: 'CIFAR-10', link: '/cifar' },
     { text: 'tfjs traps', link: '/tfjs-traps' },
   ],
 };

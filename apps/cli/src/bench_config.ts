@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ValidationError, parseConfig, z } from '@ddvi/core';
 import { benchConfigSchema, resolveBenchConfig } from '@ddvi/benchmarks';
+import { LIKELIHOODS } from '@ddvi/models';
 import type { BenchConfig, BenchConfigInput } from '@ddvi/benchmarks';
 import { BENCH_PRESETS, DEFAULT_BENCH_PRESET, listBenchPresets } from './bench_presets';
 import { UsageError } from './errors';
@@ -29,6 +30,7 @@ export interface BenchFlags {
   labels?: string;
   iwaeK?: string;
   hidden?: string;
+  likelihood?: string;
   backend?: string;
   out?: string;
   /** Executor and Slurm flags (./slurm_flags). */
@@ -143,6 +145,7 @@ export function resolveBench(flags: BenchFlags): ResolvedBench {
   set('iwaeK', flags.iwaeK, (r) => integer('--iwae-k', r, 0));
   set('labels', flags.labels, (r) => list('--labels', r).map((v) => integer('--labels', v, 0)));
   set('hidden', flags.hidden, (r) => widths('--hidden', r));
+  set('likelihood', flags.likelihood, (r) => choice('--likelihood', r, LIKELIHOODS));
   if (flags.out !== undefined && flags.out.trim() === '') throw new UsageError('--out must be a directory path, got ""');
   let config: BenchConfig;
   try {

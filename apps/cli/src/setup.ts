@@ -18,6 +18,8 @@ export function buildFresh(config: TrainConfig, dataSize: number): Pair {
   const modelConfig: DecoderModelConfig = {
     latentSize: config.latentSize, dataSize, prior: config.prior, likelihood: config.likelihood, seed: root.fork('model').next(),
     ...(config.hidden ? { hidden: config.hidden } : {}),
+    ...(config.trunk ? { trunk: config.trunk } : {}),
+    ...(config.gaussianScale !== undefined ? { gaussianScale: config.gaussianScale } : {}),
   };
   const model = new DecoderModel(modelConfig);
   try {

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { BACKEND_NAMES, listPosteriors } from '@ddvi/core';
 import type { BackendName } from '@ddvi/core';
-import { listDatasets } from '@ddvi/benchmarks';
+import { CIFAR_GAUSSIAN_SCALE, CIFAR_SOURCE_HINT, CIFAR_TRUNK, listDatasets } from '@ddvi/benchmarks';
+import type { TrunkSpec } from '@ddvi/benchmarks';
 import { listPriors } from '@ddvi/distributions';
 import { LIKELIHOODS } from '@ddvi/models';
 import type { LikelihoodName } from '@ddvi/models';
@@ -72,6 +73,9 @@ export interface TrainConfig {
   likelihood: LikelihoodName;
   /** Decoder hidden widths (undefined: the model's default, the paper's [1000, 1000]). */
   hidden?: number[];
+  /** The decoder's architecture and the Gaussian likelihood's scale when the dataset sets them (CIFAR-10: the conv decoder, sqrt(1/2)). */
+  trunk?: TrunkSpec;
+  gaussianScale?: number;
   /** undefined: DDVI_BACKEND or auto-detection decides. */
   backend?: BackendName;
   out: string;
@@ -97,7 +101,8 @@ export function resolveTrainConfig(flags: TrainFlags): TrainConfig {
   const posterior = choice('--posterior', flags.posterior ?? p.posterior, listPosteriors(), 'a registered posterior family:', REQUIRE_HINT);
   const prior = choice('--prior', flags.prior ?? p.prior, listPriors().map((p) => p.name), 'a registered prior:');
   const dataset = choice('--dataset', flags.dataset ?? p.dataset, listDatasets());
-  const likelihood = choice('--likelihood', flags.likelihood ?? 'bernoulli', LIKELIHOODS);
+  const cifar = dataset === 'cifar10';
+  const likelihood = choice('--likelihood', flags.likelihood ?? (cifar ? 'gaussian' : 'bernoulli'), LIKELIHOODS);
   const backend = opt(flags.backend, (r) => choice('--backend', r, BACKEND_NAMES));
   const epochs = opt(flags.epochs, (r) => integer('--epochs', r, 1)) ?? p.epochs;
   const batchSize = opt(flags.batchSize, (r) => integer('--batch-size', r, 1)) ?? p.batchSize;
@@ -124,6 +129,9 @@ export function resolveTrainConfig(flags: TrainFlags): TrainConfig {
   if (flags.resume && flags.overwrite) throw new UsageError('--resume and --overwrite contradict each other; give one');
   if (flags.out !== undefined && flags.out.trim() === '') throw new UsageError('--out must be a directory path, got ""');
   if (flags.dataDir !== undefined && flags.dataDir.trim() === '') throw new UsageError('--data-dir must be a directory path, got ""');
+  if (cifar && flags.dataDir === undefined) throw new UsageError(`--dataset cifar10 needs --data-dir DIR: ${CIFAR_SOURCE_HINT}`);
+  // CIFAR-10: every encoder (and DDVI's context encoder) reads x with the spec's conv trunk (§6).
+  if (cifar && !('trunk' in posteriorConfig)) posteriorConfig.trunk = CIFAR_TRUNK;
 
   const out = flags.out ?? join('runs', `${dataset}-${posterior}-${prior}-seed${runSeed}`);
   const config: TrainConfig = {
@@ -131,7 +139,10 @@ export function resolveTrainConfig(flags: TrainFlags): TrainConfig {
     seed: runSeed, beta, klWarmup, likelihood, out, resume: flags.resume === true, overwrite: flags.overwrite === true, iwaeK,
   };
   // Optional keys only when set, so the JSON record has no "undefined" holes.
-  const optional = { dataDir: flags.dataDir, trainLimit, testLimit, labels, validation, stepsPerEpoch, hidden, backend, checkpointEvery, logEvery };
+  const optional = {
+    dataDir: flags.dataDir, trainLimit, testLimit, labels, validation, stepsPerEpoch, hidden, backend, checkpointEvery, logEvery,
+    ...(cifar ? { trunk: CIFAR_TRUNK, gaussianScale: CIFAR_GAUSSIAN_SCALE } : {}),
+  };
   for (const [k, v] of Object.entries(optional)) if (v !== undefined) (config as unknown as Record<string, unknown>)[k] = v;
   return config;
 }

@@ -34,8 +34,8 @@ describe('ddvi train: flag validation', () => {
     [['--likelihood', 'poisson'], 'error: --likelihood must be one of bernoulli, continuous-bernoulli, gaussian, got "poisson"'],
     [['--backend', 'webgl'], 'error: --backend must be one of auto, wasm, cpu, tensorflow, got "webgl"'],
     [['--preset', 'huge'], 'error: --preset must be one of quick, paper, got "huge"'],
-    [['--dataset', 'cifar'], 'error: --dataset must be one of mnist, toy, genotypes, got "cifar"'],
-    [['--dataset', 'mnsit'], 'error: --dataset must be one of mnist, toy, genotypes, got "mnsit"; did you mean "mnist"?'],
+    [['--dataset', 'cifar'], 'error: --dataset must be one of mnist, toy, genotypes, cifar10, got "cifar"; did you mean "cifar10"?'],
+    [['--dataset', 'mnsit'], 'error: --dataset must be one of mnist, toy, genotypes, cifar10, got "mnsit"; did you mean "mnist"?'],
     [['--posterior-config', '[1]'], /^error: --posterior-config must be a JSON object/],
   ])('train %j', async (args, message) => {
     await expectUsageError(['train', ...args], message);

@@ -16,6 +16,17 @@ export {
 export type { MnistOptions, MnistSplit } from './datasets/mnist';
 export { mnistFromIdx } from './datasets/mnist_decode';
 export type { MnistSelection, MnistSources } from './datasets/mnist_decode';
+export {
+  parseCifarRecords, cifarRecordsToBytes, cifarRecordCount, CIFAR_DATA_SIZE, CIFAR_RECORD_BYTES, CIFAR_NUM_CLASSES, CIFAR_SHAPE,
+  CIFAR_TRAIN_FILES, CIFAR_TEST_FILES, CIFAR_CLASS_NAMES, CIFAR_SOURCE_HINT,
+} from './datasets/cifar_format';
+export type { CifarRecords } from './datasets/cifar_format';
+export { cifar10Files, cifar10FileSizes, streamCifar10, writeCifarFile, writeCifar10Dir, writeSyntheticCifar10 } from './datasets/cifar_file';
+export type { CifarSplit } from './datasets/cifar_file';
+export { loadCifar10 } from './datasets/cifar10';
+export type { Cifar10Options } from './datasets/cifar10';
+export { synthesizeCifar10 } from './datasets/cifar_synthetic';
+export type { SyntheticCifarOptions } from './datasets/cifar_synthetic';
 export { toySplits } from './datasets/toy_splits';
 export { makeToyDataset, makeToyGenerator } from './datasets/toy';
 export type { ToyDatasetOptions, ToyGeneratorOptions, ToyGenerator } from './datasets/toy';
@@ -66,6 +77,10 @@ export { contactSheetSvg, CONTACT_SHEET } from './runner/contact_sheet';
 export { registerEmbedding, listEmbeddings, getEmbedding, pcaProjection } from './baselines/registry';
 export type { EmbeddingInput, EmbeddingMethod } from './baselines/registry';
 export { runCell, buildCellPair } from './runner/run_cell';
+export { cifarSplits, CIFAR_TRUNK, CIFAR_GAUSSIAN_SCALE } from './runner/cifar_splits';
+export { prepareDatasetFiles, CIFAR_GENERATED_DIR } from './runner/dataset_files';
+export { cellData } from './runner/cell_data';
+export type { CellData, TrunkSpec } from './runner/cell_data';
 export type { RunCellOptions, LatentPlotter } from './runner/run_cell';
 export { latentScatterSvg } from './runner/latent_svg';
 export { LABEL_PALETTE, escapeXml } from './runner/svg_text';

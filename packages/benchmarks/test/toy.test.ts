@@ -65,7 +65,7 @@ describe('toy dataset', () => {
 
 describe('loadDataset', () => {
   it('lists the known datasets', () => {
-    expect(listDatasets()).toEqual(['mnist', 'toy', 'genotypes']);
+    expect(listDatasets()).toEqual(['mnist', 'toy', 'genotypes', 'cifar10']);
   });
 
   it('loads by name', async () => {
@@ -79,9 +79,9 @@ describe('loadDataset', () => {
   });
 
   it('an unknown name fails listing the known ones', async () => {
-    const err = await loadDataset('cifar10' as string, {}).catch((e: unknown) => e);
+    const err = await loadDataset('cifar100' as string, {}).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ValidationError);
-    expect((err as Error).message).toBe('loadDataset: unknown dataset "cifar10"; known datasets: mnist, toy, genotypes');
+    expect((err as Error).message).toBe('loadDataset: unknown dataset "cifar100"; known datasets: mnist, toy, genotypes, cifar10');
     await expect(loadDataset('toString' as string)).rejects.toThrow('unknown dataset "toString"');
   });
 });

@@ -3,7 +3,8 @@ import { SeedStream, ValidationError, assignVariables, checkPositive, checkPosit
 import type { AuxiliaryLoss, Distribution, ForwardOptions, Model, SerializedModule } from '@ddvi/core';
 import { createPrior, isLearnablePrior, LabelledPrior, Prior2D } from '@ddvi/distributions';
 import type { LearnablePrior } from '@ddvi/distributions';
-import { MLP } from '@ddvi/nn';
+import { ConvDecoder, MLP, checkImageShape } from '@ddvi/nn';
+import type { TrunkSpec } from '@ddvi/nn';
 import { checkLikelihood, likelihoodFromOutput } from './likelihood';
 import type { LikelihoodName } from './likelihood';
 
@@ -19,6 +20,13 @@ export interface DecoderModelConfig {
   likelihood?: LikelihoodName;
   /** Fixed standard deviation of the gaussian likelihood. */
   gaussianScale?: number;
+  /**
+   * The decoder's architecture: absent or `{ kind: 'mlp' }` the MLP of `hidden`; `{ kind: 'conv',
+   * shape: [c, 32, 32] }` the spec's transposed-conv decoder (§6) for images stored flat, plane by
+   * plane (`hidden` and `dropout` then do not apply). With the conv decoder the Gaussian
+   * likelihood's mean is sigmoid(output), the reference's CIFAR decoder (data in [0, 1]).
+   */
+  trunk?: TrunkSpec;
   seed: number;
 }
 
@@ -32,8 +40,8 @@ export class DecoderModel implements Model {
   readonly kind = 'decoder';
   readonly latentSize: number;
   readonly dataSize: number;
-  readonly config: Required<Omit<DecoderModelConfig, 'priorOptions'>> & { priorOptions: Record<string, unknown> };
-  private readonly decoder: MLP;
+  readonly config: Required<Omit<DecoderModelConfig, 'priorOptions' | 'trunk'>> & { priorOptions: Record<string, unknown>; trunk?: TrunkSpec };
+  private readonly decoder: MLP | ConvDecoder;
   private readonly priorDist: Distribution;
   /** The prior's class parts, kept for labelled batches (semi-supervised training). */
   private classParts: Prior2D[] | undefined;
@@ -60,9 +68,19 @@ export class DecoderModel implements Model {
         `DecoderModel: prior ${JSON.stringify(c.prior)} is over ${this.priorDist.eventShape[0]}-D latents, but latentSize is ${c.latentSize}`,
       );
     }
-    this.decoder = new MLP({
-      inputSize: c.latentSize, hidden: c.hidden, outputs: [c.dataSize], dropout: c.dropout, seed: new SeedStream(c.seed).fork('decoder').next(), name: 'decoder',
-    });
+    const decoderSeed = new SeedStream(c.seed).fork('decoder').next();
+    if (c.trunk !== undefined && c.trunk.kind === 'conv') {
+      const shape = checkImageShape('DecoderModel.trunk', c.trunk.shape);
+      if (shape[0] * shape[1] * shape[2] !== c.dataSize) {
+        if (isLearnablePrior(this.priorDist)) this.priorDist.dispose();
+        throw new ValidationError(`DecoderModel: trunk.shape [${shape.join(', ')}] holds ${shape[0] * shape[1] * shape[2]} values, but dataSize is ${c.dataSize}`);
+      }
+      this.decoder = new ConvDecoder(c.latentSize, shape, decoderSeed, 'decoder');
+    } else if (c.trunk === undefined || c.trunk.kind === 'mlp') {
+      this.decoder = new MLP({ inputSize: c.latentSize, hidden: c.hidden, outputs: [c.dataSize], dropout: c.dropout, seed: decoderSeed, name: 'decoder' });
+    } else {
+      throw new ValidationError(`DecoderModel: trunk.kind must be "mlp" or "conv", got ${JSON.stringify((c.trunk as { kind: unknown }).kind)}`);
+    }
   }
 
   /**
@@ -94,6 +112,13 @@ export class DecoderModel implements Model {
   }
 
   likelihood(z: tf.Tensor2D, options: ForwardOptions): Distribution {
+    if (this.decoder instanceof ConvDecoder) {
+      const out = this.decoder.apply(z);
+      if (this.config.likelihood !== 'gaussian') return likelihoodFromOutput(this.config.likelihood, out, this.config.gaussianScale);
+      const mean = tf.sigmoid(out) as tf.Tensor2D;
+      out.dispose();
+      return likelihoodFromOutput('gaussian', mean, this.config.gaussianScale);
+    }
     const [out] = this.decoder.apply(z, options);
     return likelihoodFromOutput(this.config.likelihood, out as tf.Tensor2D, this.config.gaussianScale);
   }

@@ -1,4 +1,6 @@
 import { parseConfig, z } from '@ddvi/core';
+import { TrunkSchema } from '@ddvi/nn';
+import type { TrunkSpec } from '@ddvi/nn';
 
 export const AAE = 'aae';
 
@@ -43,6 +45,8 @@ export interface AdversarialPosteriorConfig {
   /** Stop when the discriminator's epoch-mean accuracy stays within `divergenceTolerance` of 0 or 1 for this many consecutive epochs (0: never). */
   divergencePatience: number;
   divergenceTolerance: number;
+  /** What the encoder reads x with before its MLP (default: nothing, the MLP on the flat x; `{ kind: 'conv', shape }` for images, spec §6). */
+  trunk?: TrunkSpec;
 }
 
 export const DEFAULT_CONFIG: AdversarialPosteriorConfig = {
@@ -71,6 +75,7 @@ export const AdversarialConfigSchema = z.strictObject({
   numClasses: z.int().min(1).default(DEFAULT_CONFIG.numClasses),
   divergencePatience: z.int().min(0).default(DEFAULT_CONFIG.divergencePatience),
   divergenceTolerance: z.number().min(0).lt(0.5).default(DEFAULT_CONFIG.divergenceTolerance),
+  trunk: TrunkSchema.optional(),
 });
 
 export function resolveConfig(partial: Partial<AdversarialPosteriorConfig> = {}): AdversarialPosteriorConfig {

@@ -3,7 +3,8 @@ import { SeedStream, ValidationError, checkPositiveInt, checkShape, isClassAware
 import type {
   AuxiliaryContext, Distribution, AuxiliaryLoss, EpochRecord, PhaseSpec, Posterior, PosteriorInit, PosteriorSample, SampleOptions, SerializedModule,
 } from '@ddvi/core';
-import { MLP } from '@ddvi/nn';
+import { MLP, trunkedMLP } from '@ddvi/nn';
+import type { EncoderNet } from '@ddvi/nn';
 import { AAE, noiseSigma, resolveConfig } from './config';
 import type { AdversarialPosteriorConfig } from './config';
 
@@ -31,7 +32,7 @@ export class AdversarialPosterior implements Posterior {
   readonly family = AAE;
   readonly capabilities: { hasDensity: false; supportsIWAE: false; supportsLabels: boolean };
   readonly config: AdversarialPosteriorConfig;
-  private readonly encoder: MLP;
+  private readonly encoder: EncoderNet;
   private readonly discriminator: MLP;
 
   constructor(
@@ -46,8 +47,8 @@ export class AdversarialPosterior implements Posterior {
     this.capabilities = { hasDensity: false, supportsIWAE: false, supportsLabels: this.config.semiSupervised };
     const root = new SeedStream(seed);
     const c = this.config;
-    this.encoder = new MLP({
-      inputSize: dataSize, hidden: c.hidden, outputs: c.encoder === 'gaussian' ? [latentSize, latentSize] : [latentSize],
+    this.encoder = trunkedMLP({
+      trunk: c.trunk, inputSize: dataSize, hidden: c.hidden, outputs: c.encoder === 'gaussian' ? [latentSize, latentSize] : [latentSize],
       dropout: c.dropout, seed: root.fork('encoder').next(), name: 'encoder',
     });
     try {

@@ -1,5 +1,7 @@
 import { parseConfig, z } from '@ddvi/core';
 import type { NoisingSpec } from '@ddvi/noising';
+import { TrunkSchema } from '@ddvi/nn';
+import type { TrunkSpec } from '@ddvi/nn';
 
 export const DDVI = 'ddvi';
 
@@ -30,6 +32,8 @@ export interface DdviPosteriorConfig {
   contextHidden: number[];
   contextSize: number;
   contextDropout: number;
+  /** What the encoder and the context encoder read x with before their MLPs (default: the MLP on the flat x; `{ kind: 'conv', shape }` for images, spec §6). */
+  trunk?: TrunkSpec;
   /** Denoiser eps(y_t, a, t): width of every conditional layer and their number (>= 2). */
   denoiserWidth: number;
   denoiserLayers: number;
@@ -179,6 +183,7 @@ export const DdviConfigSchema = z
     contextHidden: widths.default(DEFAULT_CONFIG.contextHidden),
     contextSize: z.int().min(1).default(DEFAULT_CONFIG.contextSize),
     contextDropout: unit.default(DEFAULT_CONFIG.contextDropout),
+    trunk: TrunkSchema.optional(),
     denoiserWidth: z.int().min(1).default(DEFAULT_CONFIG.denoiserWidth),
     denoiserLayers: z.int().min(2).default(DEFAULT_CONFIG.denoiserLayers),
     predict: z.enum(PREDICTIONS).default(DEFAULT_CONFIG.predict),

@@ -3,7 +3,8 @@ import { LOG_2PI, SeedStream, ValidationError, checkPositiveInt, checkShape, pos
 import type {
   AuxiliaryLoss, Distribution, EpochRecord, Posterior, PosteriorInit, PosteriorSample, PhaseSpec, SampleOptions, SerializedModule,
 } from '@ddvi/core';
-import { MLP } from '@ddvi/nn';
+import { MLP, trunkedMLP } from '@ddvi/nn';
+import type { EncoderNet } from '@ddvi/nn';
 import { createNoisingProcess, sampleSteps } from '@ddvi/noising';
 import type { NoisingProcess } from '@ddvi/noising';
 import { DDVI, resolveConfig } from './config';
@@ -72,8 +73,8 @@ export class DdviPosterior implements Posterior {
   readonly capabilities: Posterior['capabilities'];
   readonly config: DdviPosteriorConfig;
   readonly process: NoisingProcess;
-  private readonly encoder: MLP;
-  private readonly context: MLP;
+  private readonly encoder: EncoderNet;
+  private readonly context: EncoderNet;
   private readonly denoiser: ConditionalDenoiser;
   /** pi(c | x), the classifier (semi-supervised only). */
   private readonly classifier: MLP | undefined;
@@ -98,12 +99,12 @@ export class DdviPosterior implements Posterior {
     const seeds = new SeedStream(seed);
     this.process = createNoisingProcess(c.noising);
     try {
-      this.encoder = new MLP({
-        inputSize: dataSize, hidden: c.encoderHidden, outputs: [latentSize, latentSize], dropout: c.encoderDropout,
+      this.encoder = trunkedMLP({
+        trunk: c.trunk, inputSize: dataSize, hidden: c.encoderHidden, outputs: [latentSize, latentSize], dropout: c.encoderDropout,
         seed: seeds.fork('encoder').next(), name: 'encoder',
       });
-      this.context = new MLP({
-        inputSize: dataSize, hidden: c.contextHidden, outputs: [c.contextSize], dropout: c.contextDropout,
+      this.context = trunkedMLP({
+        trunk: c.trunk, inputSize: dataSize, hidden: c.contextHidden, outputs: [c.contextSize], dropout: c.contextDropout,
         seed: seeds.fork('context').next(), name: 'context',
       });
       this.denoiser = new ConditionalDenoiser({

@@ -1,5 +1,6 @@
 import { parseConfig, z } from '@ddvi/core';
-import { SCALE_PARAMETERIZATIONS } from '@ddvi/nn';
+import { SCALE_PARAMETERIZATIONS, TrunkSchema } from '@ddvi/nn';
+import type { TrunkSpec } from '@ddvi/nn';
 
 export { SCALE_PARAMETERIZATIONS };
 
@@ -16,6 +17,8 @@ export interface GaussianPosteriorConfig {
    */
   scale: (typeof SCALE_PARAMETERIZATIONS)[number];
   minScale: number;
+  /** What the encoder reads x with before its MLP (default: nothing, the MLP on the flat x; `{ kind: 'conv', shape }` for images, spec §6). */
+  trunk?: TrunkSpec;
 }
 
 export const DEFAULT_CONFIG: GaussianPosteriorConfig = { hidden: [1000, 1000], dropout: 0.2, scale: 'sigmoid', minScale: 1e-4 };
@@ -26,6 +29,7 @@ export const GaussianConfigSchema = z.strictObject({
   dropout: z.number().min(0).lt(1).default(DEFAULT_CONFIG.dropout),
   scale: z.enum(SCALE_PARAMETERIZATIONS).default(DEFAULT_CONFIG.scale),
   minScale: z.number().min(0).default(DEFAULT_CONFIG.minScale),
+  trunk: TrunkSchema.optional(),
 });
 
 export function resolveConfig(partial: Partial<GaussianPosteriorConfig> = {}): GaussianPosteriorConfig {

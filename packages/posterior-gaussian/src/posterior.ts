@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { SeedStream, checkPositiveInt, checkShape, drawFrom, posteriorFromState, posteriorToJSON, tidy } from '@ddvi/core';
 import type { Posterior, PosteriorInit, PosteriorSample, SampleOptions, SerializedModule } from '@ddvi/core';
 import { DiagNormal } from '@ddvi/distributions';
-import { MLP, positiveScale } from '@ddvi/nn';
+import { positiveScale, trunkedMLP } from '@ddvi/nn';
+import type { EncoderNet } from '@ddvi/nn';
 import { GAUSSIAN, resolveConfig } from './config';
 import type { GaussianPosteriorConfig } from './config';
 
@@ -19,7 +20,7 @@ export class GaussianPosterior implements Posterior {
   readonly family = GAUSSIAN;
   readonly capabilities = { hasDensity: true, supportsIWAE: true, supportsLabels: false };
   readonly config: GaussianPosteriorConfig;
-  private readonly encoder: MLP;
+  private readonly encoder: EncoderNet;
 
   constructor(
     readonly latentSize: number,
@@ -30,8 +31,8 @@ export class GaussianPosterior implements Posterior {
     checkPositiveInt('GaussianPosterior', 'latentSize', latentSize);
     checkPositiveInt('GaussianPosterior', 'dataSize', dataSize);
     this.config = resolveConfig(config);
-    this.encoder = new MLP({
-      inputSize: dataSize, hidden: this.config.hidden, outputs: [latentSize, latentSize], dropout: this.config.dropout,
+    this.encoder = trunkedMLP({
+      trunk: this.config.trunk, inputSize: dataSize, hidden: this.config.hidden, outputs: [latentSize, latentSize], dropout: this.config.dropout,
       seed: new SeedStream(seed).fork('encoder').next(), name: 'encoder',
     });
   }

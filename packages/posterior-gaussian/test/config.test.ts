@@ -16,7 +16,7 @@ describe('gaussian posterior config', () => {
 
   it('rejects a misspelled key with a suggestion', () => {
     expect(() => resolveConfig({ dropuot: 0.1 } as never)).toThrow(
-      'gaussian posterior: unknown key "dropuot"; did you mean "dropout"? (known keys: hidden, dropout, scale, minScale)',
+      'gaussian posterior: unknown key "dropuot"; did you mean "dropout"? (known keys: hidden, dropout, scale, minScale, trunk)',
     );
   });
 });

@@ -1,6 +1,6 @@
 import { join, resolve as resolvePath } from 'node:path';
 import { BACKEND_NAMES, BLAS_THREADS_ENV_VAR, initBackend } from '@ddvi/core';
-import { CONTACT_SHEET, EXECUTOR_NAMES, RESULTS_JSON, RESULTS_MD, blasThreadsShare, expandGrid, runBenchmark } from '@ddvi/benchmarks';
+import { CONTACT_SHEET, EXECUTOR_NAMES, RESULTS_JSON, RESULTS_MD, blasThreadsShare, expandGrid, prepareDatasetFiles, runBenchmark } from '@ddvi/benchmarks';
 import { benchHooks, benchVersions } from '../bench_hooks';
 import { resolveBench } from '../bench_config';
 import { printGridEstimate } from '../bench_estimate';
@@ -17,7 +17,9 @@ import { submitGrid } from './bench_slurm';
 export async function benchCommand(flags: BenchFlags, io: Io): Promise<number> {
   const startedMs = Date.now();
   const resolved = resolveBench(flags);
-  const { preset, config, out, backend: backendFlag } = resolved;
+  const { preset, out, backend: backendFlag } = resolved;
+  // Data files first (CIFAR-10: present, or the preset's generated set written), so a missing folder fails before any work.
+  const config = await prepareDatasetFiles(resolved.config, out);
   const executor = choice('--executor', flags.executor ?? 'local', EXECUTOR_NAMES);
   const checkpointEverySteps = flags.checkpointEvery === undefined ? undefined : integer('--checkpoint-every', flags.checkpointEvery, 1);
   const jobs = flags.jobs === undefined ? 1 : integer('--jobs', flags.jobs, 1);
@@ -33,7 +35,7 @@ export async function benchCommand(flags: BenchFlags, io: Io): Promise<number> {
       `${config.baselines.length > 0 ? `baselines ${config.baselines.join(', ')}; ` : ''}seeds ${config.seeds.join(', ')}; ${config.labels ? `labels ${config.labels.join(', ')} (semi-supervised); ` : ''}${config.epochs} epochs` +
       `${config.trainLimit ? `, ${config.trainLimit} train` : ''}${config.testLimit ? ` / ${config.testLimit} test examples` : ''}; out ${out}`,
   );
-  if (executor === 'slurm') return submitGrid({ resolved, flags, backend: backend.name, io, ...(checkpointEverySteps !== undefined ? { checkpointEverySteps } : {}) });
+  if (executor === 'slurm') return submitGrid({ resolved: { ...resolved, config }, flags, backend: backend.name, io, ...(checkpointEverySteps !== undefined ? { checkpointEverySteps } : {}) });
   await printGridEstimate(config, out, io, jobs);
   const hooks = benchHooks(io, expandGrid(config).length, out);
   let run: Awaited<ReturnType<typeof runBenchmark>>;

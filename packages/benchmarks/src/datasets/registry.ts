@@ -1,6 +1,8 @@
 import { ValidationError } from '@ddvi/core';
 import { loadGenotypeTask } from '@ddvi/genotypes';
 import type { GenotypeTaskOptions } from '@ddvi/genotypes';
+import { loadCifar10 } from './cifar10';
+import type { Cifar10Options } from './cifar10';
 import { loadMnist } from './mnist';
 import type { MnistOptions } from './mnist';
 import type { TensorDataset } from '@ddvi/core';
@@ -13,6 +15,8 @@ export interface DatasetOptionsByName {
   toy: ToyDatasetOptions;
   /** Every individual of the ancestry task (simulated by default), PCs / 30, labelled by population. */
   genotypes: GenotypeTaskOptions;
+  /** CIFAR-10 from its binary files in `dataDir` (no download), pixels / 255 in [0, 1], CHW. */
+  cifar10: Cifar10Options;
 }
 
 export type DatasetName = keyof DatasetOptionsByName;
@@ -21,6 +25,7 @@ const LOADERS: { [K in DatasetName]: (options: DatasetOptionsByName[K]) => Promi
   mnist: (options) => loadMnist(options),
   toy: async (options) => makeToyDataset(options ?? {}),
   genotypes: (options) => loadGenotypeTask(options ?? {}),
+  cifar10: (options) => loadCifar10(options),
 };
 
 /** Names `loadDataset` accepts. */

@@ -1,7 +1,9 @@
 import { SeedStream } from '@ddvi/core';
 import type { Posterior } from '@ddvi/core';
 import { DecoderModel } from '@ddvi/models';
-import type { DecoderModelConfig, LikelihoodName } from '@ddvi/models';
+import type { DecoderModelConfig } from '@ddvi/models';
+import { modelDataOptions, posteriorDataOptions } from './cell_data';
+import type { CellData } from './cell_data';
 import type { Cell } from './cell';
 import type { BenchConfig } from './config';
 import { familySettings } from './family_settings';
@@ -13,7 +15,7 @@ export function buildCellPair(
   config: BenchConfig,
   cell: Cell,
   dataSize: number,
-  data: { likelihood?: LikelihoodName; classes?: number } = {},
+  data: CellData & { classes?: number } = {},
 ): { model: DecoderModel; posterior: Posterior } {
   const root = new SeedStream(cell.seed);
   const priorOptions = trainingPriorOptions(cell.prior);
@@ -21,12 +23,12 @@ export function buildCellPair(
     latentSize: config.latentSize, dataSize, prior: cell.prior, seed: root.fork('model').next(),
     ...(config.hidden ? { hidden: config.hidden } : {}),
     ...(priorOptions ? { priorOptions } : {}),
-    ...(data.likelihood ? { likelihood: data.likelihood } : {}),
+    ...modelDataOptions(data),
   };
   const model = new DecoderModel(modelConfig);
   try {
     // The family's own settings over the grid's (familySettings), in its semi-supervised form when the cell has labels.
-    const { posteriorConfig } = familySettings(config, cell.family);
+    const posteriorConfig = { ...familySettings(config, cell.family).posteriorConfig, ...posteriorDataOptions(data) };
     const posterior = createCellPosterior(config, cell, {
       latentSize: config.latentSize, dataSize, seed: root.fork('posterior').next(), config: posteriorConfig,
     }, data.classes);

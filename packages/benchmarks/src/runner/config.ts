@@ -1,6 +1,8 @@
 import { listPosteriors, parseConfig, z } from '@ddvi/core';
 import { listPriors } from '@ddvi/distributions';
 import { listEmbeddings } from '../baselines/registry';
+import { LIKELIHOODS } from '@ddvi/models';
+import type { LikelihoodName } from '@ddvi/models';
 import { listDatasets } from '../datasets/registry';
 import { genotypeTaskOptionsSchema } from '@ddvi/genotypes';
 import type { GenotypeTaskOptions } from '@ddvi/genotypes';
@@ -75,6 +77,12 @@ export interface BenchConfig {
    */
   familySettings?: Record<string, FamilySettings>;
   latentSize: number;
+  /** p(x | z) for every dataset (default: each dataset's own: Bernoulli for MNIST, Gaussian for CIFAR-10 and genotypes). */
+  likelihood?: LikelihoodName;
+  /** The Gaussian likelihood's fixed standard deviation (default: the dataset's; CIFAR-10: sqrt(1/2)). */
+  gaussianScale?: number;
+  /** CIFAR-10 without a dataDir: generate the stand-in image set of this size into `<out>/cifar10-generated` (the cifar-smoke preset). */
+  cifarSynthetic?: { trainSize: number; testSize: number; seed: number };
 }
 
 export interface FamilySettings {
@@ -158,6 +166,9 @@ export function benchConfigSchema() {
       .describe('per-family settings: {"<family>": {posteriorConfig?, beta?, klWarmup?, learningRate?}}')
       .optional(),
     latentSize: z.literal(2).describe('2 (the priors and the latent NLL are 2-D)').default(2),
+    likelihood: z.enum(LIKELIHOODS).optional(),
+    gaussianScale: z.number().positive().optional(),
+    cifarSynthetic: z.strictObject({ trainSize: count(5), testSize: count(1), seed: z.int().min(0).max(0xffffffff) }).optional(),
   });
 }
 

@@ -7,6 +7,7 @@ import { createLocalExecutor } from './executor';
 import { freezeGrid } from './grid';
 import type { FrozenGrid } from './grid';
 import { createProcessPoolExecutor } from './process_pool';
+import { prepareDatasetFiles } from './dataset_files';
 import type { BenchResults } from './report';
 
 export type { BenchHooks } from './cell_task';
@@ -52,13 +53,14 @@ export interface RunBenchmarkResult {
  * what is done.
  */
 export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunBenchmarkResult> {
-  const { config, out } = options;
+  const { out } = options;
   const startedMs = Date.now();
   const command = options.command ?? 'runBenchmark';
   // Only the local driver takes the folder: Slurm array tasks share it, each guarded by its cell claims.
   const lock = options.lock === false ? undefined : acquireFolderLock(out, command);
   if (lock?.tookOver) options.hooks?.onStaleLock?.(lock.tookOver);
   try {
+    const config = await prepareDatasetFiles(options.config, out);
     const grid: FrozenGrid = {
       config, backend: options.backend.name,
       ...(options.checkpointEverySteps !== undefined ? { checkpointEverySteps: options.checkpointEverySteps } : {}),

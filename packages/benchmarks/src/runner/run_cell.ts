@@ -1,5 +1,6 @@
 import { SeedStream } from '@ddvi/core';
 import type { Distribution, TrainEvent } from '@ddvi/core';
+import { cellData } from './cell_data';
 import { cellId } from './cell';
 import type { Cell } from './cell';
 import { buildCellPair } from './cell_pair';
@@ -44,7 +45,7 @@ export async function runCell(options: RunCellOptions): Promise<CellResult> {
   const { train, test } = semiSplits(cell, splits.train, splits.test);
   const data = { train, test };
   const { model, posterior } = buildCellPair(config, cell, train.dataSize, {
-    ...(splits.likelihood ? { likelihood: splits.likelihood } : {}), ...(train.numClasses !== undefined ? { classes: train.numClasses } : {}),
+    ...cellData(splits, config), ...(train.numClasses !== undefined ? { classes: train.numClasses } : {}),
   });
   try {
     const training = await trainCell({

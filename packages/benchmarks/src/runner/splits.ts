@@ -2,6 +2,8 @@ import { ValidationError } from '@ddvi/core';
 import { MNIST_COLS, MNIST_ROWS, loadMnist } from '../datasets/mnist';
 import type { LikelihoodName } from '@ddvi/models';
 import { TensorDataset } from '@ddvi/core';
+import type { TrunkSpec } from './cell_data';
+import { cifarSplits } from './cifar_splits';
 import { SUBSET_SEED, toySplits } from '../datasets/toy_splits';
 import type { SplitOptions as ToySplitOptions, Splits as ToySplits } from '../datasets/toy_splits';
 import { loadGenotypeTaskSplits } from '@ddvi/genotypes';
@@ -29,6 +31,10 @@ export interface EmbeddingRows {
 export interface Splits extends ToySplits {
   /** The decoder's likelihood for this data (default: the model's, Bernoulli). */
   likelihood?: LikelihoodName;
+  /** The Gaussian likelihood's fixed standard deviation for this data (default: the model's, 1). */
+  gaussianScale?: number;
+  /** What every encoder reads x with and the decoder's architecture (default: MLPs on the flat x). */
+  trunk?: TrunkSpec;
   /** How latents are clustered for NMI / purity (default k-means, one cluster per class). */
   clustering?: ClusteringSpec;
   /** All examples with their split rows, for baselines (default: train rows then test rows, when both are in memory). */
@@ -36,12 +42,13 @@ export interface Splits extends ToySplits {
 }
 
 /** The datasets loadSplits knows. */
-export const SPLIT_DATASETS: readonly string[] = ['mnist', 'toy', 'genotypes'];
+export const SPLIT_DATASETS: readonly string[] = ['mnist', 'toy', 'genotypes', 'cifar10'];
 
 /** Loads the train (unless testOnly) and test splits of a dataset, subset as asked. */
 export async function loadSplits(options: SplitOptions, testOnly = false): Promise<Splits> {
   if (options.dataset === 'toy') return toySplits(options, testOnly);
   if (options.dataset === 'genotypes') return genotypeSplits(options.genotypes ?? {});
+  if (options.dataset === 'cifar10') return cifarSplits(options, testOnly);
   if (options.dataset === 'mnist') {
     const load = (split: 'train' | 'test', n: number | undefined) =>
       loadMnist({ split, dataDir: options.dataDir, ...(n === undefined ? {} : { subset: { n, seed: SUBSET_SEED } }) });

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,9 +8,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FUZZ_SEED, Outcomes, RUNS, mutate, mutation, outcome } from './mutations';
+import { loadCifar10 } from '../../src/datasets/cifar10';
+import { CIFAR_TEST_FILES, CIFAR_TRAIN_FILES, cifarRecordsToBytes, parseCifarRecords } from '../../src/datasets/cifar_format';
+import { synthesizeCifar10 } from '../../src/datasets/cifar_synthetic';
 
 /**
- * Property tests of the IDX reader (the genotype readers' are in @ddvi/genotypes): every damaged file (cut, bit-flipped, overwritten, spliced,
+ * Property tests of the IDX and CIFAR-10 readers (the genotype readers' are in @ddvi/genotypes): every damaged file (cut, bit-flipped, overwritten, spliced,
  * a wrong magic number, a header declaring a huge size) ends in a result or in one of our errors
  * (a DdviError naming the file), never in a TypeError/RangeError from deep inside, never in a hang
  * (each case has CASE_MS, ./mutations.ts), and never in an allocation sized by a lying header.
@@ -89,4 +92,40 @@ describe('fuzz: IDX reader', () => {
 
 beforeAll(() => {
   caseNo = 0;
+});
+
+describe('fuzz: CIFAR-10 binary reader', () => {
+  const sets = synthesizeCifar10({ trainSize: 10, testSize: 2, seed: 1 });
+  const trainFile = (f: number) => cifarRecordsToBytes({ pixels: sets.train.pixels.subarray(f * 2 * 3072, (f + 1) * 2 * 3072), labels: sets.train.labels.subarray(f * 2, (f + 1) * 2) });
+  const testFile = cifarRecordsToBytes(sets.test);
+
+  it(`parseCifarRecords: ${RUNS} damaged buffers each end in records or a ValidationError`, async () => {
+    const tally = new Outcomes();
+    await fc.assert(
+      fc.asyncProperty(mutation, async (m) => {
+        await outcome(async () => parseCifarRecords(mutate(testFile, m), 'fuzz.bin'), 'parseCifarRecords', tally);
+      }),
+      { seed: FUZZ_SEED, numRuns: RUNS },
+    );
+    console.log(tally.summary('CIFAR-10 (parseCifarRecords)'));
+    expect(tally.total).toBe(RUNS);
+    expect(tally.rejected).toBeGreaterThan(0);
+  });
+
+  it(`loadCifar10 (streaming) on folders with one damaged file (${RUNS / 2} cases)`, async () => {
+    const tally = new Outcomes();
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: 5 }), mutation, async (which, m) => {
+        const dir = fresh('cifar');
+        mkdirSync(dir);
+        CIFAR_TRAIN_FILES.forEach((f, i) => writeFileSync(join(dir, f), i === which ? mutate(trainFile(i), m) : trainFile(i)));
+        writeFileSync(join(dir, CIFAR_TEST_FILES[0]), which === 5 ? mutate(testFile, m) : testFile);
+        await outcome(() => loadCifar10({ split: which === 5 ? 'test' : 'train', dataDir: dir }), 'loadCifar10', tally);
+      }),
+      { seed: FUZZ_SEED, numRuns: RUNS / 2 },
+    );
+    console.log(tally.summary('CIFAR-10 (loadCifar10 files)'));
+    expect(tally.total).toBe(RUNS / 2);
+    expect(tally.rejected).toBeGreaterThan(0);
+  });
 });

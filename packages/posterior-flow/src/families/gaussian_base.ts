@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { SampleOptions } from '@ddvi/core';
-import { MLP, SCALE_PARAMETERIZATIONS, positiveScale } from '@ddvi/nn';
+import { SCALE_PARAMETERIZATIONS, TrunkSchema, positiveScale, trunkedMLP } from '@ddvi/nn';
+import type { EncoderNet, TrunkSpec } from '@ddvi/nn';
 import { integerAtLeast, nonNegative, oneOf, unitInterval, widths } from './config_checks';
 
 export { SCALE_PARAMETERIZATIONS };
@@ -19,6 +20,8 @@ export interface EncoderConfig {
   minScale: number;
   /** Width of the context h the encoder hands to every flow step (the reference: 10); 0 for none. */
   contextSize: number;
+  /** What the encoder reads x with before its MLP (default: the MLP on the flat x; `{ kind: 'conv', shape }` for images, spec §6). */
+  trunk?: TrunkSpec;
 }
 
 export const ENCODER_DEFAULTS: EncoderConfig = { hidden: [1000, 1000], dropout: 0.2, scale: 'sigmoid', minScale: 1e-4, contextSize: 10 };
@@ -29,6 +32,7 @@ export const ENCODER_CHECKS = {
   scale: oneOf(SCALE_PARAMETERIZATIONS),
   minScale: nonNegative,
   contextSize: integerAtLeast(0),
+  trunk: TrunkSchema.optional(),
 };
 
 export interface BaseParams {
@@ -44,7 +48,7 @@ export interface BaseParams {
  * of (x, z1) (H-IAF level 2).
  */
 export class GaussianBase {
-  readonly net: MLP;
+  readonly net: EncoderNet;
 
   constructor(
     inputSize: number,
@@ -54,7 +58,7 @@ export class GaussianBase {
     name: string,
   ) {
     const outputs = [latentSize, latentSize, ...(config.contextSize > 0 ? [config.contextSize] : [])];
-    this.net = new MLP({ inputSize, hidden: config.hidden, outputs, dropout: config.dropout, seed, name });
+    this.net = trunkedMLP({ trunk: config.trunk, inputSize, hidden: config.hidden, outputs, dropout: config.dropout, seed, name });
   }
 
   apply(input: tf.Tensor2D, options: SampleOptions): BaseParams {

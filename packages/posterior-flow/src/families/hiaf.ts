@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { SeedStream, checkPositiveInt, checkShape, posteriorFromState, posteriorToJSON, tidy } from '@ddvi/core';
 import type { Posterior, PosteriorInit, PosteriorSample, SampleOptions, SerializedModule } from '@ddvi/core';
-import { MLP } from '@ddvi/nn';
+import { trunkedMLP } from '@ddvi/nn';
+import type { EncoderNet } from '@ddvi/nn';
 import type { Chain } from '../bijectors/chain';
 import { reparameterizedNormalLogProb, standardNormalLogProb } from '../normal_log_prob';
 import { integerAtLeast, oneOf, resolveWith, widths } from './config_checks';
@@ -63,7 +64,7 @@ export class HIAFPosterior implements Posterior {
   readonly config: HIAFConfig;
   private readonly level1: GaussianBase;
   private readonly flow1: Chain;
-  private readonly features: MLP;
+  private readonly features: EncoderNet;
   private readonly level2: GaussianBase;
   private readonly flow2: Chain;
   private readonly reverseModel?: ReverseModel;
@@ -85,9 +86,9 @@ export class HIAFPosterior implements Posterior {
       this.level1 = keep(new GaussianBase(dataSize, d, c, root.fork('level1').next(), 'level1'));
       this.flow1 = keep(iafChain('hiaf.flow1', d, c, root.fork('flow1').next()));
       this.features = keep(
-        new MLP({ inputSize: dataSize, hidden: c.hidden, outputs: [c.level2Features], dropout: c.dropout, seed: root.fork('features').next(), name: 'features' }),
+        trunkedMLP({ trunk: c.trunk, inputSize: dataSize, hidden: c.hidden, outputs: [c.level2Features], dropout: c.dropout, seed: root.fork('features').next(), name: 'features' }),
       );
-      this.level2 = keep(new GaussianBase(c.level2Features + d, d, { ...c, hidden: c.level2Hidden }, root.fork('level2').next(), 'level2'));
+      this.level2 = keep(new GaussianBase(c.level2Features + d, d, { ...c, hidden: c.level2Hidden, trunk: undefined }, root.fork('level2').next(), 'level2'));
       this.flow2 = keep(iafChain('hiaf.flow2', d, c, root.fork('flow2').next()));
       if (c.reverse === 'learned') {
         this.reverseModel = keep(new ReverseModel(c.level2Features + d, d, c.reverseHidden, c.minScale, root.fork('reverse').next()));

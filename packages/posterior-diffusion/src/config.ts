@@ -63,6 +63,8 @@ export interface DdviPosteriorConfig {
    * beta_1 at the last step), in (0, 1]: 1 keeps the range [betatilde_t, beta_t]; below 1 a step may
    * be sharper than the forward posterior, which a thin posterior (a pinwheel arm 0.005 wide against
    * the last step's sqrt(beta_1) = 0.01) needs. Any positive variance keeps the bound valid (D2).
+   * Default 1e-3, chosen on a validation split (docs/ddvi.md, "Where the bound goes"): against 1 it
+   * raised the MNIST validation ELBO by 108 nats and kNN accuracy from 0.31 to 0.40.
    */
   varianceFloor: number;
   /**
@@ -136,7 +138,7 @@ export const DEFAULT_CONFIG: DdviPosteriorConfig = {
   predict: 'noise',
   reverseMean: 'ddpm',
   reverseVariance: 'learned',
-  varianceFloor: 1,
+  varianceFloor: 1e-3,
   wake: 'bound',
   wakeWeight: 1,
   sleep: 'huber',

@@ -130,7 +130,10 @@ export function installBlasKernels(options: BlasInstallOptions = {}): BlasStatus
     tf.registerKernel({ ...original, kernelFunc });
   }
   // When someone re-registered the kernels over ours (e.g. a matMul fix reinstalled), theirs are wrapped now.
-  const state: Installed = { previous: previous as tf.KernelConfig[], ours, optional: [], status: undefined! };
+  // Optional kernels an earlier install put in place and that are still registered stay tracked, so that
+  // uninstalling restores the kernel they replaced (@ddvi/core's), not our own earlier one.
+  const kept = (current?.optional ?? []).filter((o) => tf.getKernel(o.previous.kernelName, BACKEND)?.kernelFunc === o.ours);
+  const state: Installed = { previous: previous as tf.KernelConfig[], ours, optional: kept, status: undefined! };
   installOptional(addon, state);
   state.status = describe(addon, state);
   global[STATE_KEY] = state;

@@ -66,23 +66,27 @@ describe('the reverse chain', () => {
     q.dispose();
   });
 
-  it('learned reverse variances stay between betatilde_t and beta_t, reaching each at the extremes', () => {
-    const q = small({ reverseVariance: 'learned', noising: { kind: 'linear', T: 5 } });
-    tf.tidy(() => {
-      for (const t of [1, 2, 5]) {
-        const low = q.process.reverseVariance(t, [1, 2], 'posterior').logVariance.dataSync();
-        const high = q.process.reverseVariance(t, [1, 2], 'forward').logVariance.dataSync();
-        const at = (h: number) => q.reverseLogVariance(t, tf.fill([1, 2], h) as tf.Tensor2D, [1, 2]).dataSync();
-        expect(at(-60)[0]).toBeCloseTo(low[0]!, 4);
-        expect(at(60)[0]).toBeCloseTo(high[0]!, 4);
-        const mid = at(0)[0]!;
-        expect(mid).toBeGreaterThanOrEqual(low[0]! - 1e-6);
-        expect(mid).toBeLessThanOrEqual(high[0]! + 1e-6);
-        if (t > 1) expect(high[0]! - low[0]!).toBeGreaterThan(0.3); // the two choices differ at t >= 2
-      }
+  // The range's lower end is varianceFloor x betatilde_t (x beta_1 at the last step): checked at
+  // the floor of 1 (the Nichol & Dhariwal range) and at the default 1e-3.
+  for (const floor of [1, 1e-3]) {
+    it(`learned reverse variances stay between ${floor === 1 ? '' : `${floor} x `}betatilde_t and beta_t, reaching each at the extremes`, () => {
+      const q = small({ reverseVariance: 'learned', varianceFloor: floor, noising: { kind: 'linear', T: 5 } });
+      tf.tidy(() => {
+        for (const t of [1, 2, 5]) {
+          const low = q.process.reverseVariance(t, [1, 2], 'posterior').logVariance.dataSync().map((v) => v + Math.log(floor));
+          const high = q.process.reverseVariance(t, [1, 2], 'forward').logVariance.dataSync();
+          const at = (h: number) => q.reverseLogVariance(t, tf.fill([1, 2], h) as tf.Tensor2D, [1, 2]).dataSync();
+          expect(at(-60)[0]).toBeCloseTo(low[0]!, 4);
+          expect(at(60)[0]).toBeCloseTo(high[0]!, 4);
+          const mid = at(0)[0]!;
+          expect(mid).toBeGreaterThanOrEqual(low[0]! - 1e-6);
+          expect(mid).toBeLessThanOrEqual(high[0]! + 1e-6);
+          if (t > 1 || floor < 1) expect(high[0]! - low[0]!).toBeGreaterThan(0.3); // the two ends differ at t >= 2 (and everywhere below a floor of 1)
+        }
+      });
+      q.dispose();
     });
-    q.dispose();
-  });
+  }
 });
 
 describe('the Rao-Blackwellized training signal', () => {

@@ -2,7 +2,7 @@ import { SeedStream, ValidationError, invalid, permutation } from '@ddvi/core';
 import { cifar10FileSizes, streamCifar10 } from './cifar_file';
 import type { CifarSplit } from './cifar_file';
 import { CIFAR_DATA_SIZE, CIFAR_NUM_CLASSES } from './cifar_format';
-import { TensorDataset } from './tensor_dataset';
+import { TensorDataset } from '@ddvi/core';
 
 export interface Cifar10Options {
   split: CifarSplit;

@@ -23,7 +23,7 @@ describe('DecoderModel with the conv decoder (spec §6)', () => {
     // log N(x; mu, 1/2) summed over 3,072 pixels = -SSE - 1536 log(pi): check the closed form on x = 0.5.
     const x = tf.fill([3, 3072], 0.5);
     const lp = tf.tidy(() => m.likelihood(z, { training: false, seed: new SeedStream(0) }).logProb(x)).dataSync();
-    const sse = Array.from({ length: 3 }, (_, r) => v.slice(r * 3072, (r + 1) * 3072).reduce((s, p) => s + (p - 0.5) ** 2, 0));
+    const sse = Array.from({ length: 3 }, (_, r) => Array.from(v.slice(r * 3072, (r + 1) * 3072)).reduce((s: number, p: number) => s + (p - 0.5) ** 2, 0));
     lp.forEach((l, r) => expect(l).toBeCloseTo(-sse[r]! - 1536 * Math.log(Math.PI), 1));
     const back = DecoderModel.fromJSON(JSON.parse(JSON.stringify(m.toJSON())));
     expect(back.config.trunk).toEqual(CONV);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EpochRecord } from '@ddvi/core';
+import { DEFAULT_CONFIG } from '../src/config';
 import { boundCollapse } from '../src/health';
 
 /** An epoch record with the bound's parts: bound = rec + logPz - encoderLogQ - chain. */
@@ -39,6 +40,15 @@ describe('boundCollapse (DDVI health check)', () => {
     const big = [epoch(0, -200, -300), epoch(1, -200, -900)];
     expect(boundCollapse(big[1]!, big, 0)).toBeUndefined();
     expect(boundCollapse(big[1]!, big, 0.5)).toBeDefined();
+  });
+
+  it('at the default tolerance, lets a noisy quick-MNIST run go on and still stops the 20,000-image collapse', () => {
+    const tol = DEFAULT_CONFIG.collapseTolerance;
+    // Epoch means of a quick-preset run with varianceFloor 1e-3 (-550.6, -586.3, -1015.1): noisy, short of twice the best.
+    const noisy = [epoch(0, -250, -303), epoch(1, -200, -389), epoch(2, -230, -787)];
+    noisy.forEach((r, i) => expect(boundCollapse(r, noisy.slice(0, i + 1), tol)).toBeUndefined());
+    const collapse = [epoch(0, -190, -490), epoch(1, -181, -380), epoch(2, -220, -1507)];
+    expect(boundCollapse(collapse[2]!, collapse, tol)).toMatch(/log p\(z\)/);
   });
 
   it('reports a non-finite bound', () => {

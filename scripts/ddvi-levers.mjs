@@ -110,7 +110,7 @@ variants.forEach((name, i) => {
   const t = cell.test ?? {};
   const m = cell.metrics ?? {};
   // kl = logQ - log p(z), logRatio = logQ for an unsupervised family: log p(z) = logRatio - kl.
-  const logPz = t.logRatio !== undefined && t.kl !== undefined ? t.logRatio - t.kl : (t.kl !== undefined && family !== 'ddvi' ? null : null);
+  const logPz = t.logRatio !== undefined && t.kl !== undefined ? t.logRatio - t.kl : null;
   rows.push({
     variant: name, family, settings, command: `ddvi ${command.map((a) => relative(ROOT, a) || a).join(' ')}`,
     elbo: m.elbo ?? null, iwae: m.iwae ?? null, reconstruction: t.reconstruction ?? null, kl: t.kl ?? null,

@@ -8,3 +8,4 @@ export { elementwiseLoss } from './losses';
 export { ddviPhases } from './phases';
 export { DDVI, DEFAULT_CONFIG, REFERENCE_TRAINING, REVERSE_MEANS, PREDICTIONS, REVERSE_VARIANCES, WAKE_LOSSES, SLEEP_LOSSES, FANTASIES, DdviConfigSchema, resolveConfig } from './config';
 export type { DdviPosteriorConfig, DdviConfigInput } from './config';
+export { setFusedReverseStep, fusedReverseStepAvailable } from './step_kernel';

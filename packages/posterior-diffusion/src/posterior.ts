@@ -5,7 +5,7 @@ import type {
 } from '@ddvi/core';
 import { MLP, trunkedMLP } from '@ddvi/nn';
 import type { EncoderNet } from '@ddvi/nn';
-import { createNoisingProcess, sampleSteps } from '@ddvi/noising';
+import { GaussianMarkovProcess, createNoisingProcess, sampleSteps } from '@ddvi/noising';
 import type { NoisingProcess } from '@ddvi/noising';
 import { DDVI, resolveConfig } from './config';
 import type { DdviConfigInput, DdviPosteriorConfig } from './config';
@@ -13,6 +13,8 @@ import { ConditionalDenoiser } from './denoiser';
 import { elementwiseLoss } from './losses';
 import { boundCollapse } from './health';
 import { ddviPhases } from './phases';
+import { fusedReverseStep, fusedReverseStepAvailable } from './step_kernel';
+import type { ReverseStepAttrs } from './step_kernel';
 
 
 /** One pass of the reverse chain, everything the bound and the wake term read. */
@@ -80,6 +82,8 @@ export class DdviPosterior implements Posterior {
   private readonly classifier: MLP | undefined;
   /** rho(c | z): the reverse of the class of an unlabelled row (semi-supervised only). */
   private readonly classReverse: MLP | undefined;
+  /** Each reverse step's constants for the fused step kernel (index t), built on first use; null where it does not apply. */
+  private stepConstants: ReverseStepAttrs[] | null | undefined;
 
   constructor(
     readonly latentSize: number,
@@ -271,8 +275,19 @@ export class DdviPosterior implements Posterior {
       const noise = reverseVariance === 'none' ? undefined : tf.unstack(tf.randomNormal([T, B, d], 0, 1, 'float32', seed.fork('steps').next()));
       const states: tf.Tensor2D[] = [y];
       const means: tf.Tensor2D[] = [];
+      const fused = noise && fusedReverseStepAvailable() ? this.fusedStepConstants() : null;
       for (let t = T; t >= 1; t--) {
         const out = this.denoiser.apply(y, context, t);
+        if (fused) {
+          // The same step as below, its arithmetic in one kernel (step_kernel.ts).
+          const [next, mean, stepLogQ, stepSmoothed] = fusedReverseStep(y, out, noise![t - 1]! as tf.Tensor2D, fused[t]!);
+          means.push(mean);
+          logQ = tf.add(logQ, stepLogQ) as tf.Tensor1D;
+          if (smoothed) smoothed = tf.add(smoothed, stepSmoothed) as tf.Tensor1D;
+          y = next;
+          states.push(y);
+          continue;
+        }
         const mean = this.stepMean(y, reverseVariance === 'learned' ? (tf.slice(out, [0, 0], [B, d]) as tf.Tensor2D) : out, t);
         means.push(mean);
         if (noise) {
@@ -291,6 +306,36 @@ export class DdviPosterior implements Posterior {
       if (smoothed) out.smoothedLogRatio = smoothed;
       return out;
     });
+  }
+
+  /**
+   * The fused step kernel's constants for t = 1..T (float32 values of the process's tables, as the
+   * ops read them), or null where the kernel does not cover the configuration: a process without
+   * host tables (not a GaussianMarkovProcess), predict = 'y0' with the DDIM mean (two stages), or no
+   * reverse noise.
+   */
+  private fusedStepConstants(): ReverseStepAttrs[] | null {
+    if (this.stepConstants !== undefined) return this.stepConstants;
+    const { predict, reverseMean, reverseVariance, varianceFloor } = this.config;
+    const p = this.process;
+    if (!(p instanceof GaussianMarkovProcess) || reverseVariance === 'none' || (predict === 'y0' && reverseMean === 'ddim') || (p.dim !== 1 && p.dim !== this.latentSize)) {
+      this.stepConstants = null;
+      return null;
+    }
+    const [cy, cp] = predict === 'y0' ? (['postCt', 'postC0'] as const) : reverseMean === 'ddim' ? (['ddimY', 'ddimEps'] as const) : (['epsA', 'epsB'] as const);
+    const f = Math.fround;
+    const logFloor = f(Math.log(varianceFloor));
+    const rows: ReverseStepAttrs[] = [];
+    for (let t = 0; t <= this.T; t++) {
+      const row = (name: keyof typeof p.host) => Array.from(p.host[name].subarray(t * p.dim, (t + 1) * p.dim), f);
+      const lo =
+        reverseVariance === 'forward' ? row('logB')
+          : reverseVariance === 'learned' && varianceFloor !== 1 ? row('revLogVar').map((v) => f(v + logFloor))
+            : row('revLogVar');
+      rows.push({ cy: row(cy), cp: row(cp), lo, hi: row('logB'), a: row('a'), b: row('b'), logB: row('logB'), learned: reverseVariance === 'learned' ? 1 : 0 });
+    }
+    this.stepConstants = rows;
+    return rows;
   }
 
   /**

@@ -1,0 +1,93 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { SeedStream, initBackend } from '@ddvi/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { fusedReverseStepAvailable, setFusedReverseStep } from '../src';
+import type { DdviPosteriorConfig } from '../src';
+import { small, tiled } from './helpers';
+
+const X = [0.3, -1.2, 0.8, 0.1, -0.4, 1.5];
+
+/** Everything a training draw gives and the gradients of a loss on all of it, with the fused step on or off. */
+function run(config: Partial<DdviPosteriorConfig>, fused: boolean): { values: Record<string, number[]>; grads: Record<string, number[]> } {
+  setFusedReverseStep(fused);
+  const q = small({ encoderDropout: 0.2, contextDropout: 0.1, ...config });
+  const x = tiled(X, 4);
+  try {
+    const values: Record<string, number[]> = {};
+    const vars = q.namedVariables();
+    const { value, grads } = tf.variableGrads(() => {
+      const s = q.sample(x, { seed: new SeedStream(7), training: true });
+      const parts: Record<string, tf.Tensor> = { z: s.z, logQ: s.logQ, ...s.diagnostics };
+      if (s.surrogate) Object.assign(parts, { surrogateLogQ: s.surrogate.logQ, penalty: s.surrogate.penalty });
+      for (const [k, t] of Object.entries(parts)) values[k] = Array.from(t.dataSync());
+      // Weights make every part matter to the gradient.
+      return tf.addN(Object.values(parts).map((t, i) => tf.sum(tf.mul(t, 0.3 + 0.1 * i)))) as tf.Scalar;
+    }, Object.values(vars));
+    value.dispose();
+    const names = new Map(Object.entries(vars).map(([k, v]) => [v.name, k]));
+    const out: Record<string, number[]> = {};
+    for (const [k, g] of Object.entries(grads)) out[names.get(k) ?? k] = Array.from(g.dataSync());
+    tf.dispose(grads);
+    return { values, grads: out };
+  } finally {
+    x.dispose();
+    q.dispose();
+    setFusedReverseStep(true);
+  }
+}
+
+function expectClose(a: Record<string, number[]>, b: Record<string, number[]>, what: string): void {
+  expect(Object.keys(a).sort()).toEqual(Object.keys(b).sort());
+  for (const k of Object.keys(a)) {
+    const x = a[k]!;
+    const y = b[k]!;
+    expect(x.length, `${what} ${k}`).toBe(y.length);
+    const scale = Math.max(1, ...y.map(Math.abs));
+    for (let i = 0; i < x.length; i++) {
+      if (Math.abs(x[i]! - y[i]!) > 2e-5 * scale) throw new Error(`${what} ${k}[${i}]: fused ${x[i]} vs ops ${y[i]} (scale ${scale})`);
+    }
+  }
+}
+
+const CONFIGS: Record<string, Partial<DdviPosteriorConfig>> = {
+  'defaults (learned variance, DDPM mean, the bound)': {},
+  'learned variance with a floor': { varianceFloor: 0.01 },
+  'reference: posterior variance, DDIM mean, Huber wake': { reverseVariance: 'posterior', reverseMean: 'ddim', wake: 'huber' },
+  'forward variance, DDPM mean, MSE wake': { reverseVariance: 'forward', wake: 'mse' },
+  'y0 prediction, DDPM mean': { predict: 'y0' },
+  'y0 prediction, DDIM mean (ops only)': { predict: 'y0', reverseMean: 'ddim' },
+  'cosine schedule, T = 7': { noising: { kind: 'cosine', T: 7 } },
+};
+
+describe('the fused reverse step (step_kernel.ts)', () => {
+  afterEach(() => setFusedReverseStep(true));
+
+  for (const backend of ['wasm', 'cpu']) {
+    describe(`on ${backend}`, () => {
+      for (const [name, config] of Object.entries(CONFIGS)) {
+        it(`equals the ops' draws, bound terms and gradients: ${name}`, async () => {
+          const before = tf.getBackend();
+          // initBackend registers the cpu backend (and makes it current); setBackend switches to wasm.
+          if (backend === 'cpu') await initBackend('cpu');
+          else await tf.setBackend(backend);
+          try {
+            expect(fusedReverseStepAvailable()).toBe(true);
+            const n0 = tf.memory().numTensors;
+            const ops = run(config, false);
+            const fused = run(config, true);
+            expect(tf.memory().numTensors).toBe(n0);
+            expectClose(fused.values, ops.values, 'value');
+            expectClose(fused.grads, ops.grads, 'gradient');
+          } finally {
+            await tf.setBackend(before);
+          }
+        });
+      }
+    });
+  }
+
+  it('is off with setFusedReverseStep(false)', () => {
+    setFusedReverseStep(false);
+    expect(fusedReverseStepAvailable()).toBe(false);
+  });
+});

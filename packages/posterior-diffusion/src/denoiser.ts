@@ -17,6 +17,18 @@ export interface DenoiserOptions {
   seed: number;
 }
 
+/** The denoiser's variables, layer by layer (`ConditionalDenoiser.parameters`). */
+export interface DenoiserParameters {
+  /** Hidden layer i: x W + b + E[t - 1], then ReLU (plus layer i - 2's output where `hasResidual(i)`). */
+  hidden: { weight: tf.Variable; bias: tf.Variable; embedding: tf.Variable }[];
+  head: { weight: tf.Variable; bias: tf.Variable };
+}
+
+/** Whether hidden layer i (0-based) adds layer i - 2's output after its ReLU (layer 1 into layer 3, and on). */
+export function hasResidual(i: number): boolean {
+  return i >= 2 && i % 2 === 0;
+}
+
 /**
  * The reference's ConditionalModelWAUX (spec §6): eps(y_t, a, t) with every hidden layer
  * "conditional linear", Linear(h) + E_l[t], an embedding row per step, and ReLU; a residual from
@@ -70,12 +82,23 @@ export class ConditionalDenoiser {
       this.hidden.forEach((layer, i) => {
         const pre = tf.add(layer.apply(h), tf.matMul(select, this.embeddings[i]!));
         let out = tf.relu(pre) as tf.Tensor2D;
-        if (i >= 2 && i % 2 === 0) out = tf.add(out, outs[i - 2]!) as tf.Tensor2D;
+        if (hasResidual(i)) out = tf.add(out, outs[i - 2]!) as tf.Tensor2D;
         outs.push(out);
         h = out;
       });
       return this.head.apply(h);
     });
+  }
+
+  /**
+   * The layers' variables in order (hidden layers with their step embeddings, then the head), for
+   * code that runs the same network another way (the DDVI posterior's fused reverse chain).
+   */
+  parameters(): DenoiserParameters {
+    return {
+      hidden: this.hidden.map((layer, i) => ({ weight: layer.weight, bias: layer.bias, embedding: this.embeddings[i]! })),
+      head: { weight: this.head.weight, bias: this.head.bias },
+    };
   }
 
   namedVariables(): Record<string, tf.Variable> {

@@ -13,7 +13,8 @@ import { ConditionalDenoiser } from './denoiser';
 import { elementwiseLoss } from './losses';
 import { boundCollapse } from './health';
 import { ddviPhases } from './phases';
-import { fusedReverseStep, fusedReverseStepAvailable } from './step_kernel';
+import { fusedReverseStepAvailable } from './step_kernel';
+import { fusedChain } from './fused_chain';
 import type { ReverseStepAttrs } from './step_kernel';
 
 
@@ -272,22 +273,20 @@ export class DdviPosterior implements Posterior {
       // Rao-Blackwellized E[log q - log r | y_t] per step (and -entropy of q(y_T | x)): the same
       // expectation as the sampled log-ratio, without the 1 / beta_t-amplified noise of the draws.
       let smoothed = smooth ? (tf.mul(-0.5, tf.sum(tf.add(logVar, 1 + LOG_2PI), 1)) as tf.Tensor1D) : undefined;
-      const noise = reverseVariance === 'none' ? undefined : tf.unstack(tf.randomNormal([T, B, d], 0, 1, 'float32', seed.fork('steps').next()));
+      const draws = reverseVariance === 'none' ? undefined : (tf.randomNormal([T, B, d], 0, 1, 'float32', seed.fork('steps').next()) as tf.Tensor3D);
+      const fused = draws && fusedReverseStepAvailable() ? this.fusedStepConstants() : null;
+      if (fused) {
+        // The same chain as the loop below, as one op with its own backward pass (fused_chain.ts).
+        const chain = fusedChain(this.denoiser, y, context, draws!, fused);
+        const out: ReverseTrajectory = { states: chain.states, means: chain.means, logQ: tf.add(logQ, chain.logQ) as tf.Tensor1D, encoderLogQ };
+        if (smoothed) out.smoothedLogRatio = tf.add(smoothed, chain.smoothed) as tf.Tensor1D;
+        return out;
+      }
+      const noise = draws ? tf.unstack(draws) : undefined;
       const states: tf.Tensor2D[] = [y];
       const means: tf.Tensor2D[] = [];
-      const fused = noise && fusedReverseStepAvailable() ? this.fusedStepConstants() : null;
       for (let t = T; t >= 1; t--) {
         const out = this.denoiser.apply(y, context, t);
-        if (fused) {
-          // The same step as below, its arithmetic in one kernel (step_kernel.ts).
-          const [next, mean, stepLogQ, stepSmoothed] = fusedReverseStep(y, out, noise![t - 1]! as tf.Tensor2D, fused[t]!);
-          means.push(mean);
-          logQ = tf.add(logQ, stepLogQ) as tf.Tensor1D;
-          if (smoothed) smoothed = tf.add(smoothed, stepSmoothed) as tf.Tensor1D;
-          y = next;
-          states.push(y);
-          continue;
-        }
         const mean = this.stepMean(y, reverseVariance === 'learned' ? (tf.slice(out, [0, 0], [B, d]) as tf.Tensor2D) : out, t);
         means.push(mean);
         if (noise) {

@@ -36,7 +36,7 @@ function run(config: Partial<DdviPosteriorConfig>, fused: boolean): { values: Re
   }
 }
 
-function expectClose(a: Record<string, number[]>, b: Record<string, number[]>, what: string): void {
+function expectClose(a: Record<string, number[]>, b: Record<string, number[]>, what: string, tol = 2e-5): void {
   expect(Object.keys(a).sort()).toEqual(Object.keys(b).sort());
   for (const k of Object.keys(a)) {
     const x = a[k]!;
@@ -44,7 +44,7 @@ function expectClose(a: Record<string, number[]>, b: Record<string, number[]>, w
     expect(x.length, `${what} ${k}`).toBe(y.length);
     const scale = Math.max(1, ...y.map(Math.abs));
     for (let i = 0; i < x.length; i++) {
-      if (Math.abs(x[i]! - y[i]!) > 2e-5 * scale) throw new Error(`${what} ${k}[${i}]: fused ${x[i]} vs ops ${y[i]} (scale ${scale})`);
+      if (Math.abs(x[i]! - y[i]!) > tol * scale) throw new Error(`${what} ${k}[${i}]: fused ${x[i]} vs ops ${y[i]} (scale ${scale})`);
     }
   }
 }
@@ -57,9 +57,14 @@ const CONFIGS: Record<string, Partial<DdviPosteriorConfig>> = {
   'y0 prediction, DDPM mean': { predict: 'y0' },
   'y0 prediction, DDIM mean (ops only)': { predict: 'y0', reverseMean: 'ddim' },
   'cosine schedule, T = 7': { noising: { kind: 'cosine', T: 7 } },
+  // One step of beta = 1e-4: the bound's (y - a m)^2 / b cancels in float32 and divides by 1e-4, so
+  // the ops' own rounding error reaches ~3e-5 of the gradients (the kernel computes in double).
+  'one step': { noising: { kind: 'linear', T: 1 } },
+  '6 denoiser layers (two residuals)': { denoiserLayers: 6 },
+  'semi-supervised (context with class one-hots)': { classes: 3 },
 };
 
-describe('the fused reverse step (step_kernel.ts)', () => {
+describe('the fused reverse chain (fused_chain.ts, step_kernel.ts)', () => {
   afterEach(() => setFusedReverseStep(true));
 
   for (const backend of ['wasm', 'cpu']) {
@@ -76,8 +81,9 @@ describe('the fused reverse step (step_kernel.ts)', () => {
             const ops = run(config, false);
             const fused = run(config, true);
             expect(tf.memory().numTensors).toBe(n0);
-            expectClose(fused.values, ops.values, 'value');
-            expectClose(fused.grads, ops.grads, 'gradient');
+            const tol = config.noising?.T === 1 ? 1e-4 : 2e-5;
+            expectClose(fused.values, ops.values, 'value', tol);
+            expectClose(fused.grads, ops.grads, 'gradient', tol);
           } finally {
             await tf.setBackend(before);
           }

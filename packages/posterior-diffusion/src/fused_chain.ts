@@ -45,8 +45,9 @@ export function fusedChain(denoiser: ConditionalDenoiser, yT: tf.Tensor2D, conte
     const W = hidden.map((_, i) => p[3 * i] as tf.Tensor2D);
     const Wh = p[3 * L] as tf.Tensor2D;
     const bh = p[3 * L + 1]!;
-    // Each layer's bias plus its embedding row, one [w] tensor per step (index t - 1).
-    const rows = hidden.map((_, i) => tf.unstack(tf.add(p[3 * i + 2]!, p[3 * i + 1]!)));
+    // Each layer's bias plus its embedding row, one [w] tensor per step (index t - 1). Cloned: wasm's
+    // stock _FusedMatMul checks the bias's shape as first allocated, and an unstacked row's is [1, w].
+    const rows = hidden.map((_, i) => tf.unstack(tf.add(p[3 * i + 2]!, p[3 * i + 1]!)).map((r) => tf.clone(r)));
     const draws = tf.unstack(noise) as tf.Tensor2D[];
     let y = y0 as tf.Tensor2D;
     // In the order the steps run (t = T..1): each step's y_t, the inputs of every layer and of the head, the ReLUs' outputs, the denoiser's outputs.

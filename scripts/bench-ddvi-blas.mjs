@@ -1,0 +1,126 @@
+#!/usr/bin/env node
+/* global console, process, performance */
+// DDVI's training step with the native products (@ddvi/backend-blas) on and off, in one run (issue 19):
+//
+//   node scripts/bench-ddvi-blas.mjs                        # the genotypes preset's networks
+//   node scripts/bench-ddvi-blas.mjs --networks mnist --steps 5 --rounds 2 --out runs/x.json
+//   node scripts/bench-ddvi-blas.mjs --ops-chain            # the reverse chain op by op (the earlier path)
+//
+// Networks: `genotypes` as `ddvi bench --preset genotypes` builds them (apps/cli/src/bench_presets.ts:
+// 15 PCs in, hidden 100 -> 100 -> 100 for the encoder, context encoder and decoder, Gaussian
+// likelihood, pinwheel prior, batch 128, lr 2e-3; DDVI's defaults otherwise: T = 40, denoiser 4 x 128,
+// 3 sleep updates); `mnist` the paper's (784 pixels, Bernoulli, 1000 -> 1000). Random data of the
+// right shape (timing does not depend on the values). Through the real Trainer, on and off alternating
+// round by round (ABAB) so load changes hit both; medians over all timed steps; writes JSON.
+
+import { createRequire } from 'node:module';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { integerArg, scriptArgs } from './script_args.mjs';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = (pkg) => import(pathToFileURL(join(ROOT, 'packages', pkg, 'dist', 'index.js')).href);
+
+function usage(message) {
+  if (message) console.error(`bench-ddvi-blas: ${message}`);
+  console.error('usage: node scripts/bench-ddvi-blas.mjs [--networks genotypes|mnist] [--ops-chain] [--steps N] [--warmup N] [--rounds N] [--out file]');
+  process.exit(message ? 2 : 0);
+}
+
+const NETWORKS = {
+  genotypes: { dataSize: 15, hidden: [100, 100, 100], likelihood: 'gaussian', binary: false, learningRate: 2e-3 },
+  mnist: { dataSize: 784, hidden: [1000, 1000], likelihood: 'bernoulli', binary: true, learningRate: 1e-4 },
+};
+
+const a = scriptArgs({
+  'ops-chain': { type: 'boolean' }, networks: { type: 'string' }, steps: { type: 'string' }, warmup: { type: 'string' }, rounds: { type: 'string' }, out: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+}, usage);
+if (a.help) usage();
+const networks = a.networks ?? 'genotypes';
+if (!(networks in NETWORKS)) usage(`--networks must be one of ${Object.keys(NETWORKS).join(', ')}`);
+const o = {
+  networks, steps: integerArg('steps', a.steps, 6, 1, usage), warmup: integerArg('warmup', a.warmup, 2, 0, usage), rounds: integerArg('rounds', a.rounds, 2, 1, usage),
+  opsChain: a['ops-chain'] === true,
+  out: a.out === undefined ? join(ROOT, 'runs', `bench-ddvi-blas-${networks}${a['ops-chain'] ? '-ops' : ''}.json`) : resolve(a.out),
+};
+const net = NETWORKS[networks];
+
+const core = await dist('core');
+const { DecoderModel } = await dist('models');
+const diffusion = await dist('posterior-diffusion');
+// --ops-chain: the reverse chain op by op, as before the fused chain (the baseline).
+if (o.opsChain) diffusion.setFusedReverseStep(false);
+const tf = await import(pathToFileURL(createRequire(join(ROOT, 'packages', 'core', 'package.json')).resolve('@tensorflow/tfjs-core')).href);
+const backend = await core.initBackend('wasm');
+console.warn = () => {};
+if (!backend.kernels?.startsWith('wasm + ')) {
+  console.error(`bench-ddvi-blas: the native products are not loaded (${backend.note ?? backend.kernels}); nothing to compare`);
+  process.exit(1);
+}
+const blas = await dist('backend-blas');
+const threads = blas.installedBlasKernels()?.threads;
+const median = (xs) => {
+  const s = [...xs].sort((x, y) => x - y);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const r1 = (x) => Math.round(x * 10) / 10;
+const B = 128;
+
+async function timeSteps() {
+  const total = o.warmup + o.steps;
+  const rng = new core.SeedStream(5);
+  const values = new Float32Array(total * B * net.dataSize);
+  for (let i = 0; i < values.length; i++) values[i] = net.binary ? (rng.uniform() < 0.13 ? 1 : 0) : rng.uniform() * 2 - 1;
+  const train = {
+    name: 'random', size: total * B, dataSize: net.dataSize,
+    batch: (idx) => {
+      const x = new Float32Array(idx.length * net.dataSize);
+      idx.forEach((row, i) => x.set(values.subarray(row * net.dataSize, (row + 1) * net.dataSize), i * net.dataSize));
+      return { x: tf.tensor2d(x, [idx.length, net.dataSize]) };
+    },
+  };
+  const model = new DecoderModel({ latentSize: 2, dataSize: net.dataSize, prior: 'pinwheel', seed: 1, hidden: net.hidden, likelihood: net.likelihood });
+  const posterior = core.createPosterior('ddvi', { latentSize: 2, dataSize: net.dataSize, seed: 2, config: { hidden: net.hidden } });
+  const stamps = [];
+  const trainer = new core.Trainer({
+    model, posterior, objective: new core.Elbo(), train, batchSize: B, epochs: 1, learningRate: net.learningRate, seed: 3, maxStepsPerEpoch: total,
+    onEvent: (e) => { if (e.type === 'start' || e.type === 'step') stamps.push(performance.now()); },
+  });
+  try {
+    await trainer.fit();
+  } finally {
+    trainer.dispose();
+    posterior.dispose();
+    model.dispose();
+  }
+  return stamps.slice(1).map((t, i) => t - stamps[i]).slice(o.warmup);
+}
+
+const on = [];
+const off = [];
+for (let round = 1; round <= o.rounds; round++) {
+  const a1 = await timeSteps();
+  blas.uninstallBlasKernels();
+  let b1;
+  try {
+    b1 = await timeSteps();
+  } finally {
+    blas.installBlasKernels({ threads });
+  }
+  on.push(...a1);
+  off.push(...b1);
+  console.log(`round ${round}/${o.rounds}: native on ${r1(median(a1))} ms/step, off ${r1(median(b1))} ms/step`);
+}
+const result = {
+  generated: new Date().toISOString(), backend: backend.kernels, cpus: cpus().length, loadavg: loadavg(), options: o, networks: net,
+  onMs: r1(median(on)), offMs: r1(median(off)), speedup: Math.round((median(off) / median(on)) * 100) / 100,
+  timesMs: { on: on.map(r1), off: off.map(r1) },
+};
+console.log(`DDVI step, ${networks} networks: native products on ${result.onMs} ms, off ${result.offMs} ms: ${result.speedup}x`);
+mkdirSync(dirname(o.out), { recursive: true });
+const tmp = `${o.out}.${process.pid}.tmp`;
+writeFileSync(tmp, `${JSON.stringify(result, null, 2)}\n`);
+renameSync(tmp, o.out);

@@ -24,19 +24,19 @@ const dist = (pkg) => import(pathToFileURL(join(ROOT, 'packages', pkg, 'dist', '
 
 function usage(message) {
   if (message) console.error(`profile-ddvi-step: ${message}`);
-  console.error('usage: node scripts/profile-ddvi-step.mjs [--steps N] [--warmup N] [--T N] [--hidden W] [--no-kernels] [--out file]');
+  console.error('usage: node scripts/profile-ddvi-step.mjs [--steps N] [--warmup N] [--T N] [--hidden W] [--networks mnist|genotypes] [--no-kernels] [--out file]');
   process.exit(message ? 2 : 0);
 }
 
 const a = scriptArgs({
-  steps: { type: 'string' }, warmup: { type: 'string' }, T: { type: 'string' }, hidden: { type: 'string' }, out: { type: 'string' },
+  steps: { type: 'string' }, warmup: { type: 'string' }, T: { type: 'string' }, hidden: { type: 'string' }, out: { type: 'string' }, networks: { type: 'string' },
   'no-kernels': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
 }, usage);
 if (a.help) usage();
 const o = {
   steps: integerArg('steps', a.steps, 4, 1, usage), warmup: integerArg('warmup', a.warmup, 2, 0, usage), T: integerArg('T', a.T, 40, 1, usage),
   hidden: a.hidden === undefined ? undefined : integerArg('hidden', a.hidden, 1000, 1, usage),
-  kernels: a['no-kernels'] !== true, out: a.out === undefined ? join(ROOT, 'runs', 'profile-ddvi-step.json') : resolve(a.out),
+  networks: a.networks ?? 'mnist', kernels: a['no-kernels'] !== true, out: a.out === undefined ? join(ROOT, 'runs', 'profile-ddvi-step.json') : resolve(a.out),
 };
 
 const core = await dist('core');
@@ -52,19 +52,22 @@ const median = (xs) => {
 const r1 = (x) => Math.round(x * 10) / 10;
 
 const B = 128;
+// --networks genotypes: the genotypes preset's (15 PCs, hidden 100 x 3, Gaussian); mnist the paper's.
+const NET = o.networks === 'genotypes' ? { D: 15, hidden: [100, 100, 100], likelihood: 'gaussian' } : { D: 784, hidden: o.hidden === undefined ? undefined : [o.hidden, o.hidden], likelihood: 'bernoulli' };
 function build(total) {
-  const hidden = o.hidden === undefined ? {} : { hidden: [o.hidden, o.hidden] };
-  const model = new DecoderModel({ latentSize: 2, dataSize: 784, prior: 'pinwheel', seed: 1, ...(o.hidden === undefined ? {} : { hidden: [o.hidden, o.hidden] }) });
-  const posterior = core.createPosterior('ddvi', { latentSize: 2, dataSize: 784, seed: 2, config: { noising: { kind: 'linear', T: o.T }, ...hidden } });
+  const hidden = NET.hidden === undefined ? {} : { hidden: NET.hidden };
+  const D = NET.D;
+  const model = new DecoderModel({ latentSize: 2, dataSize: D, prior: 'pinwheel', seed: 1, likelihood: NET.likelihood, ...hidden });
+  const posterior = core.createPosterior('ddvi', { latentSize: 2, dataSize: D, seed: 2, config: { noising: { kind: 'linear', T: o.T }, ...hidden } });
   const rng = new core.SeedStream(5);
-  const pixels = new Float32Array(total * B * 784);
+  const pixels = new Float32Array(total * B * D);
   for (let i = 0; i < pixels.length; i++) pixels[i] = rng.uniform() < 0.13 ? 1 : 0;
   const train = {
-    name: 'random-binary', size: total * B, dataSize: 784,
+    name: 'random-binary', size: total * B, dataSize: D,
     batch: (idx) => {
-      const x = new Float32Array(idx.length * 784);
-      idx.forEach((row, i) => x.set(pixels.subarray(row * 784, (row + 1) * 784), i * 784));
-      return { x: tf.tensor2d(x, [idx.length, 784]) };
+      const x = new Float32Array(idx.length * D);
+      idx.forEach((row, i) => x.set(pixels.subarray(row * D, (row + 1) * D), i * D));
+      return { x: tf.tensor2d(x, [idx.length, D]) };
     },
   };
   return { model, posterior, train };

@@ -3,7 +3,7 @@ import './register';
 export { DdviPosterior } from './posterior';
 export type { ReverseTrajectory } from './posterior';
 export { ConditionalDenoiser } from './denoiser';
-export type { DenoiserOptions } from './denoiser';
+export type { DenoiserOptions, DenoiserParameters } from './denoiser';
 export { elementwiseLoss } from './losses';
 export { ddviPhases } from './phases';
 export { DDVI, DEFAULT_CONFIG, REFERENCE_TRAINING, REVERSE_MEANS, PREDICTIONS, REVERSE_VARIANCES, WAKE_LOSSES, SLEEP_LOSSES, FANTASIES, DdviConfigSchema, resolveConfig } from './config';

@@ -19,7 +19,7 @@ export interface DenoiserOptions {
 
 /** The denoiser's variables, layer by layer (`ConditionalDenoiser.parameters`). */
 export interface DenoiserParameters {
-  /** Hidden layer i: x W + b + E[t - 1], then ReLU (plus layer i - 2's output where `hasResidual(i)`). */
+  /** Hidden layer i: x W + b + E[t - 1], then ReLU, plus layer i - 2's output for even i >= 2 (the residuals). */
   hidden: { weight: tf.Variable; bias: tf.Variable; embedding: tf.Variable }[];
   head: { weight: tf.Variable; bias: tf.Variable };
 }

@@ -177,14 +177,17 @@ if (!tf.getGradient(REVERSE_STEP)) {
 let enabled = true;
 
 /**
- * Whether the DDVI chain runs each reverse step's arithmetic as one kernel where the backend has it
- * (wasm, cpu; default on) or as tfjs ops (the reference path the tests and benchmarks compare with).
+ * Whether the DDVI posterior runs its reverse chain fused (default on): the whole chain as one
+ * differentiable op with a hand-written backward pass, each step's arithmetic as one kernel, where
+ * the backend has that kernel (wasm, cpu) and the configuration allows (a `GaussianMarkovProcess`,
+ * reverse noise, not predict 'y0' with the DDIM mean). Off, or elsewhere: the chain op by op, the
+ * same function (the path the tests and benchmarks compare with).
  */
 export function setFusedReverseStep(on: boolean): void {
   enabled = on;
 }
 
-/** Whether the fused reverse step is on and the current backend has it. */
+/** Whether the fused chain is on (`setFusedReverseStep`) and the current backend has its kernel. */
 export function fusedReverseStepAvailable(): boolean {
   return enabled && tf.getKernel(REVERSE_STEP, tf.getBackend()) !== undefined;
 }

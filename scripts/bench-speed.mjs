@@ -19,7 +19,8 @@
 // on and off for every family in the main table (ABAB with PyTorch), at 1 and 2 BLAS threads in the
 // levers, and in the one-product ceiling.
 // Levers, each on/off in the same run (vae and ddvi): the wasm matMul fix (@ddvi/core), fused
-// matMul + bias + activation (@ddvi/nn setDenseFusion), the fused Adam kernel (@ddvi/core), data-parallel training on 2 workers
+// matMul + bias + activation (@ddvi/nn setDenseFusion), the fused Adam kernel (@ddvi/core), DDVI's fused reverse chain
+// (@ddvi/posterior-diffusion setFusedReverseStep), data-parallel training on 2 workers
 // (DataParallelTrainer), the one host sync per update (the non-finite guard's read, timed on the
 // step's real gradient shapes), and tfjs-node (used by initBackend('auto') when installed).
 // Scaling curves: ms/step against batch size, against T (DDVI), and the 1 -> 2 worker speed-up, each
@@ -110,6 +111,7 @@ async function main() {
   const o = parseOptions();
   const core = await dist('core');
   const nn = await dist('nn');
+  const diffusion = await dist('posterior-diffusion');
   const tf = await import(pathToFileURL(createRequire(join(ROOT, 'packages', 'core', 'package.json')).resolve('@tensorflow/tfjs-core')).href);
   const { default: setup } = await import(SETUP.href);
   console.warn = () => {}; // tfjs' "already registered" notices would interleave with the tables
@@ -283,6 +285,18 @@ async function main() {
           }
         },
         'fused Adam off (small variables too updated by 13 tfjs ops)': () => ours({ family, timed: few, warmup: 1, fusedAdam: false }),
+        ...(family === 'ddvi'
+          ? {
+              'fused reverse chain off (the chain op by op)': async () => {
+                diffusion.setFusedReverseStep(false);
+                try {
+                  return await ours({ family, timed: few, warmup: 1 });
+                } finally {
+                  diffusion.setFusedReverseStep(true);
+                }
+              },
+            }
+          : {}),
         '2 workers (DataParallelTrainer)': () => ours({ family, workers: 2, timed: few, warmup: 1 }),
       };
       const times = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));

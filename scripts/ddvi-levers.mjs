@@ -40,6 +40,7 @@ const VARIANTS = {
   'no-sleep-T5': { family: 'ddvi', settings: { posteriorConfig: { sleepWeight: 0, noising: { kind: 'linear', T: 5 } } } },
   pretrain: { family: 'ddvi', settings: { posteriorConfig: { priorPretrain: 0.25 } } },
   'lr-3e-4': { family: 'ddvi', settings: { learningRate: 3e-4 } },
+  'lr-3e-4-floor': { family: 'ddvi', settings: { learningRate: 3e-4, posteriorConfig: { varianceFloor: 1e-3 } } },
 };
 const DEFAULT_VARIANTS = ['base', 'floor', 'small-noise', 'T5', 'small-noise-floor', 'T5-floor', 'no-sleep', 'sleep-once', 'beta-2.35', 'pretrain', 'lr-3e-4', 'mean-field', 'iaf'];
 

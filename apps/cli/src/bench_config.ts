@@ -48,6 +48,8 @@ export interface BenchFlags {
   require?: string[];
   /** Cells computed at once by the local executor, each in its own process. */
   jobs?: string;
+  /** Print the grid's training-time estimate and stop. */
+  estimateOnly?: boolean;
   /** Set by the plugin hook (./plugins): the resolved URLs of the modules --require and the config file imported. */
   loadedPlugins?: string[];
 }

@@ -1,8 +1,11 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveBenchConfig } from '@ddvi/benchmarks';
 import '@ddvi/posterior-gaussian';
 import '@ddvi/posterior-adversarial';
 import { estimateGrid } from '../src/bench_estimate';
+import { runCli, tempDir } from './helpers';
 
 describe('estimateGrid', () => {
   it('multiplies each family\'s calibrated ms/step by the steps per cell and the cells of the grid', async () => {
@@ -20,5 +23,26 @@ describe('estimateGrid', () => {
     const expected = e.calibration.reduce((s, c) => s + (c.msPerStep * 12 * 6) / 1000, 0);
     expect(e.trainingSeconds).toBeCloseTo(expected, 9);
     expect(e.calibrationSeconds).toBeGreaterThan(0);
+  }, 60_000);
+});
+
+describe('ddvi bench --estimate-only', () => {
+  it('prints the grid and its estimate, then stops: no cell trained, nothing written under --out', async () => {
+    const tmp = tempDir();
+    try {
+      const out = join(tmp.dir, 'grid');
+      const result = await runCli([
+        'bench', '--datasets', 'toy', '--families', 'gaussian', '--priors', 'pinwheel,square', '--seeds', '0,1', '--epochs', '2', '--hidden', '8',
+        '--train-limit', '128', '--test-limit', '64', '--batch-size', '64', '--backend', 'cpu', '--out', out, '--estimate-only',
+      ]);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toMatch(/^estimated training time of the grid: ~/m);
+      expect(result.stdout).toMatch(/^ {2}ms\/step: toy\/gaussian \d+ x 4 steps x 4 cells$/m);
+      expect(result.stdout).not.toMatch(/^cell 1\/4/m);
+      expect(existsSync(join(out, 'cells'))).toBe(false);
+      expect(existsSync(join(out, 'results.json'))).toBe(false);
+    } finally {
+      tmp.cleanup();
+    }
   }, 60_000);
 });

@@ -1,49 +1,32 @@
-import ts from 'typescript';
+import { fileURLToPath } from 'node:url';
+import type { Problem } from '@arethetypeswrong/core';
+import { run } from './exec';
 
-/** Whether an exported symbol exists at run time: a value not re-exported with `export type`. */
-function isRuntimeExport(symbol: ts.Symbol, checker: ts.TypeChecker): boolean {
-  let current = symbol;
-  for (let hops = 0; current.flags & ts.SymbolFlags.Alias && hops < 100; hops++) {
-    if (current.declarations?.some((d) => ts.isTypeOnlyImportOrExportDeclaration(d))) return false;
-    const next = checker.getImmediateAliasedSymbol(current);
-    if (!next) break;
-    current = next;
-  }
-  return (current.flags & ts.SymbolFlags.Value) !== 0;
+// Every check here is synchronous work of seconds (a linter, the TypeScript compiler); each runs in
+// a child process (static-checks.mjs) so that the test worker's event loop stays free.
+const SCRIPT = fileURLToPath(new URL('./static-checks.mjs', import.meta.url));
+
+async function staticCheck<T>(cwd: string, ...args: string[]): Promise<T> {
+  return JSON.parse(await run(process.execPath, [SCRIPT, ...args], { cwd })) as T;
 }
 
-function moduleExports(checker: ts.TypeChecker, moduleSymbol: ts.Symbol | undefined): string[] {
-  if (!moduleSymbol) return [];
-  return checker
-    .getExportsOfModule(moduleSymbol)
-    .filter((s) => isRuntimeExport(s, checker))
-    .map((s) => s.name)
-    .sort();
+/** publint (strict, suggestions included) on a tarball: its messages, formatted. */
+export function publintMessages(cwd: string, tarball: string): Promise<string[]> {
+  return staticCheck(cwd, 'publint', tarball);
+}
+
+/** arethetypeswrong's problems on a tarball (none when the package ships no types). */
+export async function attwProblems(cwd: string, tarball: string): Promise<Problem[]> {
+  return (await staticCheck<{ problems: Problem[] }>(cwd, 'attw', tarball)).problems;
 }
 
 /**
  * The run-time export names each TypeScript source file declares (types and `export type` left
  * out), resolved through `export *` and re-exports by the compiler itself.
  */
-export function sourceRuntimeExports(files: string[]): Map<string, string[]> {
-  const program = ts.createProgram(files, {
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.ESNext,
-    moduleResolution: ts.ModuleResolutionKind.Bundler,
-    customConditions: ['@ddvi/source'],
-    resolveJsonModule: true,
-    noEmit: true,
-    skipLibCheck: true,
-    types: [],
-  });
-  const checker = program.getTypeChecker();
-  const result = new Map<string, string[]>();
-  for (const file of files) {
-    const sf = program.getSourceFile(file);
-    if (!sf) throw new Error(`TypeScript could not read ${file}`);
-    result.set(file, moduleExports(checker, checker.getSymbolAtLocation(sf)));
-  }
-  return result;
+export async function sourceRuntimeExports(cwd: string, files: string[]): Promise<Map<string, string[]>> {
+  if (files.length === 0) return new Map();
+  return new Map(Object.entries(await staticCheck<Record<string, string[]>>(cwd, 'source-exports', ...files)));
 }
 
 export interface ConsumerTypes {
@@ -60,45 +43,6 @@ export interface ConsumerTypes {
  * the package is installed), under Node16 resolution as a strict TypeScript user would, and
  * reports what each sees.
  */
-export function consumerTypes(dir: string, esmSpecifiers: string[], cjsSpecifiers: string[]): ConsumerTypes {
-  const esmFile = `${dir}/consumer.mts`;
-  const cjsFile = `${dir}/consumer.cts`;
-  const esmText = esmSpecifiers.map((s, i) => `import * as m${i} from '${s}';\nexport { m${i} };\n`).join('');
-  const cjsText = cjsSpecifiers.map((s, i) => `import m${i} = require('${s}');\nexport { m${i} };\n`).join('');
-  const options: ts.CompilerOptions = {
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.Node16,
-    moduleResolution: ts.ModuleResolutionKind.Node16,
-    strict: true,
-    noEmit: true,
-    skipLibCheck: true,
-    types: [],
-    lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
-  };
-  const host = ts.createCompilerHost(options);
-  const readFile = host.readFile.bind(host);
-  const fileExists = host.fileExists.bind(host);
-  const virtual = new Map([
-    [esmFile, esmText],
-    [cjsFile, cjsText],
-  ]);
-  host.readFile = (f) => virtual.get(f) ?? readFile(f);
-  host.fileExists = (f) => virtual.has(f) || fileExists(f);
-  const program = ts.createProgram([esmFile, cjsFile], options, host);
-  const checker = program.getTypeChecker();
-  const errors: string[] = [];
-  const seen = (file: string, specifiers: string[]): Record<string, string[]> => {
-    const sf = program.getSourceFile(file)!;
-    for (const d of [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)]) {
-      errors.push(`${file.endsWith('.mts') ? 'import' : 'require'}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
-    }
-    const out: Record<string, string[]> = {};
-    specifiers.forEach((s, i) => {
-      const local = checker.getExportsOfModule(checker.getSymbolAtLocation(sf)!).find((e) => e.name === `m${i}`);
-      const target = local ? checker.getAliasedSymbol(local) : undefined;
-      out[s] = moduleExports(checker, target);
-    });
-    return out;
-  };
-  return { esm: seen(esmFile, esmSpecifiers), cjs: seen(cjsFile, cjsSpecifiers), errors };
+export function consumerTypes(dir: string, esmSpecifiers: string[], cjsSpecifiers: string[]): Promise<ConsumerTypes> {
+  return staticCheck(dir, 'consumer-types', dir, JSON.stringify(esmSpecifiers), JSON.stringify(cjsSpecifiers));
 }

@@ -5,14 +5,11 @@
  * and `require`, type-checked as a TypeScript consumer would, and linted with publint and
  * arethetypeswrong (offline, on the tarball).
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkPackage, createPackageFromTarballData } from '@arethetypeswrong/core';
-import { publint } from 'publint';
-import { formatMessage } from 'publint/utils';
 import { afterAll, describe, expect, it } from 'vitest';
-import { consumerTypes, sourceRuntimeExports } from './declared-exports';
+import { attwProblems, consumerTypes, publintMessages, sourceRuntimeExports } from './declared-exports';
 import { limit, run, strangerEnv } from './exec';
 import { pnpmCommand } from './pnpm';
 import { importsVitest, probeNode, probeVitest, runScript, type Exports } from './probes';
@@ -111,23 +108,19 @@ describe('the workspace', () => {
 describe.concurrent.each(published.map((p) => [p.json.name, p] as const))('%s', (name, pkg) => {
   it('passes publint (strict, suggestions included) on its tarball', async () => {
     const { file } = await packed(name);
-    const bytes = readFileSync(file);
-    const tarball = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-    const { messages, pkg: manifest } = await publint({ pack: { tarball }, strict: true, level: 'suggestion' });
-    const shown = messages.map((m) => `${m.type} ${m.code}: ${formatMessage(m, manifest, { color: false }) ?? ''}`);
-    expect(shown).toEqual([]);
+    expect(await publintMessages(work, file)).toEqual([]);
   });
 
   it('passes arethetypeswrong on its tarball (node16 and bundler resolution)', async () => {
     const { file } = await packed(name);
-    const result = await checkPackage(createPackageFromTarballData(new Uint8Array(readFileSync(file))));
+    const found = await attwProblems(work, file);
     // As `attw --profile node16`: node10 ignores exports maps, which every package relies on. An entry
     // point without a "require" condition is ESM-only by design (the test kit imports vitest).
     const esmOnly = (entry: string) => {
       const target = (pkg.json.exports as Record<string, unknown> | undefined)?.[entry];
       return !!target && typeof target === 'object' && !('require' in target);
     };
-    const problems = result.types === false ? [] : result.problems.filter((p) => {
+    const problems = found.filter((p) => {
       if (!('resolutionKind' in p)) return true;
       if (p.resolutionKind === 'node10') return false;
       return !(p.resolutionKind === 'node16-cjs' && p.kind === 'NoResolution' && 'entrypoint' in p && esmOnly(p.entrypoint));
@@ -206,7 +199,7 @@ describe.concurrent.each(published.map((p) => [p.json.name, p] as const))('%s', 
     const requirable = entries.filter((e) => e.cjsFile);
     for (const e of requirable) expect(kit(e), `${e.specifier} imports vitest, so its exports map must not offer "require"`).toBe(false);
 
-    const declared = sourceRuntimeExports(entries.flatMap((e) => (e.source ? [e.source] : [])));
+    const declared = await sourceRuntimeExports(dir, entries.flatMap((e) => (e.source ? [e.source] : [])));
     const [esm, vitestEsm, cjs] = await Promise.all([
       probeNode(dir, plain.map((e) => e.specifier), 'esm', env),
       probeVitest(dir, kits.map((e) => e.specifier), env),
@@ -224,7 +217,7 @@ describe.concurrent.each(published.map((p) => [p.json.name, p] as const))('%s', 
     expect(imported, 'import() of the installed package').toEqual(expected(entries));
     expect(cjs, 'require() of the installed package').toEqual(expected(requirable));
 
-    const types = consumerTypes(dir, entries.map((e) => e.specifier), requirable.map((e) => e.specifier));
+    const types = await consumerTypes(dir, entries.map((e) => e.specifier), requirable.map((e) => e.specifier));
     expect(types.errors, 'TypeScript consumer (Node16 resolution)').toEqual([]);
     expect(types.esm, 'types an ESM TypeScript consumer sees').toEqual(expected(entries));
     expect(types.cjs, 'types a CommonJS TypeScript consumer sees').toEqual(expected(requirable));

@@ -35,6 +35,10 @@ export async function benchCommand(flags: BenchFlags, io: Io): Promise<number> {
       `${config.baselines.length > 0 ? `baselines ${config.baselines.join(', ')}; ` : ''}seeds ${config.seeds.join(', ')}; ${config.labels ? `labels ${config.labels.join(', ')} (semi-supervised); ` : ''}${config.epochs} epochs` +
       `${config.trainLimit ? `, ${config.trainLimit} train` : ''}${config.testLimit ? ` / ${config.testLimit} test examples` : ''}; out ${out}`,
   );
+  if (flags.estimateOnly) {
+    await printGridEstimate(config, out, io, jobs);
+    return 0;
+  }
   if (executor === 'slurm') return submitGrid({ resolved: { ...resolved, config }, flags, backend: backend.name, io, ...(checkpointEverySteps !== undefined ? { checkpointEverySteps } : {}) });
   await printGridEstimate(config, out, io, jobs);
   const hooks = benchHooks(io, expandGrid(config).length, out);

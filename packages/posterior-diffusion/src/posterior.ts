@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { LOG_2PI, SeedStream, ValidationError, checkPositiveInt, checkShape, posteriorFromState, posteriorToJSON, requireClassAwarePrior, stopGradient, tidy } from '@ddvi/core';
 import type {
-  AuxiliaryLoss, Distribution, EpochRecord, Posterior, PosteriorInit, PosteriorSample, PhaseSpec, SampleOptions, SerializedModule,
+  AuxiliaryLoss, Distribution, EpochRecord, Posterior, PosteriorContext, PosteriorInit, PosteriorSample, PhaseSpec, SampleOptions, SerializedModule,
 } from '@ddvi/core';
 import { MLP, trunkedMLP } from '@ddvi/nn';
 import type { EncoderNet } from '@ddvi/nn';
@@ -80,12 +80,15 @@ export class DdviPosterior implements Posterior {
   private readonly classifier: MLP | undefined;
   /** rho(c | z): the reverse of the class of an unlabelled row (semi-supervised only). */
   private readonly classReverse: MLP | undefined;
+  /** Prior guidance (config priorGuidance > 0): the prior, eta_0 and the learned log-scales s_t of steps 1..K. */
+  private readonly guidance: { prior: Distribution; step0: number; logScale: tf.Variable } | undefined;
 
   constructor(
     readonly latentSize: number,
     readonly dataSize: number,
     private readonly seed: number,
     config: DdviConfigInput = {},
+    prior?: Distribution,
   ) {
     checkPositiveInt('DdviPosterior', 'latentSize', latentSize);
     checkPositiveInt('DdviPosterior', 'dataSize', dataSize);
@@ -118,6 +121,7 @@ export class DdviPosterior implements Posterior {
       this.classReverse = c.classes > 0
         ? new MLP({ inputSize: latentSize, hidden: c.classReverseHidden, outputs: [c.classes], dropout: 0, seed: seeds.fork('classReverse').next(), name: 'classReverse' })
         : undefined;
+      this.guidance = c.priorGuidance > 0 ? this.guidanceFor(prior, seeds.fork('guidance')) : undefined;
     } catch (e) {
       this.process.dispose();
       throw e;
@@ -125,7 +129,41 @@ export class DdviPosterior implements Posterior {
   }
 
   static create(init: PosteriorInit<DdviConfigInput>): DdviPosterior {
-    return new DdviPosterior(init.latentSize, init.dataSize, init.seed, init.config);
+    return new DdviPosterior(init.latentSize, init.dataSize, init.seed, init.config, init.prior);
+  }
+
+  /** eta_0 = 1 / E|grad log p(z)|^2 over 1,024 seeded prior draws, and the log-scales s_t (init 0). */
+  private guidanceFor(prior: Distribution | undefined, seed: SeedStream): NonNullable<DdviPosterior['guidance']> {
+    const K = this.config.priorGuidance;
+    if (K > this.T) throw new ValidationError(`ddvi posterior: priorGuidance must be at most T = ${this.T} (reverse steps), got ${K}`);
+    if (!prior) throw new ValidationError('ddvi posterior: priorGuidance > 0 needs the model\'s prior (PosteriorInit.prior)');
+    const meanSquare = tidy(() => {
+      const z = prior.sample(seed, [1024]) as tf.Tensor2D;
+      return tf.mean(tf.sum(tf.square(this.scoreOf(prior, z)), 1)).dataSync()[0]!;
+    });
+    if (!(meanSquare > 0 && Number.isFinite(meanSquare))) {
+      throw new ValidationError(`ddvi posterior: priorGuidance needs a prior with a finite, non-zero score; E|grad log p|^2 = ${meanSquare}`);
+    }
+    return { prior, step0: 1 / meanSquare, logScale: tf.variable(tf.zeros([K]), true) };
+  }
+
+  /** grad log p(z) [B, d], a constant of the backward pass. */
+  private scoreOf(prior: Distribution, z: tf.Tensor2D): tf.Tensor2D {
+    return tidy(() => {
+      const g = tf.grad((v: tf.Tensor) => tf.sum(prior.logProb(v)))(stopGradient(z)) as tf.Tensor2D;
+      // Off the prior's support (or where its density underflows) the score is not finite: no step there.
+      return stopGradient(tf.where(tf.isFinite(g), g, tf.zerosLike(g)) as tf.Tensor2D);
+    });
+  }
+
+  /** Step t's mean with prior guidance: m + eta_0 e^{s_t} grad log p(m) for t <= K, else m. */
+  private guided(mean: tf.Tensor2D, t: number): tf.Tensor2D {
+    const g = this.guidance;
+    if (!g || t > this.config.priorGuidance) return mean;
+    return tidy(() => {
+      const eta = tf.mul(g.step0, tf.exp(tf.slice(g.logScale, [t - 1], [1])));
+      return tf.add(mean, tf.mul(eta, this.scoreOf(g.prior, mean))) as tf.Tensor2D;
+    });
   }
 
   /** Number of reverse steps T (the noising process's). */
@@ -273,7 +311,7 @@ export class DdviPosterior implements Posterior {
       const means: tf.Tensor2D[] = [];
       for (let t = T; t >= 1; t--) {
         const out = this.denoiser.apply(y, context, t);
-        const mean = this.stepMean(y, reverseVariance === 'learned' ? (tf.slice(out, [0, 0], [B, d]) as tf.Tensor2D) : out, t);
+        const mean = this.guided(this.stepMean(y, reverseVariance === 'learned' ? (tf.slice(out, [0, 0], [B, d]) as tf.Tensor2D) : out, t), t);
         means.push(mean);
         if (noise) {
           const logVariance = this.reverseLogVariance(t, reverseVariance === 'learned' ? (tf.slice(out, [0, d], [B, d]) as tf.Tensor2D) : undefined, [B, d]);
@@ -424,6 +462,7 @@ export class DdviPosterior implements Posterior {
       ...prefixed('denoiser', this.denoiser.namedVariables()),
       ...(this.classifier ? prefixed('classifier', this.classifier.namedVariables()) : {}),
       ...(this.classReverse ? prefixed('classReverse', this.classReverse.namedVariables()) : {}),
+      ...(this.guidance ? { 'guidance.logScale': this.guidance.logScale } : {}),
     };
   }
 
@@ -431,9 +470,9 @@ export class DdviPosterior implements Posterior {
     return posteriorToJSON(this, this.seed, this.config);
   }
 
-  static fromJSON(state: SerializedModule): DdviPosterior {
+  static fromJSON(state: SerializedModule, context: PosteriorContext = {}): DdviPosterior {
     return posteriorFromState<DdviPosteriorConfig, DdviPosterior>(
-      DDVI, state, (s) => new DdviPosterior(s.latentSize, s.dataSize, s.seed, s.options),
+      DDVI, state, (s) => new DdviPosterior(s.latentSize, s.dataSize, s.seed, s.options, context.prior),
     );
   }
 
@@ -443,6 +482,7 @@ export class DdviPosterior implements Posterior {
     this.denoiser.dispose();
     this.classifier?.dispose();
     this.classReverse?.dispose();
+    this.guidance?.logScale.dispose();
     this.process.dispose();
   }
 }

@@ -123,7 +123,9 @@ export interface DdviPosteriorConfig {
    * over prior draws (the square of the prior's thinnest width, 0.005^2 for the pinwheel) and s_t
    * learned (init 0). The reverse kernel stays a Gaussian with a mean that depends on y_t and x, so
    * the bound stays valid (D2); grad log p is held constant in the backward pass. Needs the model's
-   * prior (PosteriorInit.prior). 0 turns it off.
+   * prior (PosteriorInit.prior): the default applies where the posterior is given it (ddvi train,
+   * ddvi bench, the playground and the conformance kit give it), else guidance is off; set
+   * explicitly without a prior, it is an error. 0 turns it off (the reference has none).
    */
   priorGuidance: number;
   /** Weight of the cross-entropy of pi on labelled rows, per row, in nats beside the bound (spec D6: an option). */
@@ -164,7 +166,7 @@ export const DEFAULT_CONFIG: DdviPosteriorConfig = {
   frozenDecoder: 0,
   classes: 0,
   collapseTolerance: 1,
-  priorGuidance: 0,
+  priorGuidance: 5,
   classWeight: 10,
   classReverseHidden: [64, 64],
   classifierHidden: [500],
@@ -181,6 +183,7 @@ export const REFERENCE_TRAINING: Partial<DdviPosteriorConfig> = {
   reverseMean: 'ddim',
   reverseVariance: 'posterior',
   fantasy: 'mean',
+  priorGuidance: 0,
 };
 
 const widths = z.array(z.int().min(1));

@@ -13,6 +13,7 @@ import { ConditionalDenoiser } from './denoiser';
 import { elementwiseLoss } from './losses';
 import { boundCollapse } from './health';
 import { ddviPhases } from './phases';
+import { PriorGuidance } from './prior_guidance';
 
 
 /** One pass of the reverse chain, everything the bound and the wake term read. */
@@ -80,8 +81,8 @@ export class DdviPosterior implements Posterior {
   private readonly classifier: MLP | undefined;
   /** rho(c | z): the reverse of the class of an unlabelled row (semi-supervised only). */
   private readonly classReverse: MLP | undefined;
-  /** Prior guidance (config priorGuidance > 0): the prior, eta_0 and the learned log-scales s_t of steps 1..K. */
-  private readonly guidance: { prior: Distribution; step0: number; logScale: tf.Variable } | undefined;
+  /** The prior's score in the last K steps' predictions (config priorGuidance > 0). */
+  private readonly guidance: PriorGuidance | undefined;
 
   constructor(
     readonly latentSize: number,
@@ -92,7 +93,9 @@ export class DdviPosterior implements Posterior {
   ) {
     checkPositiveInt('DdviPosterior', 'latentSize', latentSize);
     checkPositiveInt('DdviPosterior', 'dataSize', dataSize);
-    this.config = resolveConfig(config);
+    // Guidance is on by default only where the model's prior is known (ddvi train, bench, the
+    // playground and the conformance kit pass it); asked for explicitly without one, it is an error.
+    this.config = resolveConfig(prior || config.priorGuidance !== undefined ? config : { ...config, priorGuidance: 0 });
     if (this.config.priorPretrain > 0 && this.config.sleepWeight === 0) {
       throw new ValidationError('ddvi posterior: priorPretrain > 0 trains only the sleep term, so sleepWeight must be > 0');
     }
@@ -121,7 +124,8 @@ export class DdviPosterior implements Posterior {
       this.classReverse = c.classes > 0
         ? new MLP({ inputSize: latentSize, hidden: c.classReverseHidden, outputs: [c.classes], dropout: 0, seed: seeds.fork('classReverse').next(), name: 'classReverse' })
         : undefined;
-      this.guidance = c.priorGuidance > 0 ? this.guidanceFor(prior, seeds.fork('guidance')) : undefined;
+      if (c.priorGuidance > 0 && !prior) throw new ValidationError('ddvi posterior: priorGuidance > 0 needs the model\'s prior (PosteriorInit.prior)');
+      this.guidance = c.priorGuidance > 0 ? new PriorGuidance(prior!, this.process, c.priorGuidance, seeds.fork('guidance')) : undefined;
     } catch (e) {
       this.process.dispose();
       throw e;
@@ -130,40 +134,6 @@ export class DdviPosterior implements Posterior {
 
   static create(init: PosteriorInit<DdviConfigInput>): DdviPosterior {
     return new DdviPosterior(init.latentSize, init.dataSize, init.seed, init.config, init.prior);
-  }
-
-  /** eta_0 = 1 / E|grad log p(z)|^2 over 1,024 seeded prior draws, and the log-scales s_t (init 0). */
-  private guidanceFor(prior: Distribution | undefined, seed: SeedStream): NonNullable<DdviPosterior['guidance']> {
-    const K = this.config.priorGuidance;
-    if (K > this.T) throw new ValidationError(`ddvi posterior: priorGuidance must be at most T = ${this.T} (reverse steps), got ${K}`);
-    if (!prior) throw new ValidationError('ddvi posterior: priorGuidance > 0 needs the model\'s prior (PosteriorInit.prior)');
-    const meanSquare = tidy(() => {
-      const z = prior.sample(seed, [1024]) as tf.Tensor2D;
-      return tf.mean(tf.sum(tf.square(this.scoreOf(prior, z)), 1)).dataSync()[0]!;
-    });
-    if (!(meanSquare > 0 && Number.isFinite(meanSquare))) {
-      throw new ValidationError(`ddvi posterior: priorGuidance needs a prior with a finite, non-zero score; E|grad log p|^2 = ${meanSquare}`);
-    }
-    return { prior, step0: 1 / meanSquare, logScale: tf.variable(tf.zeros([K]), true) };
-  }
-
-  /** grad log p(z) [B, d], a constant of the backward pass. */
-  private scoreOf(prior: Distribution, z: tf.Tensor2D): tf.Tensor2D {
-    return tidy(() => {
-      const g = tf.grad((v: tf.Tensor) => tf.sum(prior.logProb(v)))(stopGradient(z)) as tf.Tensor2D;
-      // Off the prior's support (or where its density underflows) the score is not finite: no step there.
-      return stopGradient(tf.where(tf.isFinite(g), g, tf.zerosLike(g)) as tf.Tensor2D);
-    });
-  }
-
-  /** Step t's mean with prior guidance: m + eta_0 e^{s_t} grad log p(m) for t <= K, else m. */
-  private guided(mean: tf.Tensor2D, t: number): tf.Tensor2D {
-    const g = this.guidance;
-    if (!g || t > this.config.priorGuidance) return mean;
-    return tidy(() => {
-      const eta = tf.mul(g.step0, tf.exp(tf.slice(g.logScale, [t - 1], [1])));
-      return tf.add(mean, tf.mul(eta, this.scoreOf(g.prior, mean))) as tf.Tensor2D;
-    });
   }
 
   /** Number of reverse steps T (the noising process's). */
@@ -311,7 +281,7 @@ export class DdviPosterior implements Posterior {
       const means: tf.Tensor2D[] = [];
       for (let t = T; t >= 1; t--) {
         const out = this.denoiser.apply(y, context, t);
-        const mean = this.guided(this.stepMean(y, reverseVariance === 'learned' ? (tf.slice(out, [0, 0], [B, d]) as tf.Tensor2D) : out, t), t);
+        const mean = this.stepMean(y, this.prediction(y, reverseVariance === 'learned' ? (tf.slice(out, [0, 0], [B, d]) as tf.Tensor2D) : out, t), t);
         means.push(mean);
         if (noise) {
           const logVariance = this.reverseLogVariance(t, reverseVariance === 'learned' ? (tf.slice(out, [0, d], [B, d]) as tf.Tensor2D) : undefined, [B, d]);
@@ -329,6 +299,11 @@ export class DdviPosterior implements Posterior {
       if (smoothed) out.smoothedLogRatio = smoothed;
       return out;
     });
+  }
+
+  /** The denoiser's prediction (its mean head) with the prior's part where guidance is on. */
+  private prediction(yt: tf.Tensor2D, raw: tf.Tensor2D, t: number | tf.Tensor1D): tf.Tensor2D {
+    return this.guidance ? this.guidance.apply(raw, yt, t, this.config.predict) : raw;
   }
 
   /**
@@ -411,8 +386,9 @@ export class DdviPosterior implements Posterior {
     return [
       {
         name: 'sleep',
-        // Spec D9: the sleep update touches only the denoiser and the context encoder.
-        variables: Object.keys(this.namedVariables()).filter((k) => k.startsWith('denoiser.') || (this.config.sleepTrainsContext && k.startsWith('context.'))),
+        // Spec D9: the sleep update touches only the denoiser and the context encoder (and the
+        // guidance weights, which are part of the denoiser's prediction).
+        variables: Object.keys(this.namedVariables()).filter((k) => k.startsWith('denoiser.') || k.startsWith('guidance.') || (this.config.sleepTrainsContext && k.startsWith('context.'))),
         repeats: sleepRepeats,
         loss: (ctx) =>
           tidy(() => {
@@ -426,7 +402,7 @@ export class DdviPosterior implements Posterior {
             const t = sampleSteps(this.T, n, ctx.seed.fork('t'));
             const { yt, noise } = this.process.marginalSample(z, t, ctx.seed.fork('noise'));
             const out = this.denoiser.apply(yt, a, t);
-            const predicted = this.config.reverseVariance === 'learned' ? (tf.slice(out, [0, 0], [n, this.latentSize]) as tf.Tensor2D) : out;
+            const predicted = this.prediction(yt, this.config.reverseVariance === 'learned' ? (tf.slice(out, [0, 0], [n, this.latentSize]) as tf.Tensor2D) : out, t);
             // The denoising target in the denoiser's own parameterization: the noise, or z itself.
             const target = this.config.predict === 'y0' ? z : noise;
             return tf.mul(sleepWeight, tf.mean(elementwiseLoss(sleep, tf.sub(predicted, target)))) as tf.Scalar;
@@ -462,7 +438,7 @@ export class DdviPosterior implements Posterior {
       ...prefixed('denoiser', this.denoiser.namedVariables()),
       ...(this.classifier ? prefixed('classifier', this.classifier.namedVariables()) : {}),
       ...(this.classReverse ? prefixed('classReverse', this.classReverse.namedVariables()) : {}),
-      ...(this.guidance ? { 'guidance.logScale': this.guidance.logScale } : {}),
+      ...(this.guidance ? { 'guidance.weight': this.guidance.weight } : {}),
     };
   }
 
@@ -482,7 +458,7 @@ export class DdviPosterior implements Posterior {
     this.denoiser.dispose();
     this.classifier?.dispose();
     this.classReverse?.dispose();
-    this.guidance?.logScale.dispose();
+    this.guidance?.dispose();
     this.process.dispose();
   }
 }

@@ -281,7 +281,8 @@ export class DdviPosterior implements Posterior {
       const means: tf.Tensor2D[] = [];
       for (let t = T; t >= 1; t--) {
         const out = this.denoiser.apply(y, context, t);
-        const mean = this.stepMean(y, this.prediction(y, reverseVariance === 'learned' ? (tf.slice(out, [0, 0], [B, d]) as tf.Tensor2D) : out, t), t);
+        const raw = this.stepMean(y, reverseVariance === 'learned' ? (tf.slice(out, [0, 0], [B, d]) as tf.Tensor2D) : out, t);
+        const mean = this.guidance ? this.guidance.apply(raw, t) : raw;
         means.push(mean);
         if (noise) {
           const logVariance = this.reverseLogVariance(t, reverseVariance === 'learned' ? (tf.slice(out, [0, d], [B, d]) as tf.Tensor2D) : undefined, [B, d]);
@@ -299,11 +300,6 @@ export class DdviPosterior implements Posterior {
       if (smoothed) out.smoothedLogRatio = smoothed;
       return out;
     });
-  }
-
-  /** The denoiser's prediction (its mean head) with the prior's part where guidance is on. */
-  private prediction(yt: tf.Tensor2D, raw: tf.Tensor2D, t: number | tf.Tensor1D): tf.Tensor2D {
-    return this.guidance ? this.guidance.apply(raw, yt, t, this.config.predict) : raw;
   }
 
   /**
@@ -386,9 +382,8 @@ export class DdviPosterior implements Posterior {
     return [
       {
         name: 'sleep',
-        // Spec D9: the sleep update touches only the denoiser and the context encoder (and the
-        // guidance weights, which are part of the denoiser's prediction).
-        variables: Object.keys(this.namedVariables()).filter((k) => k.startsWith('denoiser.') || k.startsWith('guidance.') || (this.config.sleepTrainsContext && k.startsWith('context.'))),
+        // Spec D9: the sleep update touches only the denoiser and the context encoder.
+        variables: Object.keys(this.namedVariables()).filter((k) => k.startsWith('denoiser.') || (this.config.sleepTrainsContext && k.startsWith('context.'))),
         repeats: sleepRepeats,
         loss: (ctx) =>
           tidy(() => {
@@ -402,7 +397,7 @@ export class DdviPosterior implements Posterior {
             const t = sampleSteps(this.T, n, ctx.seed.fork('t'));
             const { yt, noise } = this.process.marginalSample(z, t, ctx.seed.fork('noise'));
             const out = this.denoiser.apply(yt, a, t);
-            const predicted = this.prediction(yt, this.config.reverseVariance === 'learned' ? (tf.slice(out, [0, 0], [n, this.latentSize]) as tf.Tensor2D) : out, t);
+            const predicted = this.config.reverseVariance === 'learned' ? (tf.slice(out, [0, 0], [n, this.latentSize]) as tf.Tensor2D) : out;
             // The denoising target in the denoiser's own parameterization: the noise, or z itself.
             const target = this.config.predict === 'y0' ? z : noise;
             return tf.mul(sleepWeight, tf.mean(elementwiseLoss(sleep, tf.sub(predicted, target)))) as tf.Scalar;
@@ -438,7 +433,7 @@ export class DdviPosterior implements Posterior {
       ...prefixed('denoiser', this.denoiser.namedVariables()),
       ...(this.classifier ? prefixed('classifier', this.classifier.namedVariables()) : {}),
       ...(this.classReverse ? prefixed('classReverse', this.classReverse.namedVariables()) : {}),
-      ...(this.guidance ? { 'guidance.weight': this.guidance.weight } : {}),
+      ...(this.guidance ? { 'guidance.logScale': this.guidance.logScale } : {}),
     };
   }
 

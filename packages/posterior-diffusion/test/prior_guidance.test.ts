@@ -25,9 +25,9 @@ describe('prior guidance (config priorGuidance)', () => {
     const without = build({});
     expect(withPrior.config.priorGuidance).toBe(resolveConfig({}).priorGuidance);
     expect(withPrior.config.priorGuidance).toBeGreaterThan(0);
-    expect(Object.keys(withPrior.namedVariables())).toContain('guidance.weight');
+    expect(Object.keys(withPrior.namedVariables())).toContain('guidance.logScale');
     expect(without.config.priorGuidance).toBe(0);
-    expect(Object.keys(without.namedVariables())).not.toContain('guidance.weight');
+    expect(Object.keys(without.namedVariables())).not.toContain('guidance.logScale');
     withPrior.dispose();
     without.dispose();
     expect(() => build({ priorGuidance: 2 })).toThrow("ddvi posterior: priorGuidance > 0 needs the model's prior (PosteriorInit.prior)");
@@ -50,7 +50,7 @@ describe('prior guidance (config priorGuidance)', () => {
   it('round-trips through JSON with the prior in the context, and refuses to rebuild without it', () => {
     const prior = new Pinwheel();
     const q = build({ priorGuidance: 2 }, prior);
-    tf.tidy(() => q.namedVariables()['guidance.weight']!.assign(tf.tensor1d([0.5, -0.25])));
+    tf.tidy(() => q.namedVariables()['guidance.logScale']!.assign(tf.tensor1d([0.5, -0.25])));
     const state = JSON.parse(JSON.stringify(q.toJSON()));
     const back = DdviPosterior.fromJSON(state, { prior });
     const draw = (p: DdviPosterior) =>

@@ -24,7 +24,7 @@ export function buildFresh(config: TrainConfig, dataSize: number): Pair {
   const model = new DecoderModel(modelConfig);
   try {
     const posterior = createPosterior(config.posterior, {
-      latentSize: config.latentSize, dataSize, seed: root.fork('posterior').next(), config: config.posteriorConfig,
+      latentSize: config.latentSize, dataSize, seed: root.fork('posterior').next(), config: config.posteriorConfig, prior: model.prior(),
     });
     return { model, posterior };
   } catch (e) {
@@ -42,7 +42,7 @@ export function buildFromCheckpoint(payload: CheckpointPayload, source: string):
     throw new ValidationError(`${source}: cannot rebuild the model: ${(e as Error).message}`);
   }
   try {
-    return { model, posterior: posteriorFromJSON(payload.posterior) };
+    return { model, posterior: posteriorFromJSON(payload.posterior, { prior: model.prior() }) };
   } catch (e) {
     model.dispose();
     throw new ValidationError(`${source}: cannot rebuild the posterior: ${(e as Error).message}`);

@@ -19,6 +19,7 @@ export type { TensorDatasetOptions } from './data/tensor_dataset';
 export type {
   Posterior,
   PosteriorCapabilities,
+  PosteriorContext,
   PosteriorInit,
   PosteriorSample,
   SampledDistribution,

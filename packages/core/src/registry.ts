@@ -1,5 +1,5 @@
 import { ValidationError } from './errors';
-import type { Posterior, PosteriorInit } from './types/posterior';
+import type { Posterior, PosteriorContext, PosteriorInit } from './types/posterior';
 import type { SerializedModule } from './types/serialized';
 
 /**
@@ -10,7 +10,8 @@ export interface PosteriorFamily<C = Record<string, unknown>> {
   family: string;
   description: string;
   create(init: PosteriorInit<C>): Posterior;
-  fromJSON(state: SerializedModule): Posterior;
+  /** Rebuilds a saved posterior; `context.prior` is the model's prior, as `PosteriorInit.prior`. */
+  fromJSON(state: SerializedModule, context?: PosteriorContext): Posterior;
   /**
    * The family builds another registered family inside it (the semi-supervised wrapper `semi`):
    * not a posterior family of its own, so `listPosteriors({ wrappers: false })` leaves it out.
@@ -74,8 +75,8 @@ export function createPosterior(family: string, init: PosteriorInit): Posterior 
   return getPosteriorFamily(family).create(init);
 }
 
-export function posteriorFromJSON(state: SerializedModule): Posterior {
-  return getPosteriorFamily(state.kind).fromJSON(state);
+export function posteriorFromJSON(state: SerializedModule, context?: PosteriorContext): Posterior {
+  return getPosteriorFamily(state.kind).fromJSON(state, context);
 }
 
 /**

@@ -117,6 +117,17 @@ export interface DdviPosteriorConfig {
    * went from -560 to -1,726.
    */
   collapseTolerance: number;
+  /**
+   * Prior guidance: the last `priorGuidance` reverse steps add a gradient step on the prior's
+   * log-density to their mean, m + eta_t grad log p(m), with eta_t = eta_0 e^{s_t}: eta_0 = 1 / E|grad log p|^2
+   * over prior draws (the square of the prior's thinnest width, 0.005^2 for the pinwheel) and s_t
+   * learned (init 0). The reverse kernel stays a Gaussian with a mean that depends on y_t and x, so
+   * the bound stays valid (D2); grad log p is held constant in the backward pass. Needs the model's
+   * prior (PosteriorInit.prior): the default applies where the posterior is given it (ddvi train,
+   * ddvi bench, the playground and the conformance kit give it), else guidance is off; set
+   * explicitly without a prior, it is an error. 0 turns it off (the reference has none).
+   */
+  priorGuidance: number;
   /** Weight of the cross-entropy of pi on labelled rows, per row, in nats beside the bound (spec D6: an option). */
   classWeight: number;
   /** Hidden widths of rho(c | z), the learned reverse of the class in unlabelled rows. */
@@ -155,6 +166,7 @@ export const DEFAULT_CONFIG: DdviPosteriorConfig = {
   frozenDecoder: 0,
   classes: 0,
   collapseTolerance: 1,
+  priorGuidance: 5,
   classWeight: 10,
   classReverseHidden: [64, 64],
   classifierHidden: [500],
@@ -171,6 +183,7 @@ export const REFERENCE_TRAINING: Partial<DdviPosteriorConfig> = {
   reverseMean: 'ddim',
   reverseVariance: 'posterior',
   fantasy: 'mean',
+  priorGuidance: 0,
 };
 
 const widths = z.array(z.int().min(1));
@@ -211,6 +224,7 @@ export const DdviConfigSchema = z
       .refine((k) => k === 0 || k >= 2, '0 (unsupervised) or an integer >= 2')
       .default(DEFAULT_CONFIG.classes),
     collapseTolerance: weight.default(DEFAULT_CONFIG.collapseTolerance),
+    priorGuidance: z.int().min(0).describe('an integer >= 0 (reverse steps with prior guidance; 0: off)').default(DEFAULT_CONFIG.priorGuidance),
     classWeight: weight.default(DEFAULT_CONFIG.classWeight),
     classReverseHidden: widths.default(DEFAULT_CONFIG.classReverseHidden),
     classifierHidden: widths.default(DEFAULT_CONFIG.classifierHidden),

@@ -6,9 +6,9 @@ import type { ReverseStepAttrs } from './step_kernel';
 
 /** What the whole reverse chain gives (the trajectory's parts, before the encoder's terms are added). */
 export interface FusedChain {
-  /** [T + 1, B, d]: index t holds y_t. */
+  /** [T + 1, B, d]: index t holds y_t (from `last`: [T - last + 2, B, d], index j holds y_{last - 1 + j}). */
   states: tf.Tensor3D;
-  /** [T, B, d]: index t - 1 holds the mean of step t. */
+  /** [T, B, d]: index t - 1 holds the mean of step t (from `last`: index t - last). */
   means: tf.Tensor3D;
   /** [B]: sum over the steps of log q(y_{t-1} | y_t, x). */
   logQ: tf.Tensor1D;
@@ -31,11 +31,16 @@ export interface FusedChain {
  * another order, so they are not the same bits.
  *
  * `noise` is [T, B, d] (index t - 1: step t's draw), `steps[t]` step t's constants (step_kernel.ts).
+ * The chain runs steps T..`last` (default 1: the whole chain; a later `last` leaves the steps below
+ * it to the caller, as prior guidance does): `states` then holds y_{last-1}..y_T and `means` the
+ * means of steps last..T.
  */
-export function fusedChain(denoiser: ConditionalDenoiser, yT: tf.Tensor2D, context: tf.Tensor2D, noise: tf.Tensor3D, steps: ReverseStepAttrs[]): FusedChain {
+export function fusedChain(denoiser: ConditionalDenoiser, yT: tf.Tensor2D, context: tf.Tensor2D, noise: tf.Tensor3D, steps: ReverseStepAttrs[], last = 1): FusedChain {
   const { hidden, head } = denoiser.parameters();
   const L = hidden.length;
   const T = steps.length - 1;
+  /** Steps this op runs. */
+  const n = T - last + 1;
   const [B, d] = yT.shape;
   const c = context.shape[1];
   const params = [...hidden.flatMap((l) => [l.weight, l.bias, l.embedding]), head.weight, head.bias];
@@ -60,7 +65,7 @@ export function fusedChain(denoiser: ConditionalDenoiser, yT: tf.Tensor2D, conte
     const means: tf.Tensor2D[] = [];
     let logQ: tf.Tensor | undefined;
     let smoothed: tf.Tensor | undefined;
-    for (let t = T; t >= 1; t--) {
+    for (let t = T; t >= last; t--) {
       ys.push(y);
       let h = tf.concat([y, ctx!], 1) as tf.Tensor2D;
       const acts: tf.Tensor2D[] = [];
@@ -90,17 +95,18 @@ export function fusedChain(denoiser: ConditionalDenoiser, yT: tf.Tensor2D, conte
     save([...ys, ...outs, ...relus.flat(), noise, ...layerInputs.map((xs) => tf.concat(xs, 0)), tf.concat(headInputs, 0)]);
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] => {
       // Step k of the saved lists and stacks is t = T - k.
-      const ySteps = saved.slice(0, T) as tf.Tensor2D[];
-      const outSteps = saved.slice(T, 2 * T) as tf.Tensor2D[];
-      const masks = hidden.map((_, i) => saved.slice((2 + i) * T, (3 + i) * T).map((r) => tf.step(r)));
-      let at = (2 + L) * T;
+      const ySteps = saved.slice(0, n) as tf.Tensor2D[];
+      const outSteps = saved.slice(n, 2 * n) as tf.Tensor2D[];
+      const masks = hidden.map((_, i) => saved.slice((2 + i) * n, (3 + i) * n).map((r) => tf.step(r)));
+      let at = (2 + L) * n;
       const drawSteps = tf.unstack(saved[at++]!) as tf.Tensor2D[];
       const inputsAll = saved.slice(at, at + L) as tf.Tensor2D[];
       const headAll = saved[at + L] as tf.Tensor2D;
-      const S = (T + 1) * B * d;
-      const M = T * B * d;
-      const dStates = tf.unstack(tf.reshape(tf.slice(dy, [0], [S]), [T + 1, B, d]));
-      const dMeans = tf.unstack(tf.reshape(tf.slice(dy, [S], [M]), [T, B, d]));
+      const S = (n + 1) * B * d;
+      const M = n * B * d;
+      // dStates[j] is y_{last - 1 + j}'s, dMeans[j] step (last + j)'s.
+      const dStates = tf.unstack(tf.reshape(tf.slice(dy, [0], [S]), [n + 1, B, d]));
+      const dMeans = tf.unstack(tf.reshape(tf.slice(dy, [S], [M]), [n, B, d]));
       const gQ = tf.slice(dy, [S + M], [B]);
       const gS = tf.slice(dy, [S + M + B], [B]);
       // Layer 0 reads [y, context]: its weight's rows for y give y's gradient each step; the context's
@@ -110,11 +116,11 @@ export function fusedChain(denoiser: ConditionalDenoiser, yT: tf.Tensor2D, conte
       // Gradients in step order t = 1..T: each layer's pre-activation and the denoiser's output.
       const dPre: tf.Tensor[][] = hidden.map(() => []);
       const dOut: tf.Tensor[] = [];
-      let g = dStates[0]!; // d / d y_0
-      for (let t = 1; t <= T; t++) {
+      let g = dStates[0]!; // d / d y_{last - 1}
+      for (let t = last; t <= T; t++) {
         const k = T - t;
         const [dyStep, dout] = tf.engine().runKernel(REVERSE_STEP_GRAD, {
-          y: ySteps[k]!, out: outSteps[k]!, n: drawSteps[t - 1]!, gNext: g, gMean: dMeans[t - 1]!, gQ, gS,
+          y: ySteps[k]!, out: outSteps[k]!, n: drawSteps[t - 1]!, gNext: g, gMean: dMeans[t - last]!, gQ, gS,
         }, steps[t] as unknown as tf.NamedAttrMap) as tf.Tensor[];
         dOut.push(dout!);
         const gAct: (tf.Tensor | undefined)[] = new Array(L);
@@ -128,7 +134,7 @@ export function fusedChain(denoiser: ConditionalDenoiser, yT: tf.Tensor2D, conte
             const gIn = tf.matMul(dp, W[i]!, false, true);
             gAct[i - 1] = gAct[i - 1] ? tf.add(gAct[i - 1]!, gIn) : gIn;
           } else {
-            g = tf.add(tf.add(dyStep!, tf.matMul(dp, W0y, false, true)), dStates[t]!);
+            g = tf.add(tf.add(dyStep!, tf.matMul(dp, W0y, false, true)), dStates[t - last + 1]!);
           }
         }
       }
@@ -136,10 +142,12 @@ export function fusedChain(denoiser: ConditionalDenoiser, yT: tf.Tensor2D, conte
       const grads: tf.Tensor[] = [g, tf.zeros([B, c])];
       hidden.forEach((_, i) => {
         const dp = tf.concat(dPre[i]!.reverse(), 0) as tf.Tensor2D;
-        const stepped = tf.reshape(dp, [T, B, dp.shape[1]]);
+        const stepped = tf.reshape(dp, [n, B, dp.shape[1]]);
         if (i === 0) grads[1] = tf.matMul(tf.sum(stepped, 0), W0c, false, true);
         const perStep = tf.sum(stepped, 1);
-        grads.push(tf.matMul(inputsAll[i]!, dp, true, false), tf.sum(perStep, 0), tf.reverse(perStep, 0));
+        // Embedding rows of steps 1..T; the rows of steps below `last` are not used here.
+        const rowsGrad = last > 1 ? tf.concat([tf.zeros([last - 1, dp.shape[1]]), tf.reverse(perStep, 0)], 0) : tf.reverse(perStep, 0);
+        grads.push(tf.matMul(inputsAll[i]!, dp, true, false), tf.sum(perStep, 0), rowsGrad);
       });
       const dh = tf.concat(dOut.reverse(), 0) as tf.Tensor2D;
       grads.push(tf.matMul(headAll, dh, true, false), tf.sum(dh, 0));
@@ -149,11 +157,11 @@ export function fusedChain(denoiser: ConditionalDenoiser, yT: tf.Tensor2D, conte
   });
   return tf.tidy(() => {
     const packed = chain(yT, context, ...params) as tf.Tensor1D;
-    const S = (T + 1) * B * d;
-    const M = T * B * d;
+    const S = (n + 1) * B * d;
+    const M = n * B * d;
     return {
-      states: tf.reshape(tf.slice(packed, [0], [S]), [T + 1, B, d]) as tf.Tensor3D,
-      means: tf.reshape(tf.slice(packed, [S], [M]), [T, B, d]) as tf.Tensor3D,
+      states: tf.reshape(tf.slice(packed, [0], [S]), [n + 1, B, d]) as tf.Tensor3D,
+      means: tf.reshape(tf.slice(packed, [S], [M]), [n, B, d]) as tf.Tensor3D,
       logQ: tf.slice(packed, [S + M], [B]) as tf.Tensor1D,
       smoothed: tf.slice(packed, [S + M + B], [B]) as tf.Tensor1D,
     };

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { LOG_2PI, SeedStream, ValidationError, checkPositiveInt, checkShape, posteriorFromState, posteriorToJSON, requireClassAwarePrior, stopGradient, tidy } from '@ddvi/core';
 import type {
-  AuxiliaryLoss, Distribution, EpochRecord, Posterior, PosteriorInit, PosteriorSample, PhaseSpec, SampleOptions, SerializedModule,
+  AuxiliaryLoss, Distribution, EpochRecord, Posterior, PosteriorContext, PosteriorInit, PosteriorSample, PhaseSpec, SampleOptions, SerializedModule,
 } from '@ddvi/core';
 import { MLP, trunkedMLP } from '@ddvi/nn';
 import type { EncoderNet } from '@ddvi/nn';
@@ -16,6 +16,7 @@ import { ddviPhases } from './phases';
 import { fusedReverseStepAvailable } from './step_kernel';
 import { fusedChain } from './fused_chain';
 import type { ReverseStepAttrs } from './step_kernel';
+import { PriorGuidance } from './prior_guidance';
 
 
 /** One pass of the reverse chain, everything the bound and the wake term read. */
@@ -85,16 +86,21 @@ export class DdviPosterior implements Posterior {
   private readonly classReverse: MLP | undefined;
   /** Each reverse step's constants for the fused step kernel (index t), built on first use; null where it does not apply. */
   private stepConstants: ReverseStepAttrs[] | null | undefined;
+  /** A gradient step on log p in the last K reverse means (config priorGuidance > 0). */
+  private readonly guidance: PriorGuidance | undefined;
 
   constructor(
     readonly latentSize: number,
     readonly dataSize: number,
     private readonly seed: number,
     config: DdviConfigInput = {},
+    prior?: Distribution,
   ) {
     checkPositiveInt('DdviPosterior', 'latentSize', latentSize);
     checkPositiveInt('DdviPosterior', 'dataSize', dataSize);
-    this.config = resolveConfig(config);
+    // Guidance is on by default only where the model's prior is known (ddvi train, bench, the
+    // playground and the conformance kit pass it); asked for explicitly without one, it is an error.
+    this.config = resolveConfig(prior || config.priorGuidance !== undefined ? config : { ...config, priorGuidance: 0 });
     if (this.config.priorPretrain > 0 && this.config.sleepWeight === 0) {
       throw new ValidationError('ddvi posterior: priorPretrain > 0 trains only the sleep term, so sleepWeight must be > 0');
     }
@@ -123,6 +129,8 @@ export class DdviPosterior implements Posterior {
       this.classReverse = c.classes > 0
         ? new MLP({ inputSize: latentSize, hidden: c.classReverseHidden, outputs: [c.classes], dropout: 0, seed: seeds.fork('classReverse').next(), name: 'classReverse' })
         : undefined;
+      if (c.priorGuidance > 0 && !prior) throw new ValidationError('ddvi posterior: priorGuidance > 0 needs the model\'s prior (PosteriorInit.prior)');
+      this.guidance = c.priorGuidance > 0 ? new PriorGuidance(prior!, this.process, c.priorGuidance, seeds.fork('guidance')) : undefined;
     } catch (e) {
       this.process.dispose();
       throw e;
@@ -130,7 +138,7 @@ export class DdviPosterior implements Posterior {
   }
 
   static create(init: PosteriorInit<DdviConfigInput>): DdviPosterior {
-    return new DdviPosterior(init.latentSize, init.dataSize, init.seed, init.config);
+    return new DdviPosterior(init.latentSize, init.dataSize, init.seed, init.config, init.prior);
   }
 
   /** Number of reverse steps T (the noising process's). */
@@ -275,7 +283,9 @@ export class DdviPosterior implements Posterior {
       let smoothed = smooth ? (tf.mul(-0.5, tf.sum(tf.add(logVar, 1 + LOG_2PI), 1)) as tf.Tensor1D) : undefined;
       const draws = reverseVariance === 'none' ? undefined : (tf.randomNormal([T, B, d], 0, 1, 'float32', seed.fork('steps').next()) as tf.Tensor3D);
       const fused = draws && fusedReverseStepAvailable() ? this.fusedStepConstants() : null;
-      if (fused) {
+      // Prior guidance's steps (1..K) run op by op below; the fused op runs the rest.
+      const guided = this.guidance?.steps ?? 0;
+      if (fused && guided === 0) {
         // The same chain as the loop below, as one op with its own backward pass (fused_chain.ts).
         const chain = fusedChain(this.denoiser, y, context, draws!, fused);
         const out: ReverseTrajectory = { states: chain.states, means: chain.means, logQ: tf.add(logQ, chain.logQ) as tf.Tensor1D, encoderLogQ };
@@ -283,11 +293,24 @@ export class DdviPosterior implements Posterior {
         return out;
       }
       const noise = draws ? tf.unstack(draws) : undefined;
+      // The steps the fused op ran (T..K+1): their states y_K..y_T and means, stacked by index.
+      let head: { states: tf.Tensor3D; means: tf.Tensor3D } | undefined;
+      let from = T;
+      if (fused && guided < T) {
+        const chain = fusedChain(this.denoiser, y, context, draws!, fused, guided + 1);
+        head = { states: tf.slice(chain.states, [1, 0, 0], [-1, -1, -1]), means: chain.means };
+        logQ = tf.add(logQ, chain.logQ) as tf.Tensor1D;
+        if (smoothed) smoothed = tf.add(smoothed, chain.smoothed) as tf.Tensor1D;
+        y = tf.reshape(tf.slice(chain.states, [0, 0, 0], [1, B, d]), [B, d]);
+        from = guided;
+      }
+      // In the order the steps run (t = from..1).
       const states: tf.Tensor2D[] = [y];
       const means: tf.Tensor2D[] = [];
-      for (let t = T; t >= 1; t--) {
+      for (let t = from; t >= 1; t--) {
         const out = this.denoiser.apply(y, context, t);
-        const mean = this.stepMean(y, reverseVariance === 'learned' ? (tf.slice(out, [0, 0], [B, d]) as tf.Tensor2D) : out, t);
+        const raw = this.stepMean(y, reverseVariance === 'learned' ? (tf.slice(out, [0, 0], [B, d]) as tf.Tensor2D) : out, t);
+        const mean = this.guidance ? this.guidance.apply(raw, t) : raw;
         means.push(mean);
         if (noise) {
           const logVariance = this.reverseLogVariance(t, reverseVariance === 'learned' ? (tf.slice(out, [0, d], [B, d]) as tf.Tensor2D) : undefined, [B, d]);
@@ -301,7 +324,12 @@ export class DdviPosterior implements Posterior {
         }
         states.push(y);
       }
-      const out: ReverseTrajectory = { states: tf.stack(states.reverse()) as tf.Tensor3D, means: tf.stack(means.reverse()) as tf.Tensor3D, logQ, encoderLogQ };
+      const stacked = { states: tf.stack(states.reverse()) as tf.Tensor3D, means: tf.stack(means.reverse()) as tf.Tensor3D };
+      const out: ReverseTrajectory = {
+        states: head ? (tf.concat([stacked.states, head.states], 0) as tf.Tensor3D) : stacked.states,
+        means: head ? (tf.concat([stacked.means, head.means], 0) as tf.Tensor3D) : stacked.means,
+        logQ, encoderLogQ,
+      };
       if (smoothed) out.smoothedLogRatio = smoothed;
       return out;
     });
@@ -468,6 +496,7 @@ export class DdviPosterior implements Posterior {
       ...prefixed('denoiser', this.denoiser.namedVariables()),
       ...(this.classifier ? prefixed('classifier', this.classifier.namedVariables()) : {}),
       ...(this.classReverse ? prefixed('classReverse', this.classReverse.namedVariables()) : {}),
+      ...(this.guidance ? { 'guidance.logScale': this.guidance.logScale } : {}),
     };
   }
 
@@ -475,9 +504,9 @@ export class DdviPosterior implements Posterior {
     return posteriorToJSON(this, this.seed, this.config);
   }
 
-  static fromJSON(state: SerializedModule): DdviPosterior {
+  static fromJSON(state: SerializedModule, context: PosteriorContext = {}): DdviPosterior {
     return posteriorFromState<DdviPosteriorConfig, DdviPosterior>(
-      DDVI, state, (s) => new DdviPosterior(s.latentSize, s.dataSize, s.seed, s.options),
+      DDVI, state, (s) => new DdviPosterior(s.latentSize, s.dataSize, s.seed, s.options, context.prior),
     );
   }
 
@@ -487,6 +516,7 @@ export class DdviPosterior implements Posterior {
     this.denoiser.dispose();
     this.classifier?.dispose();
     this.classReverse?.dispose();
+    this.guidance?.dispose();
     this.process.dispose();
   }
 }

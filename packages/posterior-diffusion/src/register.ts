@@ -7,7 +7,7 @@ registerPosterior<DdviConfigInput>({
   family: DDVI,
   description: 'DDVI: Gaussian encoder + learned reverse diffusion chain over auxiliary latents, wake-sleep training',
   create: (init) => DdviPosterior.create(init),
-  fromJSON: (state) => DdviPosterior.fromJSON(state),
+  fromJSON: (state, context) => DdviPosterior.fromJSON(state, context),
   // Its own semi-supervised form (docs/ddvi.md, "Semi-supervised"): the classes conditioning the chain.
   semiSupervised: (classes) => ({ classes }),
 });

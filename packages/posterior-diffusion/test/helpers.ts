@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { DdviPosterior } from '../src';
 import type { DdviPosteriorConfig } from '../src';
+import type { Distribution } from '@ddvi/core';
 
 export const SMALL: Partial<DdviPosteriorConfig> = { encoderHidden: [16], contextHidden: [16], denoiserWidth: 16, encoderDropout: 0, contextDropout: 0 };
 
-export function small(config: Partial<DdviPosteriorConfig> = {}, dataSize = 6, seed = 1): DdviPosterior {
-  return new DdviPosterior(2, dataSize, seed, { ...SMALL, noising: { kind: 'linear', T: 5 }, ...config });
+export function small(config: Partial<DdviPosteriorConfig> = {}, dataSize = 6, seed = 1, prior?: Distribution): DdviPosterior {
+  return new DdviPosterior(2, dataSize, seed, { ...SMALL, noising: { kind: 'linear', T: 5 }, ...config }, prior);
 }
 
 /** n copies of one row, so Monte Carlo statistics are over the posterior's own randomness. */

@@ -4,7 +4,7 @@ import {
   semiSupervisedForm, serializeVariables, tidy,
 } from '@ddvi/core';
 import type {
-  AuxiliaryLoss, EpochRecord, JsonValue, PhaseSpec, Posterior, PosteriorInit, PosteriorSample, SampleOptions, SerializedModule,
+  AuxiliaryLoss, Distribution, EpochRecord, JsonValue, PhaseSpec, Posterior, PosteriorContext, PosteriorInit, PosteriorSample, SampleOptions, SerializedModule,
 } from '@ddvi/core';
 import { MLP } from '@ddvi/nn';
 import { assignClasses } from './class_assignment';
@@ -49,12 +49,14 @@ export class SemiSupervisedPosterior implements Posterior {
     config: SemiConfigInput = {},
     /** A built inner posterior (fromJSON); else it is created from config.family and config.config. */
     inner?: Posterior,
+    /** The model's prior, passed to the inner family (PosteriorInit.prior). */
+    prior?: Distribution,
   ) {
     checkPositiveInt('SemiSupervisedPosterior', 'latentSize', latentSize);
     checkPositiveInt('SemiSupervisedPosterior', 'dataSize', dataSize);
     const c = (this.config = resolveConfig(config));
     const seeds = new SeedStream(seed);
-    this.inner = inner ?? SemiSupervisedPosterior.buildInner(c, latentSize, dataSize, seeds.fork('inner').next());
+    this.inner = inner ?? SemiSupervisedPosterior.buildInner(c, latentSize, dataSize, seeds.fork('inner').next(), prior);
     try {
       if (this.inner.dataSize !== dataSize + c.classes || this.inner.latentSize !== latentSize) {
         throw new ValidationError(
@@ -81,18 +83,18 @@ export class SemiSupervisedPosterior implements Posterior {
   }
 
   static create(init: PosteriorInit<SemiConfigInput>): SemiSupervisedPosterior {
-    return new SemiSupervisedPosterior(init.latentSize, init.dataSize, init.seed, init.config);
+    return new SemiSupervisedPosterior(init.latentSize, init.dataSize, init.seed, init.config, undefined, init.prior);
   }
 
   /** The inner family, checked: registered, not a wrapper, without its own semi form, with a density. */
-  private static buildInner(c: SemiPosteriorConfig, latentSize: number, dataSize: number, seed: number): Posterior {
+  private static buildInner(c: SemiPosteriorConfig, latentSize: number, dataSize: number, seed: number, prior?: Distribution): Posterior {
     const where = `semi posterior: family ${JSON.stringify(c.family)}`;
     const entry = getPosteriorFamily(c.family);
     if (entry.wrapper) throw new ValidationError(`${where} is a wrapper, not a posterior family; name the family to wrap`);
     if (semiSupervisedForm(c.family)) {
       throw new ValidationError(`${where} has a semi-supervised form of its own (config ${JSON.stringify(semiSupervisedForm(c.family)!(c.classes))}); use it instead of the wrapper`);
     }
-    const inner = createPosterior(c.family, { latentSize, dataSize: dataSize + c.classes, seed, config: c.config });
+    const inner = createPosterior(c.family, { latentSize, dataSize: dataSize + c.classes, seed, config: c.config, ...(prior ? { prior } : {}) });
     if (!inner.capabilities.hasDensity || inner.capabilities.supportsLabels) {
       inner.dispose();
       throw new NoSemiSupervisedFormError(
@@ -181,12 +183,12 @@ export class SemiSupervisedPosterior implements Posterior {
     };
   }
 
-  static fromJSON(state: SerializedModule): SemiSupervisedPosterior {
+  static fromJSON(state: SerializedModule, context: PosteriorContext = {}): SemiSupervisedPosterior {
     if (state.kind !== SEMI) throw new ValidationError(`semi posterior fromJSON: kind must be ${JSON.stringify(SEMI)}, got ${JSON.stringify(state.kind)}`);
     const cfg = state.config as { latentSize: number; dataSize: number; seed: number; options: SemiConfigInput; inner?: { kind: string; config: SerializedModule['config'] } };
     if (!cfg.inner || typeof cfg.inner.kind !== 'string') throw new ValidationError('semi posterior fromJSON: config.inner must hold the inner posterior\'s kind and config');
     const innerWeights = Object.fromEntries(Object.entries(state.weights).filter(([k]) => k.startsWith(INNER)).map(([k, v]) => [k.slice(INNER.length), v]));
-    const inner = posteriorFromJSON({ kind: cfg.inner.kind, config: cfg.inner.config, weights: innerWeights });
+    const inner = posteriorFromJSON({ kind: cfg.inner.kind, config: cfg.inner.config, weights: innerWeights }, context);
     const q = new SemiSupervisedPosterior(cfg.latentSize, cfg.dataSize, cfg.seed, cfg.options, inner);
     try {
       const own = Object.fromEntries(Object.entries(q.namedVariables()).filter(([k]) => !k.startsWith(INNER)));

@@ -7,7 +7,7 @@ registerPosterior<SemiConfigInput>({
   family: SEMI,
   description: 'semi-supervised form of any family with a density: classifier pi(c|x), the family built on [x, onehot(c)], c auxiliary on unlabelled rows',
   create: (init) => SemiSupervisedPosterior.create(init),
-  fromJSON: (state) => SemiSupervisedPosterior.fromJSON(state),
+  fromJSON: (state, context) => SemiSupervisedPosterior.fromJSON(state, context),
   wrapper: true,
 });
 

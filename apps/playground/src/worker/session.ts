@@ -67,7 +67,7 @@ export class PlaygroundSession {
     try {
       this.posterior = createPosterior(settings.posterior, {
         latentSize: settings.latentSize, dataSize: data.train.dataSize, seed: root.fork('posterior').next(),
-        config: { ...settings.posteriorConfig, hidden: settings.hidden },
+        config: { ...settings.posteriorConfig, hidden: settings.hidden }, prior: this.model.prior(),
       });
     } catch (e) {
       this.model.dispose();

@@ -30,7 +30,7 @@ export function buildCellPair(
     // The family's own settings over the grid's (familySettings), in its semi-supervised form when the cell has labels.
     const posteriorConfig = { ...familySettings(config, cell.family).posteriorConfig, ...posteriorDataOptions(data) };
     const posterior = createCellPosterior(config, cell, {
-      latentSize: config.latentSize, dataSize, seed: root.fork('posterior').next(), config: posteriorConfig,
+      latentSize: config.latentSize, dataSize, seed: root.fork('posterior').next(), config: posteriorConfig, prior: model.prior(),
     }, data.classes);
     return { model, posterior };
   } catch (e) {

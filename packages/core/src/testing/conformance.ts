@@ -38,7 +38,7 @@ export function describePosteriorConformance(options: ConformanceOptions): void 
   let model: LinearGaussianModel;
   let data: ReturnType<LinearGaussianModel['sampleDataset']>;
   const make = (s = seed): Posterior =>
-    getPosteriorFamily(family).create({ latentSize: model.latentSize, dataSize: model.dataSize, seed: s, config: options.config });
+    getPosteriorFamily(family).create({ latentSize: model.latentSize, dataSize: model.dataSize, seed: s, config: options.config, prior: model.prior() });
 
   describe(`posterior conformance: ${family}`, () => {
     beforeAll(async () => {
@@ -134,7 +134,7 @@ export function describePosteriorConformance(options: ConformanceOptions): void 
 
     it('round-trips through toJSON / fromJSON to the same samples', () => {
       const q = make();
-      const restored = getPosteriorFamily(family).fromJSON(JSON.parse(JSON.stringify(q.toJSON())));
+      const restored = getPosteriorFamily(family).fromJSON(JSON.parse(JSON.stringify(q.toJSON())), { prior: model.prior() });
       tf.tidy(() => {
         const { x } = data.batch(Int32Array.from([5, 6, 7]));
         const a = q.sample(x, { seed: new SeedStream(seed), training: false });

@@ -148,9 +148,18 @@ export interface Posterior {
 }
 
 /** Everything a family's factory receives: the sizes the model fixes, the seed, and its options. */
-export interface PosteriorInit<C = Record<string, unknown>> {
+export interface PosteriorInit<C = Record<string, unknown>> extends PosteriorContext {
   latentSize: number;
   dataSize: number;
   seed: number;
   config?: Partial<C>;
+}
+
+/** What a posterior may know of the model it serves, when it is created or rebuilt from JSON. */
+export interface PosteriorContext {
+  /**
+   * The model's prior p(z), for a family that uses its log-density inside q (DDVI's prior
+   * guidance); families that do not use it ignore it.
+   */
+  prior?: Distribution;
 }

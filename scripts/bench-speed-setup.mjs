@@ -29,6 +29,10 @@ export function familyConfig(family, T) {
     case 'vae':
       return { family: 'gaussian', config: {} };
     case 'ddvi':
+      // Without prior guidance: the computation PyTorch's step does (bench_speed_torch.py).
+      return { family: 'ddvi', config: { noising: { kind: 'linear', T }, priorGuidance: 0 } };
+    case 'ddvi-guided':
+      // DDVI as ddvi train / bench run it: prior guidance in the last 5 steps (the default given the prior).
       return { family: 'ddvi', config: { noising: { kind: 'linear', T } } };
     case 'iaf':
       return { family: 'iaf', config: {} };
@@ -38,7 +42,7 @@ export function familyConfig(family, T) {
       // The spec's CIFAR encoder: conv trunk -> MultiWayLinear(128, [1000], heads).
       return { family: 'gaussian', config: { ...CONV, hidden: [1000] } };
     default:
-      throw new Error(`bench-speed: unknown family ${JSON.stringify(family)} (vae, ddvi, iaf, aae, conv-vae)`);
+      throw new Error(`bench-speed: unknown family ${JSON.stringify(family)} (vae, ddvi, ddvi-guided, iaf, aae, conv-vae)`);
   }
 }
 
@@ -64,7 +68,7 @@ export default function setup(options) {
   const model = new DecoderModel({
     latentSize: 2, dataSize: size, prior: 'pinwheel', seed: 1, ...(conv ? { ...CONV, likelihood: 'gaussian', gaussianScale: Math.SQRT1_2 } : {}),
   });
-  const posterior = createPosterior(family, { latentSize: 2, dataSize: size, seed: 2, config });
+  const posterior = createPosterior(family, { latentSize: 2, dataSize: size, seed: 2, config, prior: model.prior() });
   const objective = posterior.capabilities.hasDensity ? new Elbo() : new Reconstruction();
   return { model, posterior, objective, train: randomData(options.examples, 5, size, !conv) };
 }

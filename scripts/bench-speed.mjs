@@ -287,6 +287,8 @@ async function main() {
         'fused Adam off (small variables too updated by 13 tfjs ops)': () => ours({ family, timed: few, warmup: 1, fusedAdam: false }),
         ...(family === 'ddvi'
           ? {
+              // Not a speed lever but a cost: the guided steps run op by op and read the prior's score.
+              'prior guidance on (last 5 steps, the default where the prior is known)': () => ours({ family: 'ddvi-guided', timed: few, warmup: 1 }),
               'fused reverse chain off (the chain op by op)': async () => {
                 diffusion.setFusedReverseStep(false);
                 try {

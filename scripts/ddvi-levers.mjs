@@ -41,13 +41,14 @@ const VARIANTS = {
   pretrain: { family: 'ddvi', settings: { posteriorConfig: { priorPretrain: 0.25 } } },
   'lr-3e-4': { family: 'ddvi', settings: { learningRate: 3e-4 } },
   'lr-3e-4-floor': { family: 'ddvi', settings: { learningRate: 3e-4, posteriorConfig: { varianceFloor: 1e-3 } } },
+  'no-guidance': { family: 'ddvi', settings: { posteriorConfig: { priorGuidance: 0 } } },
   'guide-1': { family: 'ddvi', settings: { posteriorConfig: { priorGuidance: 1 } } },
   'guide-5': { family: 'ddvi', settings: { posteriorConfig: { priorGuidance: 5 } } },
   'guide-10': { family: 'ddvi', settings: { posteriorConfig: { priorGuidance: 10 } } },
   'guide-40': { family: 'ddvi', settings: { posteriorConfig: { priorGuidance: 40 } } },
   'guide-5-floor': { family: 'ddvi', settings: { posteriorConfig: { priorGuidance: 5, varianceFloor: 1e-3 } } },
 };
-const DEFAULT_VARIANTS = ['base', 'floor', 'small-noise', 'T5', 'small-noise-floor', 'T5-floor', 'no-sleep', 'sleep-once', 'beta-2.35', 'pretrain', 'lr-3e-4', 'mean-field', 'iaf'];
+const DEFAULT_VARIANTS = ['base', 'no-guidance', 'guide-1', 'guide-10', 'floor', 'small-noise', 'T5', 'small-noise-floor', 'T5-floor', 'no-sleep', 'sleep-once', 'beta-2.35', 'pretrain', 'lr-3e-4', 'mean-field', 'iaf'];
 
 const { values: flags } = parseArgs({
   options: {

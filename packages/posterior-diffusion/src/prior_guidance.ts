@@ -25,8 +25,8 @@ const WIDTH_DRAWS = 1024;
  * touched (N(0, I) with beta_t = 0.02: 2% of the way to its mode) and a thin one is projected on.
  *
  * The kernel stays a Gaussian whose mean depends on y_t and x, so the bound stays valid (D2). The
- * score is held constant in the backward pass: with its second derivatives the pinwheel's score
- * gave infinite gradients at the first step.
+ * score is held constant in the backward pass (so the training gradient is not exactly the bound's):
+ * with its second derivatives the pinwheel's score gave infinite gradients at the first step.
  */
 export class PriorGuidance {
   /** v = 1 / E_p |grad log p|^2, the cap of the step size. */

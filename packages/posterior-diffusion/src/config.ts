@@ -119,9 +119,10 @@ export interface DdviPosteriorConfig {
   collapseTolerance: number;
   /**
    * Prior guidance: the last `priorGuidance` reverse steps add a gradient step on the prior's
-   * log-density to their mean, m + eta_t grad log p(m), with eta_t = eta_0 e^{s_t}: eta_0 = 1 / E|grad log p|^2
-   * over prior draws (the square of the prior's thinnest width, 0.005^2 for the pinwheel) and s_t
-   * learned (init 0). The reverse kernel stays a Gaussian with a mean that depends on y_t and x, so
+   * log-density to their mean, m + eta_t grad log p(m), with eta_t = min(beta_t, v) 2 sigmoid(s_t):
+   * v = 1 / E|grad log p|^2 over prior draws (about the square of the prior's thinnest width,
+   * 0.005^2 for the pinwheel) and s_t learned (init 0); see prior_guidance.ts. Default 5, chosen on
+   * a validation split (docs/ddvi.md). The reverse kernel stays a Gaussian with a mean that depends on y_t and x, so
    * the bound stays valid (D2); grad log p is held constant in the backward pass. Needs the model's
    * prior (PosteriorInit.prior): the default applies where the posterior is given it (ddvi train,
    * ddvi bench, the playground and the conformance kit give it), else guidance is off; set

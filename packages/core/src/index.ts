@@ -11,6 +11,8 @@ export { installMatMulFix, uninstallMatMulFix, isMatMulFixInstalled, matMulFixSt
 export type { MatMulFixOptions, MatMulFixStats } from './backend/matmul_fix';
 export type { Distribution } from './types/distribution';
 export { isClassAwarePrior, requireClassAwarePrior } from './class_prior';
+export { assignClasses } from './class_assignment';
+export type { ClassAssignment } from './class_assignment';
 export type { ClassAwarePrior } from './class_prior';
 export type { Model, ForwardOptions } from './types/model';
 export type { Batch, Dataset } from './types/dataset';

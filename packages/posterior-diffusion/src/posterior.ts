@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { LOG_2PI, SeedStream, ValidationError, checkPositiveInt, checkShape, posteriorFromState, posteriorToJSON, requireClassAwarePrior, stopGradient, tidy } from '@ddvi/core';
+import { LOG_2PI, SeedStream, ValidationError, assignClasses, checkPositiveInt, checkShape, posteriorFromState, posteriorToJSON, requireClassAwarePrior, stopGradient, tidy } from '@ddvi/core';
 import type {
-  AuxiliaryLoss, Distribution, EpochRecord, Posterior, PosteriorContext, PosteriorInit, PosteriorSample, PhaseSpec, SampleOptions, SerializedModule,
+  AuxiliaryLoss, ClassAssignment, Distribution, EpochRecord, Posterior, PosteriorContext, PosteriorInit, PosteriorSample, PhaseSpec, SampleOptions, SerializedModule,
 } from '@ddvi/core';
 import { MLP, trunkedMLP } from '@ddvi/nn';
 import type { EncoderNet } from '@ddvi/nn';
@@ -35,14 +35,6 @@ export interface ReverseTrajectory {
    * present only when the trajectory was asked to `smooth`.
    */
   smoothedLogRatio?: tf.Tensor1D;
-}
-
-/** Each row's class in a posterior with classes (see DdviPosterior.classAssignment). */
-interface ClassAssignment {
-  onehot: tf.Tensor2D;
-  unlabelled: tf.Tensor1D;
-  logPiChosen: tf.Tensor1D;
-  crossEntropy: tf.Tensor1D;
 }
 
 /** What encoding x gives the chain: q(y_T | x) and the context each reverse step sees (with the class one-hot). */
@@ -174,7 +166,7 @@ export class DdviPosterior implements Posterior {
     const own = this.context.apply(x, { training, seed: seed.fork('context') })[0]! as tf.Tensor2D;
     if (!this.classifier) return { mu, logVar, context: own };
     const logits = this.classifier.apply(x, { training, seed: seed.fork('classifier') })[0] as tf.Tensor2D;
-    const classes = this.classAssignment(logits, label, seed.fork('class'));
+    const classes = assignClasses(logits, label, seed.fork('class'));
     return { mu, logVar, context: tf.concat([own, classes.onehot], 1) as tf.Tensor2D, classes };
   }
 
@@ -226,28 +218,6 @@ export class DdviPosterior implements Posterior {
     // weighing it by dataSize keeps that balance against our per-datapoint reconstruction.
     const penalty = tf.mul(this.config.wakeWeight * this.dataSize, wake) as tf.Tensor1D;
     return { logQ: withClass(diagnostics['encoderKl']!), penalty: plusPenalty(penalty) };
-  }
-
-  /**
-   * Each row's class: its label where it has one in [0, K), else a draw from pi(c | x) (Gumbel-max,
-   * seeded). Returns the one-hot [B, K], which rows are unlabelled, log pi(c | x) of the chosen class
-   * (no gradient: see sample) and the labelled rows' cross-entropy (0 on unlabelled rows).
-   */
-  private classAssignment(logits: tf.Tensor2D, label: tf.Tensor1D | undefined, seed: SeedStream): ClassAssignment {
-    const [B, K] = logits.shape;
-    const logPi = tf.logSoftmax(logits);
-    // Float masks throughout: the wasm backend's Select on bool values corrupts its heap (docs/tfjs-traps.md).
-    const range = tf.expandDims(tf.range(0, K, 1, 'int32'), 0);
-    const oneHotOf = (c: tf.Tensor1D) => tf.cast(tf.equal(tf.expandDims(c, 1), range), 'float32') as tf.Tensor2D;
-    const given = label ? oneHotOf(label.dtype === 'int32' ? label : tf.cast(label, 'int32')) : (tf.zeros([B, K]) as tf.Tensor2D);
-    const labelled = tf.sum(given, 1, true);
-    const gumbel = tf.neg(tf.log(tf.neg(tf.log(tf.randomUniform([B, K], 1e-7, 1, 'float32', seed.next())))));
-    const drawn = oneHotOf(tf.argMax(tf.add(stopGradient(logits), gumbel), 1) as tf.Tensor1D);
-    const onehot = tf.add(given, tf.mul(tf.sub(1, labelled), drawn)) as tf.Tensor2D;
-    const logPiChosen = tf.sum(tf.mul(onehot, logPi), 1) as tf.Tensor1D;
-    const unlabelled = tf.sub(1, tf.squeeze(labelled, [1])) as tf.Tensor1D;
-    const crossEntropy = tf.mul(tf.sub(1, unlabelled), tf.neg(logPiChosen)) as tf.Tensor1D;
-    return { onehot, unlabelled, logPiChosen: stopGradient(logPiChosen), crossEntropy };
   }
 
   /** [B]: (log pi(c | x) - log rho(c | z)) on unlabelled rows, 0 on labelled ones. */

@@ -1,14 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  NoSemiSupervisedFormError, SeedStream, ValidationError, assignVariables, checkPositiveInt, checkShape, createPosterior, getPosteriorFamily, posteriorFromJSON,
+  NoSemiSupervisedFormError, SeedStream, ValidationError, assignClasses, assignVariables, checkPositiveInt, checkShape, createPosterior, getPosteriorFamily, posteriorFromJSON,
   semiSupervisedForm, serializeVariables, tidy,
 } from '@ddvi/core';
 import type {
-  AuxiliaryLoss, Distribution, EpochRecord, JsonValue, PhaseSpec, Posterior, PosteriorContext, PosteriorInit, PosteriorSample, SampleOptions, SerializedModule,
+  AuxiliaryLoss, ClassAssignment, Distribution, EpochRecord, JsonValue, PhaseSpec, Posterior, PosteriorContext, PosteriorInit, PosteriorSample, SampleOptions, SerializedModule,
 } from '@ddvi/core';
 import { MLP } from '@ddvi/nn';
-import { assignClasses } from './class_assignment';
-import type { ClassAssignment } from './class_assignment';
 import { SEMI, resolveConfig } from './config';
 import type { SemiConfigInput, SemiPosteriorConfig } from './config';
 

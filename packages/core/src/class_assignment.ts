@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { stopGradient } from '@ddvi/core';
-import type { SeedStream } from '@ddvi/core';
+import { stopGradient } from './ops';
+import type { SeedStream } from './random/seed_stream';
 
 /** Each row's class, as the semi-supervised bound uses it. */
 export interface ClassAssignment {
@@ -18,8 +18,8 @@ export interface ClassAssignment {
  * Labelled rows keep their class; unlabelled rows (label outside [0, K), or no labels at all) draw
  * c ~ pi(c | x) by Gumbel-max, seeded. log pi enters the bound without a gradient: its pathwise
  * gradient through a sampled c is zero, and the score-function term would be the only signal, so
- * pi learns from the labelled rows' cross-entropy instead (as DDVI's semi-supervised form does).
- * Call inside a tidy.
+ * pi learns from the labelled rows' cross-entropy instead. Shared by DDVI's own semi-supervised form
+ * and the `semi` wrapper of @ddvi/posterior-semi. Call inside a tidy.
  */
 export function assignClasses(logits: tf.Tensor2D, label: tf.Tensor1D | undefined, seed: SeedStream): ClassAssignment {
   const [B, K] = logits.shape;

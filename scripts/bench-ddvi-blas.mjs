@@ -5,12 +5,13 @@
 //   node scripts/bench-ddvi-blas.mjs                        # the genotypes preset's networks
 //   node scripts/bench-ddvi-blas.mjs --networks mnist --steps 5 --rounds 2 --out runs/x.json
 //   node scripts/bench-ddvi-blas.mjs --ops-chain            # the reverse chain op by op (the earlier path)
+//   node scripts/bench-ddvi-blas.mjs --no-guidance          # without prior guidance (the posterior not given the prior)
 //
 // Networks: `genotypes` as `ddvi bench --preset genotypes` builds them (apps/cli/src/bench_presets.ts:
 // 15 PCs in, hidden 100 -> 100 -> 100 for the encoder, context encoder and decoder, Gaussian
 // likelihood, pinwheel prior, batch 128, lr 2e-3; DDVI's defaults otherwise: T = 40, denoiser 4 x 128,
-// 3 sleep updates); `mnist` the paper's (784 pixels, Bernoulli, 1000 -> 1000). Random data of the
-// right shape (timing does not depend on the values). Through the real Trainer, on and off alternating
+// 3 sleep updates, and prior guidance: the posterior gets the model's prior as `ddvi bench` gives
+// it); `mnist` the paper's (784 pixels, Bernoulli, 1000 -> 1000). Random data of the right shape (timing does not depend on the values). Through the real Trainer, on and off alternating
 // round by round (ABAB) so load changes hit both; medians over all timed steps; writes JSON.
 
 import { createRequire } from 'node:module';
@@ -25,7 +26,7 @@ const dist = (pkg) => import(pathToFileURL(join(ROOT, 'packages', pkg, 'dist', '
 
 function usage(message) {
   if (message) console.error(`bench-ddvi-blas: ${message}`);
-  console.error('usage: node scripts/bench-ddvi-blas.mjs [--networks genotypes|mnist] [--ops-chain] [--steps N] [--warmup N] [--rounds N] [--out file]');
+  console.error('usage: node scripts/bench-ddvi-blas.mjs [--networks genotypes|mnist] [--ops-chain] [--no-guidance] [--steps N] [--warmup N] [--rounds N] [--out file]');
   process.exit(message ? 2 : 0);
 }
 
@@ -35,7 +36,7 @@ const NETWORKS = {
 };
 
 const a = scriptArgs({
-  'ops-chain': { type: 'boolean' }, networks: { type: 'string' }, steps: { type: 'string' }, warmup: { type: 'string' }, rounds: { type: 'string' }, out: { type: 'string' },
+  'ops-chain': { type: 'boolean' }, 'no-guidance': { type: 'boolean' }, networks: { type: 'string' }, steps: { type: 'string' }, warmup: { type: 'string' }, rounds: { type: 'string' }, out: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 }, usage);
 if (a.help) usage();
@@ -43,8 +44,8 @@ const networks = a.networks ?? 'genotypes';
 if (!(networks in NETWORKS)) usage(`--networks must be one of ${Object.keys(NETWORKS).join(', ')}`);
 const o = {
   networks, steps: integerArg('steps', a.steps, 6, 1, usage), warmup: integerArg('warmup', a.warmup, 2, 0, usage), rounds: integerArg('rounds', a.rounds, 2, 1, usage),
-  opsChain: a['ops-chain'] === true,
-  out: a.out === undefined ? join(ROOT, 'runs', `bench-ddvi-blas-${networks}${a['ops-chain'] ? '-ops' : ''}.json`) : resolve(a.out),
+  opsChain: a['ops-chain'] === true, guidance: a['no-guidance'] !== true,
+  out: a.out === undefined ? join(ROOT, 'runs', `bench-ddvi-blas-${networks}${a['ops-chain'] ? '-ops' : ''}${a['no-guidance'] ? '-unguided' : ''}.json`) : resolve(a.out),
 };
 const net = NETWORKS[networks];
 
@@ -83,7 +84,7 @@ async function timeSteps() {
     },
   };
   const model = new DecoderModel({ latentSize: 2, dataSize: net.dataSize, prior: 'pinwheel', seed: 1, hidden: net.hidden, likelihood: net.likelihood });
-  const posterior = core.createPosterior('ddvi', { latentSize: 2, dataSize: net.dataSize, seed: 2, config: { hidden: net.hidden } });
+  const posterior = core.createPosterior('ddvi', { latentSize: 2, dataSize: net.dataSize, seed: 2, config: { hidden: net.hidden }, ...(o.guidance ? { prior: model.prior() } : {}) });
   const stamps = [];
   const trainer = new core.Trainer({
     model, posterior, objective: new core.Elbo(), train, batchSize: B, epochs: 1, learningRate: net.learningRate, seed: 3, maxStepsPerEpoch: total,

@@ -46,6 +46,9 @@ const VARIANTS = {
   'guide-5': { family: 'ddvi', settings: { posteriorConfig: { priorGuidance: 5 } } },
   'guide-10': { family: 'ddvi', settings: { posteriorConfig: { priorGuidance: 10 } } },
   'guide-40': { family: 'ddvi', settings: { posteriorConfig: { priorGuidance: 40 } } },
+  'clip-100': { family: 'ddvi', settings: { clipNorm: 100 } },
+  'clip-1000': { family: 'ddvi', settings: { clipNorm: 1000 } },
+  'mean-field-clip-100': { family: 'gaussian', settings: { clipNorm: 100 } },
   'guide-5-floor': { family: 'ddvi', settings: { posteriorConfig: { priorGuidance: 5, varianceFloor: 1e-3 } } },
 };
 const DEFAULT_VARIANTS = ['base', 'no-guidance', 'guide-1', 'guide-10', 'floor', 'small-noise', 'T5', 'small-noise-floor', 'T5-floor', 'no-sleep', 'sleep-once', 'beta-2.35', 'pretrain', 'lr-3e-4', 'mean-field', 'iaf'];

@@ -3,14 +3,15 @@
 // Where one DDVI training step's milliseconds go (issue 19): the bench-speed setting (paper's MNIST
 // networks, batch 128, T = 40, 3 sleep updates) through the real Trainer, timed two ways:
 //
-//   node scripts/profile-ddvi-step.mjs [--steps N] [--warmup N] [--T N] [--hidden 1000] [--no-kernels] [--out file]
+//   node scripts/profile-ddvi-step.mjs [--steps N] [--warmup N] [--T N] [--hidden 1000] [--no-kernels] [--no-guidance] [--out file]
 //
 // 1. Sections (no profiler, wall clock): the main update (encoder + context encoder, the reverse
 //    chain as posterior.sample, the decoder, then backward + Adam + the guard's read) and each sleep
 //    update (forward, backward + Adam), read off timestamps taken when each part starts and ends.
 // 2. Kernels (tf.profile over whole steps): per kernel name, calls and ms inside kernels, and the
 //    rest of the step (JS: op dispatch, tape, gradient bookkeeping) as wall minus kernel time.
-// With DDVI_BLAS=0 the native products are off. Writes JSON to --out (default runs/profile-ddvi-step.json).
+// The posterior gets the model's prior, as in `ddvi bench`, so prior guidance runs (--no-guidance: without
+// it). With DDVI_BLAS=0 the native products are off. Writes JSON to --out (default runs/profile-ddvi-step.json).
 
 import { createRequire } from 'node:module';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
@@ -24,19 +25,19 @@ const dist = (pkg) => import(pathToFileURL(join(ROOT, 'packages', pkg, 'dist', '
 
 function usage(message) {
   if (message) console.error(`profile-ddvi-step: ${message}`);
-  console.error('usage: node scripts/profile-ddvi-step.mjs [--steps N] [--warmup N] [--T N] [--hidden W] [--networks mnist|genotypes] [--no-kernels] [--out file]');
+  console.error('usage: node scripts/profile-ddvi-step.mjs [--steps N] [--warmup N] [--T N] [--hidden W] [--networks mnist|genotypes] [--no-kernels] [--no-guidance] [--out file]');
   process.exit(message ? 2 : 0);
 }
 
 const a = scriptArgs({
   steps: { type: 'string' }, warmup: { type: 'string' }, T: { type: 'string' }, hidden: { type: 'string' }, out: { type: 'string' }, networks: { type: 'string' },
-  'no-kernels': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+  'no-kernels': { type: 'boolean' }, 'no-guidance': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
 }, usage);
 if (a.help) usage();
 const o = {
   steps: integerArg('steps', a.steps, 4, 1, usage), warmup: integerArg('warmup', a.warmup, 2, 0, usage), T: integerArg('T', a.T, 40, 1, usage),
   hidden: a.hidden === undefined ? undefined : integerArg('hidden', a.hidden, 1000, 1, usage),
-  networks: a.networks ?? 'mnist', kernels: a['no-kernels'] !== true, out: a.out === undefined ? join(ROOT, 'runs', 'profile-ddvi-step.json') : resolve(a.out),
+  networks: a.networks ?? 'mnist', kernels: a['no-kernels'] !== true, guidance: a['no-guidance'] !== true, out: a.out === undefined ? join(ROOT, 'runs', 'profile-ddvi-step.json') : resolve(a.out),
 };
 
 const core = await dist('core');
@@ -58,7 +59,7 @@ function build(total) {
   const hidden = NET.hidden === undefined ? {} : { hidden: NET.hidden };
   const D = NET.D;
   const model = new DecoderModel({ latentSize: 2, dataSize: D, prior: 'pinwheel', seed: 1, likelihood: NET.likelihood, ...hidden });
-  const posterior = core.createPosterior('ddvi', { latentSize: 2, dataSize: D, seed: 2, config: { noising: { kind: 'linear', T: o.T }, ...hidden } });
+  const posterior = core.createPosterior('ddvi', { latentSize: 2, dataSize: D, seed: 2, config: { noising: { kind: 'linear', T: o.T }, ...hidden }, ...(o.guidance ? { prior: model.prior() } : {}) });
   const rng = new core.SeedStream(5);
   const pixels = new Float32Array(total * B * D);
   for (let i = 0; i < pixels.length; i++) pixels[i] = rng.uniform() < 0.13 ? 1 : 0;

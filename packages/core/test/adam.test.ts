@@ -34,6 +34,40 @@ describe('Adam', () => {
     expect(Array.from(w2.dataSync())).toEqual(Array.from(w.dataSync()));
   });
 
+  it('clipNorm scales the update\'s gradients to the joint norm, and leaves them alone under it', () => {
+    // Joint norm of (3, 4) and (12): 13. Clipped at 6.5, Adam must see exactly half of each gradient.
+    const grads = () => ({ a: tf.tensor1d([3, 4]), b: tf.tensor1d([12]) });
+    const run = (adam: Adam, g: Record<string, tf.Tensor>, norm?: number) => {
+      const vars = { a: tf.variable(tf.zeros([2])), b: tf.variable(tf.zeros([1])) };
+      for (let i = 0; i < 3; i++) adam.apply(vars, g, norm);
+      return [...vars.a.dataSync(), ...vars.b.dataSync()];
+    };
+    const half = { a: tf.tensor1d([1.5, 2]), b: tf.tensor1d([6]) };
+    const expected = run(new Adam({ learningRate: 0.1, fused: false }), half);
+    for (const norm of [undefined, 13]) {
+      const clipped = run(new Adam({ learningRate: 0.1, fused: false, clipNorm: 6.5 }), grads(), norm);
+      clipped.forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 6));
+    }
+    // Under the limit nothing changes: the same as no clipping at all.
+    const free = run(new Adam({ learningRate: 0.1, fused: false }), grads());
+    run(new Adam({ learningRate: 0.1, fused: false, clipNorm: 13.5 }), grads()).forEach((v, i) => expect(v).toBeCloseTo(free[i]!, 6));
+    // What clipping is for: Adam's second moment remembers ~1,000 steps, so one gradient 1,000x the
+    // others dominates it and moves the weight by 0.1 / sqrt(1 - 0.999^201) = 1.3 learning rates
+    // after 200 steps (3.2 once past the bias correction), here against every other step's
+    // direction. Clipped at 2, the spike does not reverse the weight's course.
+    const spikeMove = (clipNorm?: number) => {
+      const adam = new Adam({ learningRate: 0.01, fused: false, ...(clipNorm ? { clipNorm } : {}) });
+      const w = tf.variable(tf.zeros([1]));
+      for (let i = 0; i < 200; i++) adam.apply({ w }, { w: tf.tensor1d([1]) });
+      const before = w.dataSync()[0]!;
+      adam.apply({ w }, { w: tf.tensor1d([-1000]) });
+      return (w.dataSync()[0]! - before) / 0.01;
+    };
+    expect(spikeMove()).toBeGreaterThan(1.2);
+    expect(spikeMove(2)).toBeLessThan(0);
+    expect(() => new Adam({ clipNorm: 0 })).toThrow(/Adam: clipNorm must be a finite number > 0, got 0/);
+  });
+
   it('rejects bad hyperparameters', () => {
     expect(() => new Adam({ learningRate: -1 })).toThrow(/Adam: learningRate must be a finite number > 0, got -1/);
     expect(() => new Adam({ beta1: 1 })).toThrow(/Adam: beta1 must be in \[0, 1\), got 1/);

@@ -199,6 +199,46 @@ describe('Pinwheel density', () => {
     });
   });
 
+  it('score(z) is grad log p: the float64 brute-force finite difference and autodiff of logProb, for the full prior, one arm and a scaled one', () => {
+    const rng = new Rng(8);
+    const base = new Pinwheel();
+    const others = [base.conditional(3), new Pinwheel({ scale: 2.5, rate: 0.4 })];
+    const pts = [...rows2(base.sample(testSeed(), [16])), [0, 0], [0.3, -0.2], [1.2, 0.4], [-2.0, 1.1], [0.01, 1.0]];
+    for (let i = 0; i < 8; i++) pts.push([2 * rng.normal(), 2 * rng.normal()]);
+    // Points just off an arm (0.5 to 20 tangential widths), where the score is steep and guidance reads it.
+    for (let i = 0; i < 8; i++) pts.push(pts[i]!.map((v) => v + (0.0025 + 0.05 * Math.abs(rng.normal())) * (i % 2 ? 1 : -1)));
+    const scoreAt = (p: Pinwheel): number[][] => {
+      const t = tf.tidy(() => p.score(tf.tensor2d(pts)));
+      const r = rows2(t);
+      t.dispose();
+      return r;
+    };
+    expectNoLeak(() => {
+      const score = scoreAt(base);
+      const auto = tfGrad((z) => base.logProb(z), pts);
+      pts.forEach(([x, y], i) => {
+        const fd = fdGrad((a, b) => refLogProb(a, b), x!, y!, 1e-6);
+        const size = Math.hypot(fd[0], fd[1]);
+        expect(Math.hypot(score[i]![0]! - fd[0], score[i]![1]! - fd[1])).toBeLessThan(1e-2 + 1e-4 * size);
+        expect(Math.hypot(score[i]![0]! - auto[i]![0]!, score[i]![1]! - auto[i]![1]!)).toBeLessThan(1e-2 + 1e-4 * size);
+      });
+      for (const p of others) {
+        const s = scoreAt(p);
+        const a = tfGrad((z) => p.logProb(z), pts);
+        pts.forEach((_, i) => {
+          const size = Math.hypot(a[i]![0]!, a[i]![1]!);
+          expect(Math.hypot(s[i]![0]! - a[i]![0]!, s[i]![1]! - a[i]![1]!)).toBeLessThan(1e-2 + 1e-3 * size);
+        });
+      }
+      const shaped = tf.tidy(() => base.score(tf.tensor3d([[[0.3, -0.2]], [[NaN, 1]]])));
+      expect(shaped.shape).toEqual([2, 1, 2]);
+      const v = Array.from(shaped.dataSync());
+      shaped.dispose();
+      expect(v.slice(0, 2).every(Number.isFinite)).toBe(true);
+      expect(v.slice(2).every(Number.isNaN)).toBe(true);
+    });
+  });
+
   it('class-conditional densities average to the full density; scale is a change of variables', () => {
     expectNoLeak(() => {
       const p = new Pinwheel({ arms: 5, scale: 1.7 });

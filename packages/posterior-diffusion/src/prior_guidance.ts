@@ -72,7 +72,10 @@ export class PriorGuidance {
   /** grad log p(z), [B, d], a constant of the backward pass; 0 where it is not finite (off the prior's support). */
   private score(z: tf.Tensor2D): tf.Tensor2D {
     return tidy(() => {
-      const g = tf.grad((v: tf.Tensor) => tf.sum(this.prior.logProb(v)))(stopGradient(z)) as tf.Tensor2D;
+      // The prior's own score where it has one (the pinwheel's: float64 on the host, no graph to
+      // build and differentiate at every guided step), else autodiff of its log-density.
+      const prior = this.prior;
+      const g = (prior.score ? prior.score(stopGradient(z)) : tf.grad((v: tf.Tensor) => tf.sum(prior.logProb(v)))(stopGradient(z))) as tf.Tensor2D;
       return stopGradient(tf.where(tf.isFinite(g), g, tf.zerosLike(g)) as tf.Tensor2D);
     });
   }

@@ -46,6 +46,7 @@ export async function trainCell(input: {
   const trainer = new Trainer({
     model, posterior, objective: trainingObjective(posterior, beta), evalObjective, train: input.train, test: input.test,
     evalEvery: config.epochs, batchSize: config.batchSize, epochs: config.epochs, learningRate: settings.learningRate, seed: cell.seed,
+    ...(settings.clipNorm !== undefined ? { adam: { clipNorm: settings.clipNorm } } : {}),
     maxStepsPerEpoch: config.stepsPerEpoch, nanPolicy: 'stop', memoryBudget: systemMemoryBudget(),
     ...(checkpoint
       ? { checkpointPath: checkpoint.path, ...(checkpoint.everySteps !== undefined ? { checkpointEverySteps: checkpoint.everySteps } : {}) }

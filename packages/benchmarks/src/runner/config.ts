@@ -90,6 +90,8 @@ export interface FamilySettings {
   beta?: number;
   klWarmup?: number;
   learningRate?: number;
+  /** Global gradient-norm clipping of this family's updates (Adam's `clipNorm`; undefined: none). */
+  clipNorm?: number;
 }
 
 export type BenchConfigInput = Partial<BenchConfig>;
@@ -161,9 +163,10 @@ export function benchConfigSchema() {
           beta: z.number().min(0).optional(),
           klWarmup: count(0).optional(),
           learningRate: z.number().positive().optional(),
+          clipNorm: z.number().positive().optional(),
         }),
       )
-      .describe('per-family settings: {"<family>": {posteriorConfig?, beta?, klWarmup?, learningRate?}}')
+      .describe('per-family settings: {"<family>": {posteriorConfig?, beta?, klWarmup?, learningRate?, clipNorm?}}')
       .optional(),
     latentSize: z.literal(2).describe('2 (the priors and the latent NLL are 2-D)').default(2),
     likelihood: z.enum(LIKELIHOODS).optional(),

@@ -6,6 +6,8 @@ export interface EffectiveSettings {
   beta: number;
   klWarmup: number;
   learningRate: number;
+  /** Global gradient-norm clipping (undefined: none). */
+  clipNorm: number | undefined;
 }
 
 /**
@@ -20,6 +22,7 @@ export function familySettings(config: BenchConfig, family: string): EffectiveSe
     beta: own.beta ?? config.beta,
     klWarmup: own.klWarmup ?? config.klWarmup,
     learningRate: own.learningRate ?? config.learningRate,
+    clipNorm: own.clipNorm,
   };
 }
 
@@ -29,6 +32,6 @@ export function describeFamilySettings(config: BenchConfig): string[] {
     const s = familySettings(config, family);
     const { hidden: _hidden, ...options } = s.posteriorConfig;
     const opts = Object.keys(options).length ? `, options ${JSON.stringify(options)}` : '';
-    return `${family}: beta ${s.beta}${s.klWarmup ? ` (warm-up ${s.klWarmup} epochs)` : ''}, lr ${s.learningRate}${opts}`;
+    return `${family}: beta ${s.beta}${s.klWarmup ? ` (warm-up ${s.klWarmup} epochs)` : ''}, lr ${s.learningRate}${s.clipNorm ? `, gradient norm clipped at ${s.clipNorm}` : ''}${opts}`;
   });
 }

@@ -15,6 +15,15 @@ export interface AdamOptions {
    * kernel ('always'): the baselines the default is tested and timed against.
    */
   fused?: boolean | 'always';
+  /**
+   * Global gradient-norm clipping (PyTorch's `clip_grad_norm_`, Keras' `global_clipnorm`): when the
+   * gradients of one update have a joint L2 norm above `clipNorm`, all of them are scaled by
+   * clipNorm / norm first. Adam alone normalizes a gradient's scale only slowly (its second moment
+   * has a ~1,000-step memory), so a single spike moves every weight by up to ~3 learning rates
+   * (0.1 / sqrt(0.001), past the bias correction's warm-up), whatever the other steps said;
+   * clipping caps what one bad batch can do. Default: no clipping.
+   */
+  clipNorm?: number;
 }
 
 export interface AdamState {
@@ -34,6 +43,7 @@ export class Adam {
   readonly beta2: number;
   readonly epsilon: number;
   readonly fused: boolean | 'always';
+  readonly clipNorm: number | undefined;
   private t = 0;
   private readonly m = new Map<string, tf.Variable>();
   private readonly v = new Map<string, tf.Variable>();
@@ -44,6 +54,7 @@ export class Adam {
     this.beta2 = options.beta2 ?? 0.999;
     this.epsilon = checkPositive('Adam', 'epsilon', options.epsilon ?? 1e-8);
     this.fused = options.fused ?? true;
+    this.clipNorm = options.clipNorm === undefined ? undefined : checkPositive('Adam', 'clipNorm', options.clipNorm);
     for (const [name, b] of [['beta1', this.beta1], ['beta2', this.beta2]] as const) {
       if (!(b >= 0 && b < 1)) throw new ValidationError(`Adam: ${name} must be in [0, 1), got ${b}`);
     }
@@ -53,16 +64,22 @@ export class Adam {
     return this.t;
   }
 
-  /** One update of `variables` along `grads` (same keys); missing gradients leave a variable as is. */
-  apply(variables: Record<string, tf.Variable>, grads: Record<string, tf.Tensor>): void {
+  /**
+   * One update of `variables` along `grads` (same keys); missing gradients leave a variable as is.
+   * `gradNorm`, the gradients' joint L2 norm when the caller has already read it (the trainer's
+   * guard does), saves computing it again for `clipNorm`.
+   */
+  apply(variables: Record<string, tf.Variable>, grads: Record<string, tf.Tensor>, gradNorm?: number): void {
     this.t += 1;
     const { beta1: b1, beta2: b2 } = this;
     const stepSize = this.learningRate / (1 - b1 ** this.t);
     const vCorrection = 1 - b2 ** this.t;
+    const scale = this.clipScale(grads, gradNorm);
     tf.tidy(() => {
-      for (const [name, g] of Object.entries(grads)) {
+      for (const [name, raw] of Object.entries(grads)) {
         const w = variables[name];
         if (!w) throw new ValidationError(`Adam: gradient for unknown variable ${JSON.stringify(name)}`);
+        const g = scale === 1 ? raw : tf.mul(raw, scale);
         const m = this.moment(this.m, name, w);
         const v = this.moment(this.v, name, w);
         const [w1, m1, v1] = adamUpdate(w, g, m, v, { beta1: b1, beta2: b2, stepSize, vCorrection, epsilon: this.epsilon }, this.fused);
@@ -99,6 +116,13 @@ export class Adam {
     this.v.clear();
   }
 
+  /** The factor clipNorm asks of this update's gradients: 1 when not clipping or under the limit. */
+  private clipScale(grads: Record<string, tf.Tensor>, gradNorm: number | undefined): number {
+    if (this.clipNorm === undefined) return 1;
+    const norm = gradNorm ?? globalNorm(Object.values(grads));
+    return norm > this.clipNorm ? this.clipNorm / norm : 1;
+  }
+
   private moment(map: Map<string, tf.Variable>, name: string, like: tf.Variable): tf.Variable {
     let t = map.get(name);
     if (!t) {
@@ -107,4 +131,13 @@ export class Adam {
     }
     return t;
   }
+}
+
+/** The joint L2 norm of a set of tensors (one host read). */
+function globalNorm(ts: tf.Tensor[]): number {
+  if (ts.length === 0) return 0;
+  const n = tf.tidy(() => tf.sqrt(tf.addN(ts.map((t) => tf.sum(tf.square(t))))));
+  const value = n.dataSync()[0]!;
+  n.dispose();
+  return value;
 }

@@ -38,7 +38,7 @@ export function gradientUpdate(input: {
   try {
     const values = readStep(step.loss, step.terms, Object.values(step.grads));
     if (!input.guard.admit(values, step.grads, input.at, input.origin)) return undefined;
-    input.optimizer().apply(vars, step.grads);
+    input.optimizer().apply(vars, step.grads, values.gradNorm);
     return { loss: values.loss, ...values.terms };
   } finally {
     tf.dispose([step.loss, ...Object.values(step.grads), ...Object.values(step.terms)]);

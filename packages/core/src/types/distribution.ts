@@ -21,4 +21,9 @@ export interface Distribution {
   mean(): tf.Tensor;
   /** Closed-form entropy, when one exists. */
   entropy?(): tf.Tensor;
+  /**
+   * grad log p at `value` (same shape), where the distribution computes it more cheaply or more
+   * exactly than autodiff of `logProb`; a constant (no gradient). Absent: callers differentiate logProb.
+   */
+  score?(value: tf.Tensor): tf.Tensor;
 }

@@ -1,7 +1,7 @@
 import './register';
 
 export { DdviPosterior } from './posterior';
-export type { ReverseTrajectory } from './posterior';
+export type { ReverseTrajectory } from './reverse_chain';
 export { ConditionalDenoiser } from './denoiser';
 export type { DenoiserOptions, DenoiserParameters } from './denoiser';
 export { elementwiseLoss } from './losses';

@@ -216,12 +216,23 @@ export class DdviPosterior implements Posterior {
     return tidy(() => tf.softmax(this.classifier!.apply(x, { training: false, seed: new SeedStream(0) })[0]! as tf.Tensor2D) as tf.Tensor2D);
   }
 
-  /** Runs the reverse chain from q(y_T | x) (reverse_chain.ts). */
+  /**
+   * Runs the chain from y_T = mu + e^{logVar / 2} eps: y_{t-1} = mean_t + sqrt(v_t) n_t for
+   * t = T..1, with mean_t from the predicted noise (DDIM or DDPM form) and v_t the configured
+   * reverse variance; log q is accumulated from the standard-normal draws directly
+   * (reverse_chain.ts). `smooth` adds the Rao-Blackwellized log-ratio the bound's training uses.
+   */
   trajectory(mu: tf.Tensor2D, logVar: tf.Tensor2D, context: tf.Tensor2D, seed: SeedStream, smooth = false): ReverseTrajectory {
     return this.chain.run(mu, logVar, context, seed, smooth);
   }
 
-  /** log v_t of reverse step t, [B, d] (reverse_chain.ts). */
+  /**
+   * log v_t of reverse step t, [B, d]: the configured fixed variance, or for 'learned'
+   * u log beta_t + (1 - u) log betatilde_t with u = sigmoid(the denoiser's second head), so it stays
+   * between the two natural choices (both are log beta_1 at t = 1, spec D2), the lower one scaled by
+   * `varianceFloor`. `head` is the denoiser's variance output (ignored unless reverseVariance =
+   * 'learned'). In reverse_chain.ts.
+   */
   reverseLogVariance(t: number, head: tf.Tensor2D | undefined, shape: [number, number]): tf.Tensor2D {
     return this.chain.reverseLogVariance(t, head, shape);
   }

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/* global console, process, performance */
+/* global console, process */
 // DDVI's training step with the native products (@ddvi/backend-blas) on and off, in one run (issue 19):
 //
 //   node scripts/bench-ddvi-blas.mjs                        # the genotypes preset's networks
@@ -19,6 +19,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { DDVI_STEP_NETWORKS as NETWORKS, timeDdviSteps } from './ddvi_step_timing.mjs';
 import { integerArg, scriptArgs } from './script_args.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -30,10 +31,6 @@ function usage(message) {
   process.exit(message ? 2 : 0);
 }
 
-const NETWORKS = {
-  genotypes: { dataSize: 15, hidden: [100, 100, 100], likelihood: 'gaussian', binary: false, learningRate: 2e-3 },
-  mnist: { dataSize: 784, hidden: [1000, 1000], likelihood: 'bernoulli', binary: true, learningRate: 1e-4 },
-};
 
 const a = scriptArgs({
   'ops-chain': { type: 'boolean' }, 'no-guidance': { type: 'boolean' }, networks: { type: 'string' }, steps: { type: 'string' }, warmup: { type: 'string' }, rounds: { type: 'string' }, out: { type: 'string' },
@@ -68,36 +65,9 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 const r1 = (x) => Math.round(x * 10) / 10;
-const B = 128;
-
 async function timeSteps() {
-  const total = o.warmup + o.steps;
-  const rng = new core.SeedStream(5);
-  const values = new Float32Array(total * B * net.dataSize);
-  for (let i = 0; i < values.length; i++) values[i] = net.binary ? (rng.uniform() < 0.13 ? 1 : 0) : rng.uniform() * 2 - 1;
-  const train = {
-    name: 'random', size: total * B, dataSize: net.dataSize,
-    batch: (idx) => {
-      const x = new Float32Array(idx.length * net.dataSize);
-      idx.forEach((row, i) => x.set(values.subarray(row * net.dataSize, (row + 1) * net.dataSize), i * net.dataSize));
-      return { x: tf.tensor2d(x, [idx.length, net.dataSize]) };
-    },
-  };
-  const model = new DecoderModel({ latentSize: 2, dataSize: net.dataSize, prior: 'pinwheel', seed: 1, hidden: net.hidden, likelihood: net.likelihood });
-  const posterior = core.createPosterior('ddvi', { latentSize: 2, dataSize: net.dataSize, seed: 2, config: { hidden: net.hidden }, ...(o.guidance ? { prior: model.prior() } : {}) });
-  const stamps = [];
-  const trainer = new core.Trainer({
-    model, posterior, objective: new core.Elbo(), train, batchSize: B, epochs: 1, learningRate: net.learningRate, seed: 3, maxStepsPerEpoch: total,
-    onEvent: (e) => { if (e.type === 'start' || e.type === 'step') stamps.push(performance.now()); },
-  });
-  try {
-    await trainer.fit();
-  } finally {
-    trainer.dispose();
-    posterior.dispose();
-    model.dispose();
-  }
-  return stamps.slice(1).map((t, i) => t - stamps[i]).slice(o.warmup);
+  const { times } = await timeDdviSteps({ core, tf, DecoderModel }, net, { steps: o.steps, warmup: o.warmup, guidance: o.guidance });
+  return times;
 }
 
 const on = [];

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/* global console, process, performance */
+/* global console, process */
 // DDVI's training step in this checkout against another checkout of the repo (an earlier revision,
 // built), on the same machine in one run (issue 19's "3x faster than today's step"):
 //
@@ -21,13 +21,10 @@ import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { DDVI_STEP_NETWORKS as NETWORKS, timeDdviSteps } from './ddvi_step_timing.mjs';
 import { integerArg, scriptArgs } from './script_args.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const NETWORKS = {
-  genotypes: { dataSize: 15, hidden: [100, 100, 100], likelihood: 'gaussian', binary: false, learningRate: 2e-3 },
-  mnist: { dataSize: 784, hidden: [1000, 1000], likelihood: 'bernoulli', binary: true, learningRate: 1e-3 },
-};
 
 function usage(message) {
   if (message) console.error(`bench-ddvi-revisions: ${message}`);
@@ -58,34 +55,8 @@ async function child(tree) {
   const tf = await import(pathToFileURL(createRequire(join(tree, 'packages', 'core', 'package.json')).resolve('@tensorflow/tfjs-core')).href);
   console.warn = () => {};
   const backend = await core.initBackend('auto');
-  const B = 128;
-  const total = warmup + steps;
-  const rng = new core.SeedStream(5);
-  const values = new Float32Array(total * B * net.dataSize);
-  for (let i = 0; i < values.length; i++) values[i] = net.binary ? (rng.uniform() < 0.13 ? 1 : 0) : rng.uniform() * 2 - 1;
-  const train = {
-    name: 'random', size: total * B, dataSize: net.dataSize,
-    batch: (idx) => {
-      const x = new Float32Array(idx.length * net.dataSize);
-      idx.forEach((row, i) => x.set(values.subarray(row * net.dataSize, (row + 1) * net.dataSize), i * net.dataSize));
-      return { x: tf.tensor2d(x, [idx.length, net.dataSize]) };
-    },
-  };
-  const model = new DecoderModel({ latentSize: 2, dataSize: net.dataSize, prior: 'pinwheel', seed: 1, hidden: net.hidden, likelihood: net.likelihood });
-  // `prior` is ignored by a tree whose PosteriorInit has none (before prior guidance).
-  const posterior = core.createPosterior('ddvi', { latentSize: 2, dataSize: net.dataSize, seed: 2, config: { hidden: net.hidden }, prior: model.prior() });
-  const stamps = [];
-  const trainer = new core.Trainer({
-    model, posterior, objective: new core.Elbo(), train, batchSize: B, epochs: 1, learningRate: net.learningRate, seed: 3, maxStepsPerEpoch: total,
-    onEvent: (e) => { if (e.type === 'start' || e.type === 'step') stamps.push(performance.now()); },
-  });
-  try {
-    await trainer.fit();
-  } finally {
-    trainer.dispose();
-  }
-  const times = stamps.slice(1).map((t, i) => t - stamps[i]).slice(warmup);
-  const guided = posterior.config?.priorGuidance ?? 0;
+  const { times, config } = await timeDdviSteps({ core, tf, DecoderModel }, net, { steps, warmup });
+  const guided = config.priorGuidance ?? 0;
   console.log(JSON.stringify({ kernels: backend.kernels ?? backend.name, priorGuidance: guided, times }));
 }
 

@@ -177,50 +177,32 @@ export class Pinwheel extends Prior2D {
     const zb = flat.dataSync();
     flat.dispose();
     const m = zb.length / 2;
-    const out = new Float32Array(2 * m);
+    const { arms, perPoint, logp, finite } = this.rootsPerArm(zb, m);
+    // Each root's weight in p(z) is e^{its contribution - the log-sum of all of them}.
+    const logNorm = this.logClassWeight - 2 * Math.log(this.scale);
+    const out = new Float32Array(2 * m).fill(NaN);
     const { radialStd: rs, tangentialStd: ts, rate } = this;
     for (let i = 0; i < m; i++) {
-      const zx = zb[2 * i]!;
-      const zy = zb[2 * i + 1]!;
-      out[2 * i] = out[2 * i + 1] = NaN;
-      if (!Number.isFinite(zx) || !Number.isFinite(zy)) continue;
-      // log-sum-exp of the contributions and their weighted gradients, shifted by the running max.
-      let best = -Infinity;
-      let sum = 0;
+      if (!finite[i]) continue;
+      const lse = logp[i]! - logNorm;
       let gx = 0;
       let gy = 0;
-      let allArms = true;
-      const found: number[] = [];
-      for (const c of this.activeClasses) {
+      arms.forEach((c, k) => {
         const a = (2 * Math.PI * c) / this.numClasses;
         const ca = Math.cos(a);
         const sa = Math.sin(a);
-        const x = zx * ca - zy * sa;
-        const y = zx * sa + zy * ca;
-        found.length = 0;
-        pinwheelArmRoots(x, y, rate, this.fMax, found);
-        if (found.length === 0) allArms = false;
-        for (const f1 of found) {
+        const x = zb[2 * i]! * ca - zb[2 * i + 1]! * sa;
+        const y = zb[2 * i]! * sa + zb[2 * i + 1]! * ca;
+        for (const f1 of perPoint[i]![k]!) {
           const [l, dx, dy] = pinwheelRootLogContributionGrad(x, y, f1, rs, ts, rate);
+          const w = Math.exp(l - lse);
           // Back from the arm's rotated frame: d/dzx = dx cos a + dy sin a, d/dzy = -dx sin a + dy cos a.
-          const ux = dx * ca + dy * sa;
-          const uy = -dx * sa + dy * ca;
-          if (l > best) {
-            const shrink = Math.exp(best - l);
-            sum *= shrink;
-            gx *= shrink;
-            gy *= shrink;
-            best = l;
-          }
-          const w = Math.exp(l - best);
-          sum += w;
-          gx += w * ux;
-          gy += w * uy;
+          gx += w * (dx * ca + dy * sa);
+          gy += w * (-dx * sa + dy * ca);
         }
-      }
-      if (!allArms || !(best > -Infinity)) continue;
-      out[2 * i] = gx / sum / this.scale;
-      out[2 * i + 1] = gy / sum / this.scale;
+      });
+      out[2 * i] = gx / this.scale;
+      out[2 * i + 1] = gy / this.scale;
     }
     return tf.tensor(out, z.shape, 'float32');
   }
@@ -230,8 +212,32 @@ export class Pinwheel extends Prior2D {
    * roots laid out [m, arms, maxRoots], padded with the arm's first root (mask 0).
    */
   private findRoots(zb: ArrayLike<number>, m: number) {
-    const arms = this.activeClasses;
+    const { arms, perPoint, logp, finite, maxRoots } = this.rootsPerArm(zb, m);
     const K = arms.length;
+    const R = maxRoots;
+    const f1 = new Float32Array(m * K * R).fill(1);
+    const mask = new Float32Array(m * K * R);
+    for (let i = 0; i < m; i++) {
+      if (!finite[i]) continue;
+      for (let k = 0; k < K; k++) {
+        const found = perPoint[i]![k]!;
+        for (let r = 0; r < R; r++) {
+          const o = (i * K + k) * R + r;
+          f1[o] = r < found.length ? found[r]! : found[0]!;
+          mask[o] = r < found.length ? 1 : 0;
+        }
+      }
+    }
+    return { arms, maxRoots, f1, mask, logp, finite };
+  }
+
+  /**
+   * Every root of every active arm for base-coordinate points (float64, `perPoint[i][k]` the roots
+   * of arm `arms[k]`), each point's log p (NaN where not finite) and the most roots on one arm: the
+   * enumeration logProb and score share.
+   */
+  private rootsPerArm(zb: ArrayLike<number>, m: number) {
+    const arms = this.activeClasses;
     const perPoint: number[][][] = [];
     const logp = new Float64Array(m).fill(NaN);
     const finite = new Uint8Array(m);
@@ -269,21 +275,7 @@ export class Pinwheel extends Prior2D {
         logp[i] = best + Math.log(sum) + logNorm;
       }
     }
-    const R = maxRoots;
-    const f1 = new Float32Array(m * K * R).fill(1);
-    const mask = new Float32Array(m * K * R);
-    for (let i = 0; i < m; i++) {
-      if (!finite[i]) continue;
-      for (let k = 0; k < K; k++) {
-        const found = perPoint[i]![k]!;
-        for (let r = 0; r < R; r++) {
-          const o = (i * K + k) * R + r;
-          f1[o] = r < found.length ? found[r]! : found[0]!;
-          mask[o] = r < found.length ? 1 : 0;
-        }
-      }
-    }
-    return { arms, maxRoots, f1, mask, logp, finite };
+    return { arms, perPoint, logp, finite, maxRoots };
   }
 }
 

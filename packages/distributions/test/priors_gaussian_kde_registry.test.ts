@@ -54,6 +54,26 @@ describe('IsotropicGaussian', () => {
       expect(() => new IsotropicGaussian({ std: 0 })).toThrow('IsotropicGaussian: std must be a finite number > 0, got 0');
     });
   });
+
+  it('score(z) is grad log p: autodiff of logProb, on [n, 2] and [..., 2] shapes', () => {
+    expectNoLeak(() => {
+      const p = new IsotropicGaussian({ std: 0.3 });
+      const pts = [[0, 0], [0.1, -0.3], [1.5, 2], [-4, 0.02]];
+      const at = tf.tidy(() => p.score(tf.tensor2d(pts)));
+      const score = rows2(at);
+      at.dispose();
+      const auto = tfGrad((z) => p.logProb(z), pts);
+      pts.forEach((_, i) => {
+        expect(Math.abs(score[i]![0]! - auto[i]![0]!)).toBeLessThan(1e-4 * (1 + Math.abs(auto[i]![0]!)));
+        expect(Math.abs(score[i]![1]! - auto[i]![1]!)).toBeLessThan(1e-4 * (1 + Math.abs(auto[i]![1]!)));
+      });
+      const shaped = tf.tidy(() => p.score(tf.tensor3d([[[0.3, -0.6]], [[0, 1]]])));
+      expect(shaped.shape).toEqual([2, 1, 2]);
+      Array.from(shaped.dataSync()).forEach((v, i) => expect(v).toBeCloseTo([-0.3 / 0.09, 0.6 / 0.09, 0, -1 / 0.09][i]!, 4));
+      shaped.dispose();
+      expect(() => tf.tidy(() => p.score(tf.zeros([3])))).toThrow(ValidationError);
+    });
+  });
 });
 
 describe('GaussianMixture', () => {

@@ -60,17 +60,30 @@ export class PriorGuidance {
     this.logScale = tf.tidy(() => tf.variable(tf.zeros([steps]), true));
   }
 
+  /**
+   * Whether the prior computes its own score (`Distribution.score`); then the fused chain can run the
+   * guided steps inside its op, where autodiff of logProb cannot run.
+   */
+  get hasOwnScore(): boolean {
+    return this.prior.score !== undefined;
+  }
+
+  /** scale_t of eta_t = scale_t sigmoid(s_t), t = 1..K: 2 min(b_t, v). */
+  stepScale(t: number): number {
+    return 2 * this.stepSizes[t - 1]!;
+  }
+
   /** Reverse step t's mean m [B, d] with the prior's gradient step (t <= K), else m. */
   apply(mean: tf.Tensor2D, t: number): tf.Tensor2D {
     if (t > this.steps) return mean;
     return tidy(() => {
-      const eta = tf.mul(2 * this.stepSizes[t - 1]!, tf.sigmoid(tf.slice(this.logScale, [t - 1], [1])));
+      const eta = tf.mul(this.stepScale(t), tf.sigmoid(tf.slice(this.logScale, [t - 1], [1])));
       return tf.add(mean, tf.mul(eta, this.score(mean))) as tf.Tensor2D;
     });
   }
 
   /** grad log p(z), [B, d], a constant of the backward pass; 0 where it is not finite (off the prior's support). */
-  private score(z: tf.Tensor2D): tf.Tensor2D {
+  score(z: tf.Tensor2D): tf.Tensor2D {
     return tidy(() => {
       // The prior's own score where it has one (the pinwheel's: float64 on the host, no graph to
       // build and differentiate at every guided step), else autodiff of its log-density.

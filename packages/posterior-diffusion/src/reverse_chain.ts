@@ -32,8 +32,8 @@ export interface ReverseTrajectory {
  * DDVI's reverse chain q(y_{0:T-1} | y_T, x) = prod_t N(y_{t-1}; m_t, v_t): the denoiser's steps
  * from the encoder's draw y_T down to z = y_0, with the exact log q of the trajectory and, for
  * training, its Rao-Blackwellized log-ratio against the noising process r. The steps run as one
- * fused op (fused_chain.ts) where the kernel covers the configuration, op by op otherwise and at
- * prior guidance's steps (prior_guidance.ts).
+ * fused op (fused_chain.ts) where the kernel covers the configuration, op by op otherwise (and at
+ * prior guidance's steps when the prior has no score of its own: prior_guidance.ts).
  */
 export class ReverseChain {
   /** Each reverse step's constants for the fused step kernel (index t), built on first use; null where it does not apply. */
@@ -66,11 +66,12 @@ export class ReverseChain {
       let smoothed = smooth ? (tf.mul(-0.5, tf.sum(tf.add(logVar, 1 + LOG_2PI), 1)) as tf.Tensor1D) : undefined;
       const draws = reverseVariance === 'none' ? undefined : (tf.randomNormal([T, B, d], 0, 1, 'float32', seed.fork('steps').next()) as tf.Tensor3D);
       const fused = draws && fusedReverseStepAvailable() ? this.fusedStepConstants() : null;
-      // Prior guidance's steps (1..K) run op by op below; the fused op runs the rest.
-      const guided = this.guidance?.steps ?? 0;
-      if (fused && guided === 0) {
+      // Prior guidance's steps run inside the fused op where the prior has its own score, else op by
+      // op below after the fused op has run the rest (T..K + 1).
+      const opSteps = this.guidance && !this.guidance.hasOwnScore ? this.guidance.steps : 0;
+      if (fused && opSteps === 0) {
         // The same chain as the loop below, as one op with its own backward pass (fused_chain.ts).
-        const chain = fusedChain(this.denoiser, y, context, draws!, fused);
+        const chain = fusedChain(this.denoiser, y, context, draws!, fused, { guidance: this.guidance });
         const out: ReverseTrajectory = { states: chain.states, means: chain.means, logQ: tf.add(logQ, chain.logQ) as tf.Tensor1D, encoderLogQ };
         if (smoothed) out.smoothedLogRatio = tf.add(smoothed, chain.smoothed) as tf.Tensor1D;
         return out;
@@ -79,13 +80,13 @@ export class ReverseChain {
       // The steps the fused op ran (T..K+1): their states y_K..y_T and means, stacked by index.
       let head: { states: tf.Tensor3D; means: tf.Tensor3D } | undefined;
       let from = T;
-      if (fused && guided < T) {
-        const chain = fusedChain(this.denoiser, y, context, draws!, fused, guided + 1);
+      if (fused && opSteps < T) {
+        const chain = fusedChain(this.denoiser, y, context, draws!, fused, { last: opSteps + 1 });
         head = { states: tf.slice(chain.states, [1, 0, 0], [-1, -1, -1]), means: chain.means };
         logQ = tf.add(logQ, chain.logQ) as tf.Tensor1D;
         if (smoothed) smoothed = tf.add(smoothed, chain.smoothed) as tf.Tensor1D;
         y = tf.reshape(tf.slice(chain.states, [0, 0, 0], [1, B, d]), [B, d]);
-        from = guided;
+        from = opSteps;
       }
       // In the order the steps run (t = from..1).
       const states: tf.Tensor2D[] = [y];

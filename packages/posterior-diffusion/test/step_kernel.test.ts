@@ -3,18 +3,20 @@ import { SeedStream, initBackend } from '@ddvi/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fusedReverseStepAvailable, setFusedReverseStep } from '../src';
 import type { DdviPosteriorConfig } from '../src';
+import type { Distribution } from '@ddvi/core';
 import { IsotropicGaussian } from '@ddvi/distributions';
 import { small, tiled } from './helpers';
 
 const X = [0.3, -1.2, 0.8, 0.1, -0.4, 1.5];
 
 /** Everything a training draw gives and the gradients of a loss on all of it, with the fused step on or off. */
-function run(config: Partial<DdviPosteriorConfig>, fused: boolean): { values: Record<string, number[]>; grads: Record<string, number[]> } {
+function run(config: Case, fused: boolean): { values: Record<string, number[]>; grads: Record<string, number[]> } {
   setFusedReverseStep(fused);
-  // Prior guidance needs the model's prior; its steps run op by op after the fused ones. A broad
-  // prior: on a thin one (a pinwheel arm) the last step's jump onto the arm makes the bound's
-  // (y_1 - a m)^2 / beta_1 large, and float32 rounding in it then exceeds the tolerance below.
-  const q = small({ encoderDropout: 0.2, contextDropout: 0.1, ...config }, 6, 1, config.priorGuidance ? new IsotropicGaussian({ std: 0.5 }) : undefined);
+  // Prior guidance needs the model's prior. A broad one: on a thin one (a pinwheel arm) the last
+  // step's jump onto the arm makes the bound's (y_1 - a m)^2 / beta_1 large, and float32 rounding in
+  // it then exceeds the tolerance below.
+  const { priorWithoutScore, ...posteriorConfig } = config;
+  const q = small({ encoderDropout: 0.2, contextDropout: 0.1, ...posteriorConfig }, 6, 1, config.priorGuidance ? gaussianPrior(priorWithoutScore === true) : undefined);
   const x = tiled(X, 4);
   try {
     const values: Record<string, number[]> = {};
@@ -58,7 +60,19 @@ function expectClose(a: Record<string, number[]>, b: Record<string, number[]>, w
   }
 }
 
-const CONFIGS: Record<string, Partial<DdviPosteriorConfig>> = {
+/** A posterior config, and for prior guidance whether the prior lacks its own `score` (then the fused op runs the steps above K, the guided ones run op by op). */
+type Case = Partial<DdviPosteriorConfig> & { priorWithoutScore?: boolean };
+
+/** N(0, 0.5^2 I), with its closed-form score or (`withoutScore`) the same prior with none: guidance then differentiates logProb. */
+function gaussianPrior(withoutScore: boolean): Distribution {
+  const prior = new IsotropicGaussian({ std: 0.5 });
+  if (!withoutScore) return prior;
+  const bare = Object.create(prior) as Distribution;
+  Object.defineProperty(bare, 'score', { value: undefined });
+  return bare;
+}
+
+const CONFIGS: Record<string, Case> = {
   'defaults (learned variance, DDPM mean, the bound)': {},
   'learned variance with a floor': { varianceFloor: 0.01 },
   'reference: posterior variance, DDIM mean, Huber wake': { reverseVariance: 'posterior', reverseMean: 'ddim', wake: 'huber' },
@@ -69,8 +83,10 @@ const CONFIGS: Record<string, Partial<DdviPosteriorConfig>> = {
   'one step': { noising: { kind: 'linear', T: 1 } },
   '6 denoiser layers (two residuals)': { denoiserLayers: 6 },
   'semi-supervised (context with class one-hots)': { classes: 3 },
-  'prior guidance in the last 2 of 5 steps (3 fused, 2 op by op)': { priorGuidance: 2 },
-  'prior guidance in every step (all op by op)': { priorGuidance: 5 },
+  'prior guidance in the last 2 of 5 steps (inside the fused op)': { priorGuidance: 2 },
+  'prior guidance in every step (inside the fused op)': { priorGuidance: 5 },
+  'prior guidance, a prior without score (3 steps fused, 2 op by op)': { priorGuidance: 2, priorWithoutScore: true },
+  'prior guidance in every step, a prior without score (all op by op)': { priorGuidance: 5, priorWithoutScore: true },
 };
 
 describe('the fused reverse chain (fused_chain.ts, step_kernel.ts)', () => {

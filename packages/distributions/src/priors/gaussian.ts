@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { LOG_2PI } from '@ddvi/core';
+import { LOG_2PI, stopGradient } from '@ddvi/core';
 import type { SeedStream } from '@ddvi/core';
 import { checkOptionKeys, nonNegative, positive, positiveInt, Prior2D } from './prior';
 
@@ -34,6 +34,12 @@ export class IsotropicGaussian extends Prior2D {
 
   mean(): tf.Tensor {
     return tf.zeros([2]);
+  }
+
+  /** grad log p(z) = -z / std^2 at each row of `z` [..., 2], same shape; a constant (no gradient). */
+  score(z: tf.Tensor): tf.Tensor {
+    this.checkValueShape(z);
+    return tf.tidy(() => stopGradient(tf.div(tf.cast(z, 'float32'), -(this.std * this.std))));
   }
 
   protected sampleGivenLabels(seed: SeedStream, labels: tf.Tensor1D): tf.Tensor2D {

@@ -24,7 +24,7 @@ export interface FusedChain {
  * Why: recorded op by op, the chain is ~100 small kernels per step forward and backward (each
  * denoiser layer's product, bias, embedding row, ReLU and residual, the tape's copies of every saved
  * tensor, one gradient accumulation per variable per step), which made it the largest part of a
- * DDVI training step. Here the forward runs untaped (12 kernels a step), saves the layers' inputs
+ * DDVI training step. Here the forward runs untaped (~12 kernels a step), saves the layers' inputs
  * stacked over the steps, and the backward runs the steps in reverse with only what must be
  * sequential (the step's gradient kernel, each layer's ReLU mask and input gradient, ~19 kernels a
  * step); every weight, bias and embedding gradient is then one product or sum over all T steps at
@@ -92,6 +92,7 @@ export function fusedChain(
       const acts: tf.Tensor2D[] = [];
       for (let i = 0; i < L; i++) {
         layerInputs[i]!.push(h);
+        // ReLU as its own op: tf.fused.matMul with an activation runs unfused (product, bias add, activation) under a gradient tape.
         const r = tf.relu(tf.fused.matMul({ a: h, b: W[i]!, bias: rows[i]![t - 1]! })) as tf.Tensor2D;
         relus[i]!.push(r);
         h = hasResidual(i) ? (tf.add(r, acts[i - 2]!) as tf.Tensor2D) : r;

@@ -46,6 +46,9 @@ export const PINWHEEL_RADIAL_CUTOFF_STDS = 12;
  * features truncated there: it integrates to 1 - Q(12) = 1 - 1.8e-33. fMax also guarantees at
  * least one root per arm, so log p is finite everywhere.
  */
+/** Roots whose share of p(z) is below e^this are left out of the score (Pinwheel.score). */
+const NEGLIGIBLE_LOG_WEIGHT = -50;
+
 export class Pinwheel extends Prior2D {
   readonly name = NAME;
   readonly radialStd: number;
@@ -177,30 +180,36 @@ export class Pinwheel extends Prior2D {
     const zb = flat.dataSync();
     flat.dispose();
     const m = zb.length / 2;
-    const { arms, perPoint, logp, finite } = this.rootsPerArm(zb, m);
+    const { arms, perPoint, perPointLog, logp, finite } = this.rootsPerArm(zb, m);
     // Each root's weight in p(z) is e^{its contribution - the log-sum of all of them}.
     const logNorm = this.logClassWeight - 2 * Math.log(this.scale);
     const out = new Float32Array(2 * m).fill(NaN);
     const { radialStd: rs, tangentialStd: ts, rate } = this;
+    const cosA = arms.map((c) => Math.cos((2 * Math.PI * c) / this.numClasses));
+    const sinA = arms.map((c) => Math.sin((2 * Math.PI * c) / this.numClasses));
     for (let i = 0; i < m; i++) {
       if (!finite[i]) continue;
       const lse = logp[i]! - logNorm;
       let gx = 0;
       let gy = 0;
-      arms.forEach((c, k) => {
-        const a = (2 * Math.PI * c) / this.numClasses;
-        const ca = Math.cos(a);
-        const sa = Math.sin(a);
+      for (let k = 0; k < arms.length; k++) {
+        const roots = perPoint[i]![k]!;
+        const logs = perPointLog[i]![k]!;
+        const ca = cosA[k]!;
+        const sa = sinA[k]!;
         const x = zb[2 * i]! * ca - zb[2 * i + 1]! * sa;
         const y = zb[2 * i]! * sa + zb[2 * i + 1]! * ca;
-        for (const f1 of perPoint[i]![k]!) {
-          const [l, dx, dy] = pinwheelRootLogContributionGrad(x, y, f1, rs, ts, rate);
+        for (let r = 0; r < roots.length; r++) {
+          // A root below e^-50 of p(z) moves the score by less than float32 resolves (its own
+          // gradient is at most ~|z| / tangentialStd^2): skipped, most of a point's roots are.
+          if (logs[r]! - lse < NEGLIGIBLE_LOG_WEIGHT) continue;
+          const [l, dx, dy] = pinwheelRootLogContributionGrad(x, y, roots[r]!, rs, ts, rate);
           const w = Math.exp(l - lse);
           // Back from the arm's rotated frame: d/dzx = dx cos a + dy sin a, d/dzy = -dx sin a + dy cos a.
           gx += w * (dx * ca + dy * sa);
           gy += w * (-dx * sa + dy * ca);
         }
-      });
+      }
       out[2 * i] = gx / this.scale;
       out[2 * i + 1] = gy / this.scale;
     }
@@ -233,12 +242,15 @@ export class Pinwheel extends Prior2D {
 
   /**
    * Every root of every active arm for base-coordinate points (float64, `perPoint[i][k]` the roots
-   * of arm `arms[k]`), each point's log p (NaN where not finite) and the most roots on one arm: the
-   * enumeration logProb and score share.
+   * of arm `arms[k]`, `perPointLog[i][k]` their log-contributions), each point's log p (NaN where
+   * not finite) and the most roots on one arm: the enumeration logProb and score share.
    */
   private rootsPerArm(zb: ArrayLike<number>, m: number) {
     const arms = this.activeClasses;
+    const cosA = arms.map((c) => Math.cos((2 * Math.PI * c) / this.numClasses));
+    const sinA = arms.map((c) => Math.sin((2 * Math.PI * c) / this.numClasses));
     const perPoint: number[][][] = [];
+    const perPointLog: number[][][] = [];
     const logp = new Float64Array(m).fill(NaN);
     const finite = new Uint8Array(m);
     const logNorm = this.logClassWeight - 2 * Math.log(this.scale);
@@ -247,24 +259,26 @@ export class Pinwheel extends Prior2D {
       const zx = zb[2 * i]!;
       const zy = zb[2 * i + 1]!;
       const lists: number[][] = [];
+      const logLists: number[][] = [];
       perPoint.push(lists);
+      perPointLog.push(logLists);
       if (!Number.isFinite(zx) || !Number.isFinite(zy)) continue;
       let best = -Infinity;
       let allArms = true;
       const terms: number[] = [];
-      for (const c of arms) {
-        const a = (2 * Math.PI * c) / this.numClasses;
-        const x = zx * Math.cos(a) - zy * Math.sin(a);
-        const y = zx * Math.sin(a) + zy * Math.cos(a);
+      for (let k = 0; k < arms.length; k++) {
+        const x = zx * cosA[k]! - zy * sinA[k]!;
+        const y = zx * sinA[k]! + zy * cosA[k]!;
         const found: number[] = [];
         pinwheelArmRoots(x, y, this.rate, this.fMax, found);
         if (found.length === 0) allArms = false;
-        for (const r of found) {
-          const t = pinwheelRootLogContribution(x, y, r, this.radialStd, this.tangentialStd, this.rate);
+        const logs = found.map((r) => pinwheelRootLogContribution(x, y, r, this.radialStd, this.tangentialStd, this.rate));
+        for (const t of logs) {
           terms.push(t);
           best = Math.max(best, t);
         }
         lists.push(found);
+        logLists.push(logs);
         maxRoots = Math.max(maxRoots, found.length);
       }
       // Every arm has a root for finite z (fMax guarantees it); NaN marks a point without.
@@ -275,7 +289,7 @@ export class Pinwheel extends Prior2D {
         logp[i] = best + Math.log(sum) + logNorm;
       }
     }
-    return { arms, perPoint, logp, finite, maxRoots };
+    return { arms, perPoint, perPointLog, logp, finite, maxRoots };
   }
 }
 

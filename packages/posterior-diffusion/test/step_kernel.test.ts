@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { SeedStream, initBackend } from '@ddvi/core';
+import { SeedStream } from '@ddvi/core';
+import { onBackend } from '@ddvi/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fusedReverseStepAvailable, setFusedReverseStep } from '../src';
 import type { DdviPosteriorConfig } from '../src';
@@ -92,15 +93,11 @@ const CONFIGS: Record<string, Case> = {
 describe('the fused reverse chain (fused_chain.ts, step_kernel.ts)', () => {
   afterEach(() => setFusedReverseStep(true));
 
-  for (const backend of ['wasm', 'cpu']) {
+  for (const backend of ['wasm', 'cpu'] as const) {
     describe(`on ${backend}`, () => {
       for (const [name, config] of Object.entries(CONFIGS)) {
-        it(`equals the ops' draws, bound terms and gradients: ${name}`, async () => {
-          const before = tf.getBackend();
-          // initBackend registers the cpu backend (and makes it current); setBackend switches to wasm.
-          if (backend === 'cpu') await initBackend('cpu');
-          else await tf.setBackend(backend);
-          try {
+        it(`equals the ops' draws, bound terms and gradients: ${name}`, () =>
+          onBackend(backend, () => {
             expect(fusedReverseStepAvailable()).toBe(true);
             const n0 = tf.memory().numTensors;
             const ops = run(config, false);
@@ -108,10 +105,7 @@ describe('the fused reverse chain (fused_chain.ts, step_kernel.ts)', () => {
             expect(tf.memory().numTensors).toBe(n0);
             expectClose(fused.values, ops.values, 'value');
             expectClose(fused.grads, ops.grads, 'gradient');
-          } finally {
-            await tf.setBackend(before);
-          }
-        });
+          }));
       }
     });
   }

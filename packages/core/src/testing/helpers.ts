@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'vitest';
+import { initBackend } from '../backend/init';
+import type { BackendName } from '../backend/init';
 
 /** The seed tests use: 17, or DDVI_SEED to reproduce or vary a run without editing tests. */
 export function testSeed(): number {
@@ -17,4 +19,19 @@ export function leakedTensors(fn: () => void): number {
 /** Asserts that fn leaves tf.memory().numTensors unchanged. */
 export function expectNoLeak(fn: () => void): void {
   expect(leakedTensors(fn)).toBe(0);
+}
+
+/**
+ * Runs fn with `backend` as the current backend, then switches back to the one that was current.
+ * 'cpu' goes through initBackend, which registers it (tests start on wasm, where it is not).
+ */
+export async function onBackend<T>(backend: BackendName, fn: () => T | Promise<T>): Promise<T> {
+  const before = tf.getBackend();
+  if (backend === 'cpu') await initBackend('cpu');
+  else await tf.setBackend(backend);
+  try {
+    return await fn();
+  } finally {
+    await tf.setBackend(before);
+  }
 }

@@ -4,4 +4,4 @@ export type { BoundCheck, ConformanceOptions } from './conformance';
 export { LinearGaussianModel, referenceLinearGaussian } from './linear_gaussian';
 export type { LinearGaussianOptions } from './linear_gaussian';
 export { TestGaussian } from './gaussian';
-export { testSeed, leakedTensors, expectNoLeak } from './helpers';
+export { testSeed, leakedTensors, expectNoLeak, onBackend } from './helpers';

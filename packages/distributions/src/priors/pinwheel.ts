@@ -180,13 +180,11 @@ export class Pinwheel extends Prior2D {
     const zb = flat.dataSync();
     flat.dispose();
     const m = zb.length / 2;
-    const { arms, perPoint, perPointLog, logp, finite } = this.rootsPerArm(zb, m);
+    const { arms, cosA, sinA, perPoint, perPointLog, logp, finite } = this.rootsPerArm(zb, m);
     // Each root's weight in p(z) is e^{its contribution - the log-sum of all of them}.
     const logNorm = this.logClassWeight - 2 * Math.log(this.scale);
     const out = new Float32Array(2 * m).fill(NaN);
     const { radialStd: rs, tangentialStd: ts, rate } = this;
-    const cosA = arms.map((c) => Math.cos((2 * Math.PI * c) / this.numClasses));
-    const sinA = arms.map((c) => Math.sin((2 * Math.PI * c) / this.numClasses));
     for (let i = 0; i < m; i++) {
       if (!finite[i]) continue;
       const lse = logp[i]! - logNorm;
@@ -243,7 +241,8 @@ export class Pinwheel extends Prior2D {
   /**
    * Every root of every active arm for base-coordinate points (float64, `perPoint[i][k]` the roots
    * of arm `arms[k]`, `perPointLog[i][k]` their log-contributions), each point's log p (NaN where
-   * not finite) and the most roots on one arm: the enumeration logProb and score share.
+   * not finite), the most roots on one arm and each arm's rotation (`cosA[k]`, `sinA[k]`): the
+   * enumeration logProb and score share.
    */
   private rootsPerArm(zb: ArrayLike<number>, m: number) {
     const arms = this.activeClasses;
@@ -289,7 +288,7 @@ export class Pinwheel extends Prior2D {
         logp[i] = best + Math.log(sum) + logNorm;
       }
     }
-    return { arms, perPoint, perPointLog, logp, finite, maxRoots };
+    return { arms, cosA, sinA, perPoint, perPointLog, logp, finite, maxRoots };
   }
 }
 

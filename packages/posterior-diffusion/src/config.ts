@@ -11,6 +11,8 @@ export const REVERSE_VARIANCES = ['learned', 'posterior', 'forward', 'none'] as 
 export const WAKE_LOSSES = ['huber', 'mse', 'bound'] as const;
 export const SLEEP_LOSSES = ['huber', 'mse'] as const;
 export const FANTASIES = ['mean', 'sample'] as const;
+export const GUIDANCE_GRADIENTS = ['curvature', 'constant'] as const;
+export type GuidanceGradient = (typeof GUIDANCE_GRADIENTS)[number];
 
 /**
  * DDVI's posterior (spec §1-§6). Architecture defaults are the paper's MNIST setting
@@ -123,12 +125,29 @@ export interface DdviPosteriorConfig {
    * v = 1 / E|grad log p|^2 over prior draws (about the square of the prior's thinnest width,
    * 0.005^2 for the pinwheel) and s_t learned (init 0); see prior_guidance.ts. Default 5, chosen on
    * a validation split (docs/ddvi.md). The reverse kernel stays a Gaussian with a mean that depends on y_t and x, so
-   * the bound stays valid (D2); grad log p is held constant in the backward pass. Needs the model's
+   * the bound stays valid (D2); the backward pass is `guidanceGradient`'s. Needs the model's
    * prior (PosteriorInit.prior): the default applies where the posterior is given it (ddvi train,
    * ddvi bench, the playground and the conformance kit give it), else guidance is off; set
    * explicitly without a prior, it is an error. 0 turns it off (the reference has none).
    */
   priorGuidance: number;
+  /**
+   * What prior guidance's step contributes to the training gradient. 'curvature': the step's own
+   * Jacobian, I + eta_t H(m) with H the Hessian of log p (a central difference of the score along
+   * the incoming gradient, each row's eta_t H u capped at twice |u|), so the gradient is the bound's
+   * except where the cap binds. 'constant': grad log p held constant (Jacobian I), the first version:
+   * the bound then pushes the unguided mean to undo the guidance step, which the step cancels again
+   * (docs/ddvi.md, "Guidance's gradient").
+   */
+  guidanceGradient: GuidanceGradient;
+  /**
+   * Each guided step moves its mean by at most this many sqrt(beta_t), the standard deviation of the
+   * forward kernel that prices the move in the bound, so a guided step costs the chain's log-ratio at
+   * most about guidanceStepLimit^2 / 2 nats (prior_guidance.ts). 0: no limit (the first versions).
+   * Why: the gradient step overshoots where the prior is more curved than 2 / eta_t; on the pinwheel
+   * a few draws per batch then jumped 1-17 units, 10^3-10^6 nats each (docs/ddvi.md).
+   */
+  guidanceStepLimit: number;
   /** Weight of the cross-entropy of pi on labelled rows, per row, in nats beside the bound (spec D6: an option). */
   classWeight: number;
   /** Hidden widths of rho(c | z), the learned reverse of the class in unlabelled rows. */
@@ -168,6 +187,8 @@ export const DEFAULT_CONFIG: DdviPosteriorConfig = {
   classes: 0,
   collapseTolerance: 1,
   priorGuidance: 5,
+  guidanceGradient: 'curvature',
+  guidanceStepLimit: 3,
   classWeight: 10,
   classReverseHidden: [64, 64],
   classifierHidden: [500],
@@ -226,6 +247,8 @@ export const DdviConfigSchema = z
       .default(DEFAULT_CONFIG.classes),
     collapseTolerance: weight.default(DEFAULT_CONFIG.collapseTolerance),
     priorGuidance: z.int().min(0).describe('an integer >= 0 (reverse steps with prior guidance; 0: off)').default(DEFAULT_CONFIG.priorGuidance),
+    guidanceGradient: z.enum(GUIDANCE_GRADIENTS).default(DEFAULT_CONFIG.guidanceGradient),
+    guidanceStepLimit: z.number().min(0).describe('a number >= 0 (0: no limit)').default(DEFAULT_CONFIG.guidanceStepLimit),
     classWeight: weight.default(DEFAULT_CONFIG.classWeight),
     classReverseHidden: widths.default(DEFAULT_CONFIG.classReverseHidden),
     classifierHidden: widths.default(DEFAULT_CONFIG.classifierHidden),

@@ -37,9 +37,9 @@ export interface FusedChain {
  *
  * With prior `guidance` (whole chains only), each of its steps t <= K shifts the step's mean by
  * eta_t grad log p(m_t) (prior_guidance.ts) inside the op: the step kernel gives the unguided mean,
- * the prior's score is read there (a constant of the backward pass, as on the op path) and the
- * kernel runs again with the shift. The shift's gradient gives eta_t's, and through it the learned
- * s_t's. Op by op, each guided step was ~100 kernels forward and 3-4x that backward. It needs a
+ * the prior's score is read there and the kernel runs again with the shift. The shift's gradient
+ * gives eta_t's, and through it the learned s_t's; with `gradient: 'curvature'` the backward pass
+ * also carries the step's eta H term to y_t and the denoiser, as the op path does. Op by op, each guided step was ~100 kernels forward and 3-4x that backward. It needs a
  * prior with its own `score`: autodiff of logProb cannot run inside an op's forward pass (tfjs
  * records no tape there).
  */
@@ -68,9 +68,13 @@ export function fusedChain(
     const bh = p[3 * L + 1]!;
     const gate = guidance ? tf.sigmoid(p[3 * L + 2]!) : undefined;
     const etas = gate ? tf.unstack(tf.mul(tf.tensor1d(etaScale), gate)) : [];
+    const gateValues = gate ? gate.dataSync() : new Float32Array(0);
+    // Each guided step's limit factors (prior_guidance.ts, `limitedScore`), index t - 1.
+    const factors: Float64Array[] = [];
     const noShift = tf.zeros([B, d]) as tf.Tensor2D;
-    // Each guided step's score (index t - 1) and every step's shift (in the order the steps run).
+    // Each guided step's score and unguided mean (index t - 1) and every step's shift (in the order the steps run).
     const scores: tf.Tensor2D[] = [];
+    const raws: tf.Tensor2D[] = [];
     const shifts: tf.Tensor2D[] = [];
     // Each layer's bias plus its embedding row, one [w] tensor per step (index t - 1).
     const rows = hidden.map((_, i) => splitOnHost(tf.add(p[3 * i + 2]!, p[3 * i + 1]!)));
@@ -104,8 +108,11 @@ export function fusedChain(
       let shift = noShift;
       if (t <= K) {
         const [, raw] = fusedReverseStep(y, out, draws[t - 1]!, noShift, steps[t]!);
-        const score = guidance!.score(raw!);
+        const limited = guidance!.limitedScore(raw as tf.Tensor2D, t, etaScale[t - 1]! * gateValues[t - 1]!);
+        const score = limited.score;
+        factors[t - 1] = limited.factors;
         scores[t - 1] = score;
+        raws[t - 1] = raw as tf.Tensor2D;
         shift = tf.mul(etas[t - 1]!, score) as tf.Tensor2D;
       }
       shifts.push(shift);
@@ -122,7 +129,7 @@ export function fusedChain(
     // What the backward pass reads each step is saved step by step, not stacked and split: wasm's
     // Slice (under SplitV, Unpack) is slow (splitOnHost below). The layers' inputs, read only by the
     // weight gradients, are saved stacked.
-    save([...ys, ...outs, ...relus.flat(), noise, ...layerInputs.map((xs) => tf.concat(xs, 0)), tf.concat(headInputs, 0), ...shifts, ...scores, ...(gate ? [gate] : [])]);
+    save([...ys, ...outs, ...relus.flat(), noise, ...layerInputs.map((xs) => tf.concat(xs, 0)), tf.concat(headInputs, 0), ...shifts, ...scores, ...raws, ...(gate ? [gate] : [])]);
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] => {
       // Step k of the saved lists and stacks is t = T - k.
       const ySteps = saved.slice(0, n) as tf.Tensor2D[];
@@ -135,7 +142,9 @@ export function fusedChain(
       at += L + 1;
       const shiftSteps = saved.slice(at, at + n) as tf.Tensor2D[];
       const scoreSteps = saved.slice(at + n, at + n + K) as tf.Tensor2D[];
-      const savedGate = saved[at + n + K];
+      const rawSteps = saved.slice(at + n + K, at + n + 2 * K) as tf.Tensor2D[];
+      const savedGate = saved[at + n + 2 * K];
+      const curvature = guidance?.gradient === 'curvature';
       // The output's gradient in its parts, read once on the host: dStates[j] is y_{last - 1 + j}'s,
       // dMeans[j] step (last + j)'s, then log q's and the smoothed sum's.
       const flat = dy.dataSync() as Float32Array;
@@ -156,10 +165,25 @@ export function fusedChain(
       let g = dStates[0]!; // d / d y_{last - 1}
       for (let t = last; t <= T; t++) {
         const k = T - t;
-        const [dyStep, dout, dmean] = tf.engine().runKernel(REVERSE_STEP_GRAD, {
-          y: ySteps[k]!, out: outSteps[k]!, n: drawSteps[t - 1]!, shift: shiftSteps[k]!, gNext: g, gMean: dMeans[t - last]!, gQ, gS,
+        const stepInputs = { y: ySteps[k]!, out: outSteps[k]!, n: drawSteps[t - 1]!, shift: shiftSteps[k]! };
+        let [dyStep, dout, dmean] = tf.engine().runKernel(REVERSE_STEP_GRAD, {
+          ...stepInputs, gNext: g, gMean: dMeans[t - last]!, gQ, gS,
         }, steps[t] as unknown as tf.NamedAttrMap) as tf.Tensor[];
-        if (t <= K) dEta.push(tf.sum(tf.mul(dmean!, scoreSteps[t - 1]!)));
+        if (t <= K) {
+          dEta.push(tf.sum(tf.mul(dmean!, scoreSteps[t - 1]!)));
+          if (curvature) {
+            // The guided step's Jacobian I + eta H (prior_guidance.ts): eta H dmean more on the unguided
+            // mean, taken back to y_t and the denoiser's output by the same kernel (it is linear in its
+            // incoming gradients; with only gMean it is the mean's own chain rule).
+            const eta = etaScale[t - 1]! * gateValues[t - 1]!;
+            const extra = guidance!.curvatureProduct(rawSteps[t - 1]!, dmean as tf.Tensor2D, factors[t - 1]!.map((c) => c * eta));
+            const [dyExtra, doutExtra] = tf.engine().runKernel(REVERSE_STEP_GRAD, {
+              ...stepInputs, gNext: tf.zerosLike(g), gMean: extra, gQ: tf.zerosLike(gQ), gS: tf.zerosLike(gS),
+            }, steps[t] as unknown as tf.NamedAttrMap) as tf.Tensor[];
+            dyStep = tf.add(dyStep!, dyExtra!);
+            dout = tf.add(dout!, doutExtra!);
+          }
+        }
         dOut.push(dout!);
         const gAct: (tf.Tensor | undefined)[] = new Array(L);
         gAct[L - 1] = tf.matMul(dout!, Wh, false, true);

@@ -103,7 +103,7 @@ export class DdviPosterior implements Posterior {
         ? new MLP({ inputSize: latentSize, hidden: c.classReverseHidden, outputs: [c.classes], dropout: 0, seed: seeds.fork('classReverse').next(), name: 'classReverse' })
         : undefined;
       if (c.priorGuidance > 0 && !prior) throw new ValidationError('ddvi posterior: priorGuidance > 0 needs the model\'s prior (PosteriorInit.prior)');
-      this.guidance = c.priorGuidance > 0 ? new PriorGuidance(prior!, this.process, c.priorGuidance, seeds.fork('guidance')) : undefined;
+      this.guidance = c.priorGuidance > 0 ? new PriorGuidance(prior!, this.process, c.priorGuidance, seeds.fork('guidance'), c.guidanceGradient, c.guidanceStepLimit) : undefined;
       this.chain = new ReverseChain(this.denoiser, this.process, c, latentSize, this.guidance);
     } catch (e) {
       this.process.dispose();

@@ -2,9 +2,20 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ValidationError, stopGradient, tidy } from '@ddvi/core';
 import type { Distribution, SeedStream } from '@ddvi/core';
 import type { NoisingProcess } from '@ddvi/noising';
+import type { GuidanceGradient } from './config';
 
 /** Prior draws that estimate the prior's curvature scale (the `curvature` below). */
 const WIDTH_DRAWS = 1024;
+/** The central difference's half-step along u, as a fraction of sqrt(v) (the prior's thinnest width). */
+const DIFFERENCE_STEP = 0.02;
+/** Each row's eta H u is capped at this times |u| (see `curvatureProduct`). */
+const CURVATURE_CAP = 2;
+
+/** The score a guided step uses, and each row's factor c in (0, 1] that limited it (see `limitedScore`). */
+export interface LimitedScore {
+  score: tf.Tensor2D;
+  factors: Float64Array;
+}
 
 /**
  * Prior guidance (config `priorGuidance`): each of the last K reverse steps moves its mean by a
@@ -26,9 +37,25 @@ const WIDTH_DRAWS = 1024;
  * DDVI on the genotypes preset (lr 2e-3) diverged at all 3 seeds. A broad prior is thus barely
  * touched (N(0, I) with beta_t = 0.02: 2% of the way to its mode) and a thin one is projected on.
  *
- * The kernel stays a Gaussian whose mean depends on y_t and x, so the bound stays valid (D2). The
- * score is held constant in the backward pass (so the training gradient is not exactly the bound's):
- * with its second derivatives the pinwheel's score gave infinite gradients at the first step.
+ * Step limit (`stepLimit`, kappa): each row's move is at most kappa sqrt(b_t), kappa standard
+ * deviations of the forward kernel r(y_t | y_{t-1}) that prices it, so a guided step costs the
+ * chain's log-ratio at most about kappa^2 / 2 nats. Why: the gradient step overshoots where the
+ * prior is more curved than 2 / eta (the pinwheel's arms narrow where they bend, and the factor
+ * 2 sigmoid(s_t) can near 2), and a few overshooting draws made jumps of 1-17 units across the
+ * plane, 10^3-10^6 nats each at b_1 = 1e-4: the single batches that made the train bound fall by
+ * thousands of nats (docs/ddvi.md, "Guided steps' size"). The factor is held constant in the
+ * backward pass.
+ *
+ * The kernel stays a Gaussian whose mean depends on y_t and x, so the bound stays valid (D2).
+ *
+ * The backward pass (`gradient`): the step's Jacobian is I + eta_t H(m), H the Hessian of log p.
+ * With 'curvature' (the default) it carries eta_t H u for the incoming gradient u, from a central
+ * difference of the score along u (autodiff of the score gave infinite gradients at the first step
+ * on the pinwheel, float32 logProb under a nested tf.grad). Near a thin arm that Jacobian is about
+ * the projection onto the arm, so the bound's pull on the mean reaches the earlier steps as "land
+ * nearer the arm". With 'constant' the score is held constant (Jacobian I): the bound's pull on a
+ * guided mean then asks the denoiser to undo the guidance step, which the step cancels again, so
+ * the unguided mean drifts off the arm without the bound seeing it (docs/ddvi.md).
  */
 export class PriorGuidance {
   /** v = 1 / E_p |grad log p|^2, the cap of the step size. */
@@ -36,12 +63,16 @@ export class PriorGuidance {
   /** s_t of steps 1..K, [K]: eta_t = min(b_t, v) 2 sigmoid(s_t). */
   readonly logScale: tf.Variable;
   private readonly stepSizes: number[];
+  /** kappa sqrt(b_t) of steps 1..K (0: no limit). */
+  private readonly moveLimits: number[];
 
   constructor(
     private readonly prior: Distribution,
     process: NoisingProcess,
     readonly steps: number,
     seed: SeedStream,
+    readonly gradient: GuidanceGradient = 'curvature',
+    readonly stepLimit = 0,
   ) {
     if (!(Number.isInteger(steps) && steps >= 1 && steps <= process.T)) {
       throw new ValidationError(`ddvi posterior: priorGuidance must be at most T = ${process.T} (reverse steps), got ${steps}`);
@@ -57,6 +88,7 @@ export class PriorGuidance {
     }
     this.curvature = 1 / meanSquare;
     this.stepSizes = variances.map((b) => Math.min(b, this.curvature));
+    this.moveLimits = variances.map((b) => stepLimit * Math.sqrt(b));
     this.logScale = tf.tidy(() => tf.variable(tf.zeros([steps]), true));
   }
 
@@ -73,27 +105,191 @@ export class PriorGuidance {
     return 2 * this.stepSizes[t - 1]!;
   }
 
+  /** eta_t's value now (no gradient): scale_t sigmoid(s_t). */
+  eta(t: number): number {
+    const s = tidy(() => tf.slice(this.logScale, [t - 1], [1]).dataSync()[0]!);
+    return this.stepScale(t) / (1 + Math.exp(-s));
+  }
+
+  /**
+   * The score step t uses at m [B, d] with step size eta: each row scaled by c = min(1, kappa
+   * sqrt(b_t) / (eta |grad log p|)) so that its move is at most kappa sqrt(b_t) (class comment).
+   */
+  limitedScore(m: tf.Tensor2D, t: number, eta: number): LimitedScore {
+    const score = this.score(m);
+    const [B, d] = m.shape;
+    const factors = new Float64Array(B).fill(1);
+    const limit = this.moveLimits[t - 1]!;
+    if (limit === 0) return { score, factors };
+    const g = score.dataSync();
+    let limited = false;
+    for (let i = 0; i < B; i++) {
+      let sq = 0;
+      for (let k = 0; k < d; k++) sq += g[i * d + k]! ** 2;
+      const move = eta * Math.sqrt(sq);
+      if (move > limit) {
+        factors[i] = limit / move;
+        limited = true;
+      }
+    }
+    if (!limited) return { score, factors };
+    const out = new Float32Array(B * d);
+    for (let i = 0; i < B; i++) for (let k = 0; k < d; k++) out[i * d + k] = g[i * d + k]! * factors[i]!;
+    score.dispose();
+    return { score: tf.tensor2d(out, [B, d]), factors };
+  }
+
   /** Reverse step t's mean m [B, d] with the prior's gradient step (t <= K), else m. */
   apply(mean: tf.Tensor2D, t: number): tf.Tensor2D {
     if (t > this.steps) return mean;
+    const scale = this.stepScale(t);
+    const { score, factors } = this.limitedScore(mean, t, this.eta(t));
+    if (this.gradient === 'constant') {
+      return tidy(() => {
+        const eta = tf.mul(scale, tf.sigmoid(tf.slice(this.logScale, [t - 1], [1])));
+        const out = tf.add(mean, tf.mul(eta, score)) as tf.Tensor2D;
+        score.dispose();
+        return out;
+      });
+    }
+    // The same value, with the step's Jacobian I + c eta H in the backward pass (the class comment).
+    // The score is an input, read before the op: autodiff of logProb (priors without a score of
+    // their own) cannot run inside an op's forward pass, where tfjs records no tape. For such a prior
+    // the Hessian is read here too, for the same reason in the backward pass.
+    const hessian = this.hasOwnScore ? undefined : this.hessianAt(mean);
+    const step = tf.customGrad((...args: unknown[]) => {
+      const save = args.pop() as tf.GradSaveFunc;
+      const [m, s, score] = args as [tf.Tensor2D, tf.Tensor1D, tf.Tensor2D];
+      const gate = tf.sigmoid(tf.slice(s, [t - 1], [1]));
+      save([m, score, gate]);
+      return {
+        value: tf.add(m, tf.mul(tf.mul(scale, gate), score)),
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+          const [m, score, gate] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
+          const g = gate.dataSync()[0]!;
+          const dMean = tf.add(dy, this.curvatureProduct(m, dy as tf.Tensor2D, factors.map((c) => c * scale * g), hessian));
+          // d / d s_t = sum(dy score) scale sigmoid'(s_t), in s's row t - 1.
+          const dEta = tf.mul(tf.sum(tf.mul(dy, score)), scale * g * (1 - g));
+          const dS = tf.mul(tf.tensor1d(Array.from({ length: this.steps }, (_, i) => (i === t - 1 ? 1 : 0))), dEta);
+          return [dMean, dS, tf.zerosLike(score)];
+        },
+      };
+    });
+    const out = tidy(() => step(mean, this.logScale, score) as tf.Tensor2D);
+    score.dispose();
+    return out;
+  }
+
+  /**
+   * eta H(z) u per row [B, d] (a constant; eta one number or one per row), H the Hessian of log p at z: from `hessian` when given
+   * (`hessianAt`), else from a central difference of the score along u's direction, which needs a
+   * prior with its own score when it runs in a backward pass (autodiff of logProb there would end
+   * the outer gradient's tape). Each row is capped at CURVATURE_CAP |u|: between the arms of a
+   * multimodal prior log p is convex with curvature up to ~|grad log p|^2, where a small move of z
+   * changes which arm the step lands on; that gradient is true but says nothing a gradient step can
+   * use. Near an arm (and everywhere for a Gaussian) eta H has eigenvalues in [-2, 0], so the cap does
+   * not bind there. Rows where the score is not finite give 0.
+   */
+  curvatureProduct(z: tf.Tensor2D, u: tf.Tensor2D, eta: number | ArrayLike<number>, hessian?: Float64Array): tf.Tensor2D {
+    const [B, d] = z.shape;
+    const us = u.dataSync();
+    const hu = hessian ? multiply(hessian, us, B, d) : this.hessianProduct(z, us);
+    const out = new Float32Array(B * d);
+    for (let i = 0; i < B; i++) {
+      const e = typeof eta === 'number' ? eta : eta[i]!;
+      let uu = 0;
+      let vv = 0;
+      for (let k = 0; k < d; k++) {
+        uu += us[i * d + k]! ** 2;
+        vv += (e * hu[i * d + k]!) ** 2;
+      }
+      const norm = Math.sqrt(uu);
+      const size = Math.sqrt(vv);
+      const factor = !Number.isFinite(size) ? 0 : size > CURVATURE_CAP * norm ? (CURVATURE_CAP * norm) / size : 1;
+      for (let k = 0; k < d; k++) out[i * d + k] = factor === 0 ? 0 : factor * e * hu[i * d + k]!;
+    }
+    return tf.tensor2d(out, [B, d]);
+  }
+
+  /** H(z) [B, d, d] by central differences of the score along each axis (for `curvatureProduct`; not in a backward pass). */
+  hessianAt(z: tf.Tensor2D): Float64Array {
+    const [B, d] = z.shape;
+    const out = new Float64Array(B * d * d);
+    for (let j = 0; j < d; j++) {
+      const axis = new Float32Array(B * d);
+      for (let i = 0; i < B; i++) axis[i * d + j] = 1;
+      const column = this.hessianProduct(z, axis);
+      for (let i = 0; i < B; i++) for (let k = 0; k < d; k++) out[(i * d + k) * d + j] = column[i * d + k]!;
+    }
+    return out;
+  }
+
+  /**
+   * H(z) u per row, by a central difference of the score along u's direction with a half-step of
+   * DIFFERENCE_STEP sqrt(v) (v the squared width above). The step taken is the float32 difference of
+   * the two points along that direction, so rounding of z does not bias it. NaN where the score is not finite.
+   */
+  private hessianProduct(z: tf.Tensor2D, us: ArrayLike<number>): Float64Array {
+    const [B, d] = z.shape;
+    const zs = z.dataSync();
+    const h = DIFFERENCE_STEP * Math.sqrt(this.curvature);
+    const plus = new Float32Array(B * d);
+    const minus = new Float32Array(B * d);
+    const norms = new Float64Array(B);
+    for (let i = 0; i < B; i++) {
+      let sq = 0;
+      for (let k = 0; k < d; k++) sq += us[i * d + k]! ** 2;
+      norms[i] = Math.sqrt(sq);
+      for (let k = 0; k < d; k++) {
+        const dir = norms[i]! > 0 ? us[i * d + k]! / norms[i]! : 0;
+        plus[i * d + k] = zs[i * d + k]! + h * dir;
+        minus[i * d + k] = zs[i * d + k]! - h * dir;
+      }
+    }
+    const [sp, sm] = tidy(() => [this.rawScore(tf.tensor2d(plus, [B, d])).dataSync(), this.rawScore(tf.tensor2d(minus, [B, d])).dataSync()]);
+    const out = new Float64Array(B * d);
+    for (let i = 0; i < B; i++) {
+      const norm = norms[i]!;
+      if (norm === 0) continue;
+      let step = 0;
+      for (let k = 0; k < d; k++) step += (plus[i * d + k]! - minus[i * d + k]!) * (us[i * d + k]! / norm);
+      for (let k = 0; k < d; k++) out[i * d + k] = (norm * (sp[i * d + k]! - sm[i * d + k]!)) / step;
+    }
+    return out;
+  }
+
+  /** grad log p(z), [B, d], a constant (no gradient of its own); 0 where it is not finite (off the prior's support). */
+  score(z: tf.Tensor2D): tf.Tensor2D {
     return tidy(() => {
-      const eta = tf.mul(this.stepScale(t), tf.sigmoid(tf.slice(this.logScale, [t - 1], [1])));
-      return tf.add(mean, tf.mul(eta, this.score(mean))) as tf.Tensor2D;
+      const g = this.rawScore(z);
+      return stopGradient(tf.where(tf.isFinite(g), g, tf.zerosLike(g)) as tf.Tensor2D);
     });
   }
 
-  /** grad log p(z), [B, d], a constant of the backward pass; 0 where it is not finite (off the prior's support). */
-  score(z: tf.Tensor2D): tf.Tensor2D {
+  /** grad log p(z) as the prior gives it, non-finite values kept. */
+  private rawScore(z: tf.Tensor2D): tf.Tensor2D {
     return tidy(() => {
       // The prior's own score where it has one (the pinwheel's: float64 on the host, no graph to
       // build and differentiate at every guided step), else autodiff of its log-density.
       const prior = this.prior;
-      const g = (prior.score ? prior.score(stopGradient(z)) : tf.grad((v: tf.Tensor) => tf.sum(prior.logProb(v)))(stopGradient(z))) as tf.Tensor2D;
-      return stopGradient(tf.where(tf.isFinite(g), g, tf.zerosLike(g)) as tf.Tensor2D);
+      return (prior.score ? prior.score(stopGradient(z)) : tf.grad((v: tf.Tensor) => tf.sum(prior.logProb(v)))(stopGradient(z))) as tf.Tensor2D;
     });
   }
 
   dispose(): void {
     this.logScale.dispose();
   }
+}
+
+/** H u per row for H [B, d, d] (row-major) and u [B, d]. */
+function multiply(h: Float64Array, u: ArrayLike<number>, B: number, d: number): Float64Array {
+  const out = new Float64Array(B * d);
+  for (let i = 0; i < B; i++) {
+    for (let k = 0; k < d; k++) {
+      let s = 0;
+      for (let j = 0; j < d; j++) s += h[(i * d + k) * d + j]! * u[i * d + j]!;
+      out[i * d + k] = s;
+    }
+  }
+  return out;
 }

@@ -52,6 +52,8 @@ const VARIANTS = {
   'guide-5-floor': { family: 'ddvi', settings: { posteriorConfig: { priorGuidance: 5, varianceFloor: 1e-3 } } },
   'guide-constant': { family: 'ddvi', settings: { posteriorConfig: { guidanceGradient: 'constant' } } },
   'no-limit': { family: 'ddvi', settings: { posteriorConfig: { guidanceStepLimit: 0 } } },
+  'constant-limit-1.5': { family: 'ddvi', settings: { posteriorConfig: { guidanceGradient: 'constant', guidanceStepLimit: 1.5 } } },
+  'constant-limit-6': { family: 'ddvi', settings: { posteriorConfig: { guidanceGradient: 'constant', guidanceStepLimit: 6 } } },
   'constant-no-limit': { family: 'ddvi', settings: { posteriorConfig: { guidanceGradient: 'constant', guidanceStepLimit: 0 } } },
 };
 const DEFAULT_VARIANTS = ['base', 'no-guidance', 'guide-1', 'guide-10', 'floor', 'small-noise', 'T5', 'small-noise-floor', 'T5-floor', 'no-sleep', 'sleep-once', 'beta-2.35', 'pretrain', 'lr-3e-4', 'mean-field', 'iaf'];

@@ -9,6 +9,7 @@ export type { BackendInfo, BackendName } from './backend/init';
 export { BLAS_ENV_VAR, BLAS_THREADS_ENV_VAR } from './backend/blas';
 export { installMatMulFix, uninstallMatMulFix, isMatMulFixInstalled, matMulFixStats } from './backend/matmul_fix';
 export type { MatMulFixOptions, MatMulFixStats } from './backend/matmul_fix';
+export { installSharedIdentity, uninstallSharedIdentity, isSharedIdentityInstalled } from './backend/shared_identity';
 export type { Distribution } from './types/distribution';
 export { isClassAwarePrior, requireClassAwarePrior } from './class_prior';
 export { assignClasses } from './class_assignment';

@@ -25,3 +25,17 @@ export function allFinite(x: tf.Tensor): boolean {
 export function tidy<T>(fn: () => T): T {
   return tf.tidy(fn as unknown as () => tf.TensorContainer) as unknown as T;
 }
+
+/**
+ * sum_i |t_i|^2 over every element of every tensor, a scalar (non-finite where any element is).
+ * Each tensor's sum of squares is its flattened self times itself, one product: Square then Sum
+ * writes and reads a full-size temporary (for the MNIST networks' 6 M parameters per step, ~7 ms of
+ * a training step on wasm); the product reads the gradient once (OpenBLAS or XNNPACK).
+ */
+export function squaredNorm(ts: tf.Tensor[]): tf.Scalar {
+  return tf.tidy(() => {
+    if (ts.length === 0) return tf.scalar(0);
+    const parts = ts.map((t) => tf.reshape(tf.matMul(tf.reshape(t, [1, -1]), tf.reshape(t, [-1, 1])), []));
+    return tf.addN(parts) as tf.Scalar;
+  });
+}

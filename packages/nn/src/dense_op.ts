@@ -42,8 +42,9 @@ function preActivationGrad(dy: tf.Tensor2D, y: tf.Tensor2D, activation: FusedAct
     case 'relu':
       return tf.mul(dy, tf.step(y)) as tf.Tensor2D;
     case 'leakyrelu':
-      // y > 0 exactly where the pre-activation is, for alpha > 0 (Dense's slope is 0.2).
-      return tf.where(tf.greater(y, 0), dy, tf.mul(dy, alpha)) as tf.Tensor2D;
+      // y > 0 exactly where the pre-activation is, for alpha > 0 (Dense's slope is 0.2); step(y, alpha)
+      // is 1 there and alpha elsewhere: two kernels, where greater + mul + select were three.
+      return tf.mul(dy, tf.step(y, alpha)) as tf.Tensor2D;
     case 'sigmoid':
       return tf.mul(dy, tf.mul(y, tf.sub(1, y))) as tf.Tensor2D;
   }

@@ -3,6 +3,7 @@ import './gradients';
 import { ValidationError } from '../errors';
 import { tryBlasKernels } from './blas';
 import { installMatMulFix } from './matmul_fix';
+import { installSharedIdentity } from './shared_identity';
 
 /** The backends `initBackend` accepts, 'auto' first. */
 export const BACKEND_NAMES = ['auto', 'wasm', 'cpu', 'tensorflow'] as const;
@@ -34,7 +35,8 @@ let activeName: string | undefined;
  * imported (an optional accelerator we never depend on), else wasm, the fastest backend that
  * installs from the npm registry alone (measured in docs/backends.md). Without an argument the
  * `DDVI_BACKEND` environment variable (auto | wasm | cpu | tensorflow) decides, default 'auto'.
- * On wasm it also installs the matrix-product fix (./matmul_fix.ts), then the native products of
+ * On wasm it also installs the matrix-product fix (./matmul_fix.ts), the sharing Identity
+ * (./shared_identity.ts), then the native products of
  * @ddvi/backend-blas when that package is importable and `DDVI_BLAS` is not 0 (./blas.ts).
  */
 export function initBackend(requested?: BackendName): Promise<BackendInfo> {
@@ -99,6 +101,7 @@ async function select(requested: BackendName): Promise<BackendInfo> {
   const ok = await tf.setBackend('wasm');
   if (!ok) throw new Error('the wasm backend failed to initialize');
   installMatMulFix();
+  installSharedIdentity();
   const blas = await tryBlasKernels();
   return {
     name: 'wasm',

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ValidationError, checkPositive } from '../errors';
 import { deserializeTensor, serializeTensor } from '../serialize';
 import type { SerializedTensor } from '../types/serialized';
+import { squaredNorm } from '../ops';
 import { adamUpdate } from './adam_kernel';
 
 export interface AdamOptions {
@@ -136,7 +137,7 @@ export class Adam {
 /** The joint L2 norm of a set of tensors (one host read). */
 function globalNorm(ts: tf.Tensor[]): number {
   if (ts.length === 0) return 0;
-  const n = tf.tidy(() => tf.sqrt(tf.addN(ts.map((t) => tf.sum(tf.square(t))))));
+  const n = tf.tidy(() => tf.sqrt(squaredNorm(ts)));
   const value = n.dataSync()[0]!;
   n.dispose();
   return value;

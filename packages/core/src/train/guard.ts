@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { NonFiniteError } from '../errors';
+import { squaredNorm } from '../ops';
 
 export interface StepValues {
   loss: number;
@@ -14,7 +15,7 @@ export interface StepValues {
 export function readStep(loss: tf.Scalar, terms: Record<string, tf.Scalar>, grads: tf.Tensor[]): StepValues {
   const names = Object.keys(terms);
   const packed = tf.tidy(() => {
-    const norm = grads.length ? tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g))))) : tf.scalar(0);
+    const norm = tf.sqrt(squaredNorm(grads));
     return tf.stack([loss, ...names.map((k) => terms[k]!), norm]);
   });
   const values = packed.dataSync();

@@ -132,12 +132,13 @@ export interface DdviPosteriorConfig {
    */
   priorGuidance: number;
   /**
-   * What prior guidance's step contributes to the training gradient. 'curvature': the step's own
-   * Jacobian, I + eta_t H(m) with H the Hessian of log p (a central difference of the score along
-   * the incoming gradient, each row's eta_t H u capped at twice |u|), so the gradient is the bound's
-   * except where the cap binds. 'constant': grad log p held constant (Jacobian I), the first version:
-   * the bound then pushes the unguided mean to undo the guidance step, which the step cancels again
-   * (docs/ddvi.md, "Guidance's gradient").
+   * What prior guidance's step contributes to the training gradient. 'constant' (default): grad log p
+   * held constant (the step's Jacobian taken as I). 'curvature': the step's own Jacobian,
+   * I + eta_t H(m) with H the Hessian of log p (a central difference of the score along the incoming
+   * gradient, each row's eta_t H u capped at twice |u|), the bound's gradient except where the cap
+   * binds. Chosen on the validation split (docs/ddvi.md, "Guided steps' size"): with the step limit
+   * below, 'constant' gave -223.8 / -223.7 / -225.6 nats at seeds 0-2, 'curvature' -231.9 / -225.1 /
+   * -245.3, with lower kNN accuracy and NMI on every seed.
    */
   guidanceGradient: GuidanceGradient;
   /**
@@ -145,7 +146,8 @@ export interface DdviPosteriorConfig {
    * forward kernel that prices the move in the bound, so a guided step costs the chain's log-ratio at
    * most about guidanceStepLimit^2 / 2 nats (prior_guidance.ts). 0: no limit (the first versions).
    * Why: the gradient step overshoots where the prior is more curved than 2 / eta_t; on the pinwheel
-   * a few draws per batch then jumped 1-17 units, 10^3-10^6 nats each (docs/ddvi.md).
+   * a few draws per batch then jumped 1-17 units, 10^3-10^6 nats each, and the train bound collapsed
+   * (docs/ddvi.md). Default 3, chosen on the validation split against 1.5 and 6.
    */
   guidanceStepLimit: number;
   /** Weight of the cross-entropy of pi on labelled rows, per row, in nats beside the bound (spec D6: an option). */
@@ -187,7 +189,7 @@ export const DEFAULT_CONFIG: DdviPosteriorConfig = {
   classes: 0,
   collapseTolerance: 1,
   priorGuidance: 5,
-  guidanceGradient: 'curvature',
+  guidanceGradient: 'constant',
   guidanceStepLimit: 3,
   classWeight: 10,
   classReverseHidden: [64, 64],

@@ -41,21 +41,21 @@ export interface LimitedScore {
  * deviations of the forward kernel r(y_t | y_{t-1}) that prices it, so a guided step costs the
  * chain's log-ratio at most about kappa^2 / 2 nats. Why: the gradient step overshoots where the
  * prior is more curved than 2 / eta (the pinwheel's arms narrow where they bend, and the factor
- * 2 sigmoid(s_t) can near 2), and a few overshooting draws made jumps of 1-17 units across the
- * plane, 10^3-10^6 nats each at b_1 = 1e-4: the single batches that made the train bound fall by
- * thousands of nats (docs/ddvi.md, "Guided steps' size"). The factor is held constant in the
- * backward pass.
+ * 2 sigmoid(s_t) can near 2). The 5 guided steps applied to pinwheel draws moved 0.2 off the arms
+ * jumped up to 1.9 units at factor 1 and 17 at factor 1.9, priced at |jump|^2 / (2 b_t) with b_1 =
+ * 1e-4; such draws made single training batches fall to -191,391 nats and the health check stop
+ * training (docs/ddvi.md, "Guided steps' size"). The factor is held constant in the backward pass.
  *
  * The kernel stays a Gaussian whose mean depends on y_t and x, so the bound stays valid (D2).
  *
  * The backward pass (`gradient`): the step's Jacobian is I + eta_t H(m), H the Hessian of log p.
- * With 'curvature' (the default) it carries eta_t H u for the incoming gradient u, from a central
+ * With 'curvature' it carries eta_t H u for the incoming gradient u, from a central
  * difference of the score along u (autodiff of the score gave infinite gradients at the first step
  * on the pinwheel, float32 logProb under a nested tf.grad). Near a thin arm that Jacobian is about
  * the projection onto the arm, so the bound's pull on the mean reaches the earlier steps as "land
- * nearer the arm". With 'constant' the score is held constant (Jacobian I): the bound's pull on a
- * guided mean then asks the denoiser to undo the guidance step, which the step cancels again, so
- * the unguided mean drifts off the arm without the bound seeing it (docs/ddvi.md).
+ * nearer the arm". With 'constant' (the default, chosen on a validation split: docs/ddvi.md) the
+ * score is held constant (Jacobian I): the bound's pull on a guided mean then reaches the denoiser
+ * as "undo the step", which the step cancels again.
  */
 export class PriorGuidance {
   /** v = 1 / E_p |grad log p|^2, the cap of the step size. */
@@ -71,8 +71,8 @@ export class PriorGuidance {
     process: NoisingProcess,
     readonly steps: number,
     seed: SeedStream,
-    readonly gradient: GuidanceGradient = 'curvature',
-    readonly stepLimit = 0,
+    readonly gradient: GuidanceGradient,
+    readonly stepLimit: number,
   ) {
     if (!(Number.isInteger(steps) && steps >= 1 && steps <= process.T)) {
       throw new ValidationError(`ddvi posterior: priorGuidance must be at most T = ${process.T} (reverse steps), got ${steps}`);

@@ -88,6 +88,8 @@ const CONFIGS: Record<string, Case> = {
   'prior guidance in every step (inside the fused op)': { priorGuidance: 5 },
   'prior guidance, a prior without score (3 steps fused, 2 op by op)': { priorGuidance: 2, priorWithoutScore: true },
   'prior guidance in every step, a prior without score (all op by op)': { priorGuidance: 5, priorWithoutScore: true },
+  "prior guidance with the step's curvature in the backward pass (inside the fused op)": { priorGuidance: 3, guidanceGradient: 'curvature' },
+  "prior guidance with the step's curvature, a prior without score (op by op)": { priorGuidance: 3, guidanceGradient: 'curvature', priorWithoutScore: true },
 };
 
 describe('the fused reverse chain (fused_chain.ts, step_kernel.ts)', () => {

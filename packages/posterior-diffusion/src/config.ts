@@ -146,7 +146,7 @@ export interface DdviPosteriorConfig {
    * forward kernel that prices the move in the bound, so a guided step costs the chain's log-ratio at
    * most about guidanceStepLimit^2 / 2 nats (prior_guidance.ts). 0: no limit (the first versions).
    * Why: the gradient step overshoots where the prior is more curved than 2 / eta_t; on the pinwheel
-   * a few draws per batch then jumped 1-17 units, 10^3-10^6 nats each, and the train bound collapsed
+   * a few draws then jumped across the plane at thousands of nats each, and the train bound collapsed
    * (docs/ddvi.md). Default 3, chosen on the validation split against 1.5 and 6.
    */
   guidanceStepLimit: number;

@@ -41,10 +41,10 @@ export interface LimitedScore {
  * deviations of the forward kernel r(y_t | y_{t-1}) that prices it, so a guided step costs the
  * chain's log-ratio at most about kappa^2 / 2 nats. Why: the gradient step overshoots where the
  * prior is more curved than 2 / eta (the pinwheel's arms narrow where they bend, and the factor
- * 2 sigmoid(s_t) can near 2). The 5 guided steps applied to pinwheel draws moved 0.2 off the arms
- * jumped up to 1.9 units at factor 1 and 17 at factor 1.9, priced at |jump|^2 / (2 b_t) with b_1 =
- * 1e-4; such draws made single training batches fall to -191,391 nats and the health check stop
- * training (docs/ddvi.md, "Guided steps' size"). The factor is held constant in the backward pass.
+ * 2 sigmoid(s_t) can near 2). The 5 guided steps applied to pinwheel draws 0.005 off an arm jumped
+ * up to 0.8 units at factor 1.8 (scripts/guidance-overshoot.mjs), priced at |jump|^2 / (2 b_t) with
+ * b_1 = 1e-4; such draws made single training batches fall to -191,391 nats and the health check
+ * stop training (docs/ddvi.md, "Guided steps' size"). The factor is held constant in the backward pass.
  *
  * The kernel stays a Gaussian whose mean depends on y_t and x, so the bound stays valid (D2).
  *

@@ -166,9 +166,11 @@ export function fusedChain(
       for (let t = last; t <= T; t++) {
         const k = T - t;
         const stepInputs = { y: ySteps[k]!, out: outSteps[k]!, n: drawSteps[t - 1]!, shift: shiftSteps[k]! };
-        let [dyStep, dout, dmean] = tf.engine().runKernel(REVERSE_STEP_GRAD, {
+        const grads = tf.engine().runKernel(REVERSE_STEP_GRAD, {
           ...stepInputs, gNext: g, gMean: dMeans[t - last]!, gQ, gS,
         }, steps[t] as unknown as tf.NamedAttrMap) as tf.Tensor[];
+        const dmean = grads[2]!;
+        let [dyStep, dout] = grads as [tf.Tensor, tf.Tensor];
         if (t <= K) {
           dEta.push(tf.sum(tf.mul(dmean!, scoreSteps[t - 1]!)));
           if (curvature) {

@@ -6,8 +6,8 @@ import * as tf from '@tensorflow/tfjs-core';
  * Why: tfjs' engine keeps every tensor a gradient needs by cloning it (`Identity`) when the op is
  * recorded on a tape, and wasm's Identity copies the data (cpu's shares it, counting references).
  * In a training step of the paper's MNIST networks that is 200-270 copies, most of them [128, 1000]
- * activations and the 1000 x 1000 weights: 5-15 ms of a 130-250 ms step (scripts' kernel profiles,
- * docs/speed.md). tfjs tensors are immutable: no kernel writes into an input (ours write only the
+ * activations and the 1000 x 1000 weights: 5 ms of the VAE's step and 15 ms of the AAE's in kernel
+ * profiles on a loaded machine, 0.2 ms with this kernel (scripts/profile-step.mjs, docs/speed.md). tfjs tensors are immutable: no kernel writes into an input (ours write only the
  * outputs they allocate, and a variable's `assign` swaps its data for another's), so a clone may
  * share the bytes as cpu's does, with the backend's reference count freeing them when the last
  * holder is disposed (the same mechanism wasm's own Reshape uses).

@@ -39,9 +39,9 @@ export interface FusedChain {
  * eta_t grad log p(m_t) (prior_guidance.ts) inside the op: the step kernel gives the unguided mean,
  * the prior's score is read there and the kernel runs again with the shift. The shift's gradient
  * gives eta_t's, and through it the learned s_t's; with `gradient: 'curvature'` the backward pass
- * also carries the step's eta H term to y_t and the denoiser, as the op path does. Op by op, each guided step was ~100 kernels forward and 3-4x that backward. It needs a
- * prior with its own `score`: autodiff of logProb cannot run inside an op's forward pass (tfjs
- * records no tape there).
+ * also carries the step's eta H term to y_t and the denoiser, as the op path does. Op by op, each
+ * guided step was ~100 kernels forward and 3-4x that backward. It needs a prior with its own
+ * `score`: autodiff of logProb cannot run inside an op's forward pass (tfjs records no tape there).
  */
 export function fusedChain(
   denoiser: ConditionalDenoiser, yT: tf.Tensor2D, context: tf.Tensor2D, noise: tf.Tensor3D, steps: ReverseStepAttrs[],
@@ -172,7 +172,7 @@ export function fusedChain(
         const dmean = grads[2]!;
         let [dyStep, dout] = grads as [tf.Tensor, tf.Tensor];
         if (t <= K) {
-          dEta.push(tf.sum(tf.mul(dmean!, scoreSteps[t - 1]!)));
+          dEta.push(tf.sum(tf.mul(dmean, scoreSteps[t - 1]!)));
           if (curvature) {
             // The guided step's Jacobian I + eta H (prior_guidance.ts): eta H dmean more on the unguided
             // mean, taken back to y_t and the denoiser's output by the same kernel (it is linear in its

@@ -122,11 +122,10 @@ export class PriorGuidance {
     const limit = this.moveLimits[t - 1]!;
     if (limit === 0) return { score, factors };
     const g = score.dataSync();
+    const norms = rowNorms(g, B, d);
     let limited = false;
     for (let i = 0; i < B; i++) {
-      let sq = 0;
-      for (let k = 0; k < d; k++) sq += g[i * d + k]! ** 2;
-      const move = eta * Math.sqrt(sq);
+      const move = eta * norms[i]!;
       if (move > limit) {
         factors[i] = limit / move;
         limited = true;
@@ -194,17 +193,13 @@ export class PriorGuidance {
     const [B, d] = z.shape;
     const us = u.dataSync();
     const hu = hessian ? multiply(hessian, us, B, d) : this.hessianProduct(z, us);
+    const uNorms = rowNorms(us, B, d);
+    const huNorms = rowNorms(hu, B, d);
     const out = new Float32Array(B * d);
     for (let i = 0; i < B; i++) {
       const e = typeof eta === 'number' ? eta : eta[i]!;
-      let uu = 0;
-      let vv = 0;
-      for (let k = 0; k < d; k++) {
-        uu += us[i * d + k]! ** 2;
-        vv += (e * hu[i * d + k]!) ** 2;
-      }
-      const norm = Math.sqrt(uu);
-      const size = Math.sqrt(vv);
+      const norm = uNorms[i]!;
+      const size = Math.abs(e) * huNorms[i]!;
       const factor = !Number.isFinite(size) ? 0 : size > CURVATURE_CAP * norm ? (CURVATURE_CAP * norm) / size : 1;
       for (let k = 0; k < d; k++) out[i * d + k] = factor === 0 ? 0 : factor * e * hu[i * d + k]!;
     }
@@ -235,11 +230,8 @@ export class PriorGuidance {
     const h = DIFFERENCE_STEP * Math.sqrt(this.curvature);
     const plus = new Float32Array(B * d);
     const minus = new Float32Array(B * d);
-    const norms = new Float64Array(B);
+    const norms = rowNorms(us, B, d);
     for (let i = 0; i < B; i++) {
-      let sq = 0;
-      for (let k = 0; k < d; k++) sq += us[i * d + k]! ** 2;
-      norms[i] = Math.sqrt(sq);
       for (let k = 0; k < d; k++) {
         const dir = norms[i]! > 0 ? us[i * d + k]! / norms[i]! : 0;
         plus[i * d + k] = zs[i * d + k]! + h * dir;
@@ -279,6 +271,17 @@ export class PriorGuidance {
   dispose(): void {
     this.logScale.dispose();
   }
+}
+
+/** The Euclidean norm of each row of x [B, d] (flat, row-major). */
+function rowNorms(x: ArrayLike<number>, B: number, d: number): Float64Array {
+  const out = new Float64Array(B);
+  for (let i = 0; i < B; i++) {
+    let sq = 0;
+    for (let k = 0; k < d; k++) sq += x[i * d + k]! ** 2;
+    out[i] = Math.sqrt(sq);
+  }
+  return out;
 }
 
 /** H u per row for H [B, d, d] (row-major) and u [B, d]. */

@@ -6,7 +6,7 @@ import { IsotropicGaussian, Pinwheel } from '@ddvi/distributions';
 import { describe, expect, it } from 'vitest';
 import { DdviPosterior, resolveConfig } from '../src';
 import { PriorGuidance } from '../src/prior_guidance';
-import { SMALL } from './helpers';
+import { SMALL, gaussianPrior } from './helpers';
 
 const T = 5;
 const build = (config: Record<string, unknown>, prior?: Pinwheel | IsotropicGaussian, seed = 3) =>
@@ -93,7 +93,7 @@ describe("prior guidance's gradient (config guidanceGradient)", () => {
   for (const withoutScore of [false, true]) {
     it(`is the step's Jacobian I + eta H on a Gaussian prior${withoutScore ? ' without its own score (Hessian read in the forward pass)' : ''}, and I when held constant`, () => {
       // N(0, 0.5^2 I): H = -I / 0.25, so d / d m = w (1 - eta / 0.25), eta = scale_t sigmoid(s_t).
-      const prior = gaussian(0.5, withoutScore);
+      const prior = gaussianPrior(0.5, withoutScore);
       const exact = guidance(prior, 'curvature');
       const held = guidance(prior, 'constant');
       tf.tidy(() => {
@@ -118,7 +118,7 @@ describe("prior guidance's gradient (config guidanceGradient)", () => {
   }
 
   it("gives s_t's gradient sum(w score) scale sigmoid'(s_t) in s's row t - 1", () => {
-    const prior = gaussian(0.5, false);
+    const prior = gaussianPrior(0.5, false);
     const g = guidance(prior, 'curvature');
     const t = 2;
     tf.tidy(() => g.logScale.assign(tf.tensor1d([0.2, -0.5, 0.9])));
@@ -138,7 +138,7 @@ describe("prior guidance's gradient (config guidanceGradient)", () => {
 
   it('limits each row\'s move to kappa sqrt(beta_t), holding the factor constant in the backward pass', () => {
     // N(0, 0.5^2 I), T = 10 linear: beta_1 = 1e-4, so kappa = 3 limits a move to 0.03; eta_1 = beta_1 at s = 0.
-    const prior = gaussian(0.5, false);
+    const prior = gaussianPrior(0.5, false);
     const t = 1;
     const beta = 1e-4;
     const limit = 3 * Math.sqrt(beta);
@@ -193,12 +193,3 @@ describe("prior guidance's gradient (config guidanceGradient)", () => {
     g.dispose();
   });
 });
-
-/** N(0, std^2 I) with its closed-form score or (`withoutScore`) the same prior with none: guidance then differentiates logProb. */
-function gaussian(std: number, withoutScore: boolean): Distribution {
-  const prior = new IsotropicGaussian({ std });
-  if (!withoutScore) return prior;
-  const bare = Object.create(prior) as Distribution;
-  Object.defineProperty(bare, 'score', { value: undefined });
-  return bare;
-}

@@ -4,9 +4,7 @@ import { onBackend } from '@ddvi/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fusedReverseStepAvailable, setFusedReverseStep } from '../src';
 import type { DdviPosteriorConfig } from '../src';
-import type { Distribution } from '@ddvi/core';
-import { IsotropicGaussian } from '@ddvi/distributions';
-import { small, tiled } from './helpers';
+import { gaussianPrior, small, tiled } from './helpers';
 
 const X = [0.3, -1.2, 0.8, 0.1, -0.4, 1.5];
 
@@ -17,7 +15,7 @@ function run(config: Case, fused: boolean): { values: Record<string, number[]>; 
   // step's jump onto the arm makes the bound's (y_1 - a m)^2 / beta_1 large, and float32 rounding in
   // it then exceeds the tolerance below.
   const { priorWithoutScore, ...posteriorConfig } = config;
-  const q = small({ encoderDropout: 0.2, contextDropout: 0.1, ...posteriorConfig }, 6, 1, config.priorGuidance ? gaussianPrior(priorWithoutScore === true) : undefined);
+  const q = small({ encoderDropout: 0.2, contextDropout: 0.1, ...posteriorConfig }, 6, 1, config.priorGuidance ? gaussianPrior(0.5, priorWithoutScore === true) : undefined);
   const x = tiled(X, 4);
   try {
     const values: Record<string, number[]> = {};
@@ -63,15 +61,6 @@ function expectClose(a: Record<string, number[]>, b: Record<string, number[]>, w
 
 /** A posterior config, and for prior guidance whether the prior lacks its own `score` (then the fused op runs the steps above K, the guided ones run op by op). */
 type Case = Partial<DdviPosteriorConfig> & { priorWithoutScore?: boolean };
-
-/** N(0, 0.5^2 I), with its closed-form score or (`withoutScore`) the same prior with none: guidance then differentiates logProb. */
-function gaussianPrior(withoutScore: boolean): Distribution {
-  const prior = new IsotropicGaussian({ std: 0.5 });
-  if (!withoutScore) return prior;
-  const bare = Object.create(prior) as Distribution;
-  Object.defineProperty(bare, 'score', { value: undefined });
-  return bare;
-}
 
 const CONFIGS: Record<string, Case> = {
   'defaults (learned variance, DDPM mean, the bound)': {},

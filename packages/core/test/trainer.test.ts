@@ -51,13 +51,13 @@ describe('Trainer', () => {
     q.dispose();
   });
 
-  it('resumes from a mid-epoch checkpoint to exactly the numbers of an uninterrupted run', async () => {
+  it.each(['run.ckpt.json', 'run.ckpt'])('resumes from a mid-epoch checkpoint (%s) to exactly the numbers of an uninterrupted run', async (file) => {
     const dir = tmp();
     const q1 = new LinearPosterior(2, 6);
     const full = new Trainer(options(q1));
     const fullRes = await full.fit();
-    // Interrupted run: checkpoint every 3 steps, "crash" by throwing after step 10.
-    const ckpt = path.join(dir, 'run.ckpt.json');
+    // Interrupted run: checkpoint every 3 steps, "crash" by throwing after step 10. Both file forms: JSON text and binary.
+    const ckpt = path.join(dir, file);
     const q2 = new LinearPosterior(2, 6);
     const crash = (e: TrainEvent) => {
       if (e.type === 'step' && e.step === 10) throw new Error('simulated crash');

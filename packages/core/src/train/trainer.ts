@@ -266,8 +266,9 @@ export class Trainer {
   }
 
   private async checkpoint(state: RunState): Promise<void> {
+    const started = Date.now();
     const path = await this.checkpoints.save(state);
-    this.events.emit({ type: 'checkpoint', path, step: state.step });
+    this.events.emit({ type: 'checkpoint', path, step: state.step, seconds: (Date.now() - started) / 1000 });
   }
 
   private result(state: RunState, started: number, stopped: boolean): TrainResult {

@@ -56,6 +56,8 @@ export { Trainer } from './train/trainer';
 export { estimateTrainingMemory, checkMemoryFits, formatBytes } from './train/memory_estimate';
 export type { MemoryEstimate, MemoryEstimateInput } from './train/memory_estimate';
 export type { TrainerOptions, TrainResult, ShardHooks } from './train/trainer';
+export { LEARNING_RATE_SCHEDULES, learningRateFactor } from './train/learning_rate_schedule';
+export type { LearningRateSchedule } from './train/learning_rate_schedule';
 export { DataParallelTrainer } from './train/data_parallel';
 export type { DataParallelOptions, DataParallelResult, DataParallelSetup, DataParallelSetupFn } from './train/data_parallel';
 export type { TrainEvent } from './train/events';

@@ -48,6 +48,7 @@ export async function trainCell(input: {
   const trainer = new Trainer({
     model, posterior, objective: trainingObjective(posterior, beta), evalObjective, train: input.train, test: input.test,
     evalEvery: config.epochs, batchSize: config.batchSize, epochs: config.epochs, learningRate: settings.learningRate, seed: cell.seed,
+    ...(config.learningRateSchedule ? { learningRateSchedule: config.learningRateSchedule } : {}),
     ...(settings.clipNorm !== undefined ? { adam: { clipNorm: settings.clipNorm } } : {}),
     maxStepsPerEpoch: config.stepsPerEpoch, nanPolicy: 'stop', memoryBudget: systemMemoryBudget(),
     ...(checkpoint

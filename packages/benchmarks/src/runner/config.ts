@@ -1,4 +1,5 @@
-import { listPosteriors, parseConfig, z } from '@ddvi/core';
+import { LEARNING_RATE_SCHEDULES, listPosteriors, parseConfig, z } from '@ddvi/core';
+import type { LearningRateSchedule } from '@ddvi/core';
 import { listPriors } from '@ddvi/distributions';
 import { listEmbeddings } from '../baselines/registry';
 import { LIKELIHOODS } from '@ddvi/models';
@@ -28,6 +29,8 @@ export interface BenchConfig {
   epochs: number;
   batchSize: number;
   learningRate: number;
+  /** How every family's learning rate moves over its cell's steps (undefined: constant; 'cosine': a half cosine to 0). */
+  learningRateSchedule?: LearningRateSchedule;
   /** Examples kept from each split (undefined: all; toy: 5,000 / 1,000). */
   trainLimit?: number;
   testLimit?: number;
@@ -134,6 +137,7 @@ export function benchConfigSchema() {
     epochs: count(1).default(5),
     batchSize: count(1).default(128),
     learningRate: z.number().positive().default(1e-3),
+    learningRateSchedule: z.enum(LEARNING_RATE_SCHEDULES as [LearningRateSchedule, ...LearningRateSchedule[]]).optional(),
     trainLimit: count(1).optional(),
     testLimit: count(1).optional(),
     validation: count(1).optional(),

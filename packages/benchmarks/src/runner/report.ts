@@ -120,7 +120,7 @@ export function resultsMarkdown(results: BenchResults): string {
   lines.push(
     `${results.cells.length} cells${results.complete ? '' : ' (grid incomplete: some cells are still missing)'}; ` +
       `families ${c.families.join(', ')}; priors ${c.priors.join(', ')}; seeds ${c.seeds.join(', ')}; ` +
-      `${c.epochs} epochs, batch ${c.batchSize}, lr ${c.learningRate}; backend ${results.backend.kernels ?? results.backend.name}` +
+      `${c.epochs} epochs, batch ${c.batchSize}, lr ${c.learningRate}${c.learningRateSchedule && c.learningRateSchedule !== 'constant' ? ` (${c.learningRateSchedule} decay)` : ''}; backend ${results.backend.kernels ?? results.backend.name}` +
       `${c.validation !== undefined ? `; scored on ${c.validation} held-out training examples (validation), not the test set` : ''}.`,
     '',
   );

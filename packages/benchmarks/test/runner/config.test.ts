@@ -31,6 +31,8 @@ describe('resolveBenchConfig', () => {
     expect(message({ hidden: [8, 0.5] })).toBe('bench config: hidden[1] must be an integer >= 1, got 0.5');
     expect(message({ families: ['no-such-family'] })).toMatch(/^bench config: families\[0\] must be one of the registered names: .*, got "no-such-family"$/);
     expect(message({ latentSize: 3 })).toBe('bench config: latentSize must be 2 (the priors and the latent NLL are 2-D), got 3');
+    expect(message({ learningRateSchedule: 'linear' })).toMatch(/^bench config: learningRateSchedule must be .*"constant".*"cosine".*, got "linear"$/);
+    expect(resolveBenchConfig({ learningRateSchedule: 'cosine' }).learningRateSchedule).toBe('cosine');
   });
 
   it('rejects a misspelled key with a suggestion', () => {

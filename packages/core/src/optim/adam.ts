@@ -68,12 +68,13 @@ export class Adam {
   /**
    * One update of `variables` along `grads` (same keys); missing gradients leave a variable as is.
    * `gradNorm`, the gradients' joint L2 norm when the caller has already read it (the trainer's
-   * guard does), saves computing it again for `clipNorm`.
+   * guard does), saves computing it again for `clipNorm`. `rateFactor` scales the learning rate of
+   * this update alone (a schedule's factor, ../train/learning_rate_schedule.ts).
    */
-  apply(variables: Record<string, tf.Variable>, grads: Record<string, tf.Tensor>, gradNorm?: number): void {
+  apply(variables: Record<string, tf.Variable>, grads: Record<string, tf.Tensor>, gradNorm?: number, rateFactor = 1): void {
     this.t += 1;
     const { beta1: b1, beta2: b2 } = this;
-    const stepSize = this.learningRate / (1 - b1 ** this.t);
+    const stepSize = (this.learningRate * rateFactor) / (1 - b1 ** this.t);
     const vCorrection = 1 - b2 ** this.t;
     const scale = this.clipScale(grads, gradNorm);
     tf.tidy(() => {

@@ -23,6 +23,8 @@ import type { ShardHooks, StepExchange } from './shard_exchange';
 import { TrainerCheckpoints } from './trainer_checkpoints';
 import type { RunSettings } from './trainer_checkpoints';
 import { gradientUpdate } from './update';
+import { LEARNING_RATE_SCHEDULES, learningRateFactor } from './learning_rate_schedule';
+import type { LearningRateSchedule } from './learning_rate_schedule';
 import { qualifiedVariables } from './variable_names';
 
 export type { ShardHooks } from './shard_exchange';
@@ -41,6 +43,8 @@ export interface TrainerOptions {
   batchSize: number;
   epochs: number;
   learningRate: number;
+  /** How every optimizer's rate moves over the run's steps (default 'constant'; ./learning_rate_schedule.ts). */
+  learningRateSchedule?: LearningRateSchedule;
   /** Auxiliary losses' learning rate (default: learningRate; a loss's own learningRate wins, see ./optimizers.ts). */
   auxLearningRate?: number;
   adam?: Omit<AdamOptions, 'learningRate'>;
@@ -122,6 +126,9 @@ export class Trainer {
     if (options.checkpointEverySteps !== undefined) checkPositiveInt('Trainer', 'checkpointEverySteps', options.checkpointEverySteps);
     if (options.nanPolicy !== undefined && options.nanPolicy !== 'stop' && options.nanPolicy !== 'skip') invalid('Trainer', 'nanPolicy', '"stop" or "skip"', options.nanPolicy);
     if (options.maxSkips !== undefined && !(Number.isInteger(options.maxSkips) && options.maxSkips >= 0)) invalid('Trainer', 'maxSkips', 'an integer >= 0', options.maxSkips);
+    if (options.learningRateSchedule !== undefined && !LEARNING_RATE_SCHEDULES.includes(options.learningRateSchedule)) {
+      invalid('Trainer', 'learningRateSchedule', LEARNING_RATE_SCHEDULES.map((v) => `"${v}"`).join(' or '), options.learningRateSchedule);
+    }
     for (const [name, size] of [['model.dataSize', model.dataSize], ['posterior.dataSize', posterior.dataSize], ['test.dataSize', test?.dataSize ?? train.dataSize]] as const) {
       if (size !== train.dataSize) throw new ValidationError(`Trainer: ${name} must equal train.dataSize = ${train.dataSize}, got ${size}`);
     }
@@ -229,9 +236,10 @@ export class Trainer {
     const batch = o.train.batch(indices);
     try {
       const seed = this.exchange.seed(this.root.fork(state.step));
+      const rateFactor = learningRateFactor(o.learningRateSchedule ?? 'constant', state.step, this.totalSteps);
       const update = (optimizer: string, vars: Record<string, tf.Variable>, compute: () => { loss: tf.Scalar; terms: Record<string, tf.Scalar> }) =>
         gradientUpdate({
-          vars, compute, exchange: this.exchange, share, guard: this.guard, at: { optimizer, state },
+          vars, compute, exchange: this.exchange, share, guard: this.guard, at: { optimizer, state }, rateFactor,
           origin: () => nonFiniteOrigin(batch.x, indices, this.variables), optimizer: () => this.optimizers.get(optimizer),
         });
       const trainable = Object.fromEntries(Object.entries(this.variables).filter(([k]) => phase.trainable(k)));
@@ -281,7 +289,12 @@ export class Trainer {
 
   private settings(): RunSettings {
     const o = this.options;
-    return { batchSize: o.batchSize, epochs: o.epochs, learningRate: o.learningRate, objective: o.objective.name, trainSize: o.train.size, stepsPerEpoch: this.stepsPerEpoch };
+    // The schedule only when it is not constant: checkpoints from before it existed still resume.
+    const settings: RunSettings = {
+      batchSize: o.batchSize, epochs: o.epochs, learningRate: o.learningRate, objective: o.objective.name, trainSize: o.train.size, stepsPerEpoch: this.stepsPerEpoch,
+    };
+    if (o.learningRateSchedule && o.learningRateSchedule !== 'constant') settings['learningRateSchedule'] = o.learningRateSchedule;
+    return settings;
   }
 }
 

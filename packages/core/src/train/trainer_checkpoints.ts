@@ -58,9 +58,10 @@ export class TrainerCheckpoints {
   async restore(from: string | CheckpointPayload): Promise<RunState> {
     const p = typeof from === 'string' ? await loadCheckpoint(from) : from;
     const { model, posterior, seed, settings, optimizers } = this.run;
-    for (const [k, v] of Object.entries(settings)) {
-      if (k !== 'epochs' && p.settings[k] !== v) {
-        throw new ValidationError(`Trainer: cannot resume: checkpoint has ${k} = ${JSON.stringify(p.settings[k])}, this run has ${JSON.stringify(v)}`);
+    // Both sides' keys: a setting only one side names (a schedule, say) differs too.
+    for (const k of new Set([...Object.keys(settings), ...Object.keys(p.settings)])) {
+      if (k !== 'epochs' && p.settings[k] !== settings[k]) {
+        throw new ValidationError(`Trainer: cannot resume: checkpoint has ${k} = ${JSON.stringify(p.settings[k])}, this run has ${JSON.stringify(settings[k])}`);
       }
     }
     if (p.seed !== seed) throw new ValidationError(`Trainer: cannot resume: checkpoint has seed ${p.seed}, this run has ${seed}`);

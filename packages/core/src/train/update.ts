@@ -20,6 +20,8 @@ export function gradientUpdate(input: {
   at: { optimizer: string; state: { step: number; skipped: number } };
   origin: () => string | undefined;
   optimizer: () => Adam;
+  /** The learning-rate schedule's factor at this step (default 1). */
+  rateFactor?: number;
 }): Record<string, number> | undefined {
   const { vars } = input;
   const names = Object.keys(vars);
@@ -38,7 +40,7 @@ export function gradientUpdate(input: {
   try {
     const values = readStep(step.loss, step.terms, Object.values(step.grads));
     if (!input.guard.admit(values, step.grads, input.at, input.origin)) return undefined;
-    input.optimizer().apply(vars, step.grads, values.gradNorm);
+    input.optimizer().apply(vars, step.grads, values.gradNorm, input.rateFactor ?? 1);
     return { loss: values.loss, ...values.terms };
   } finally {
     tf.dispose([step.loss, ...Object.values(step.grads), ...Object.values(step.terms)]);

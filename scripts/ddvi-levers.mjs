@@ -34,6 +34,8 @@ const VARIANTS = {
   'T5-floor': { family: 'ddvi', settings: { posteriorConfig: { noising: { kind: 'linear', T: 5 }, varianceFloor: 1e-3 } } },
   'beta-2.35': { family: 'ddvi', settings: { beta: 2.35, klWarmup: 1 } },
   'sleep-once': { family: 'ddvi', settings: { posteriorConfig: { sleepRepeats: 1 } } },
+  'sleep-10': { family: 'ddvi', settings: { posteriorConfig: { sleepRepeats: 10 } } },
+  'sleep-20': { family: 'ddvi', settings: { posteriorConfig: { sleepRepeats: 20 } } },
   'no-sleep': { family: 'ddvi', settings: { posteriorConfig: { sleepWeight: 0 } } },
   'sleep-0.1': { family: 'ddvi', settings: { posteriorConfig: { sleepWeight: 0.1 } } },
   'no-sleep-floor': { family: 'ddvi', settings: { posteriorConfig: { sleepWeight: 0, varianceFloor: 1e-3 } } },

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { partialCheckpointPath } from '@ddvi/benchmarks';
 import type { BenchResults, CellStatus, SlurmSubmission } from '@ddvi/benchmarks';
 import { clusterProblem, ddvi, jobQueued, slurm, waitFor } from './cli';
 
@@ -20,6 +21,8 @@ const GRID = [
 ];
 /** The cell the test cancels: the last, so it starts once the first tasks are done. */
 const VICTIM = { index: 3, id: 'toy__gaussian__swiss_roll__seed1' };
+/** Where the runner keeps the victim's partial checkpoint (partialCheckpointPath, from the cell itself). */
+const victimCheckpoint = (out: string) => partialCheckpointPath(out, { dataset: 'toy', family: 'gaussian', prior: 'swiss_roll', seed: 1 });
 
 /** Everything each cell measured but its timings, in grid order. */
 function numbers(results: BenchResults): unknown[] {
@@ -67,7 +70,7 @@ describe.skipIf(problem !== undefined && !inCi)('ddvi bench --executor slurm on 
   });
 
   it('a task cancelled mid-cell loses only its cell and leaves its partial checkpoint; status says so', async () => {
-    const checkpoint = join(out, 'partial', `${VICTIM.id}.checkpoint.json`);
+    const checkpoint = victimCheckpoint(out);
     await waitFor(`task ${VICTIM.index} to checkpoint`, () => existsSync(checkpoint) || existsSync(join(out, 'cells', `${VICTIM.id}.json`)), 200_000, 25);
     slurm('scancel', [`${jobId}_${VICTIM.index}`]);
     await waitFor(`job ${jobId} to end`, () => !jobQueued(jobId), 200_000, 250);
@@ -90,7 +93,7 @@ describe.skipIf(problem !== undefined && !inCi)('ddvi bench --executor slurm on 
     await waitFor(`job ${resumed} to end`, () => !jobQueued(resumed), 200_000, 250);
     const log = readFileSync(join(out, 'slurm', 'logs', `${resumed}_3.out`), 'utf8');
     expect(log).toMatch(/resuming at step [1-9]\d* of 32/);
-    expect(existsSync(join(out, 'partial', `${VICTIM.id}.checkpoint.json`))).toBe(false);
+    expect(existsSync(victimCheckpoint(out))).toBe(false);
     const again = await ddvi(['bench', 'resume', '--out', out]);
     expect(again.stdout).toContain('nothing to submit: 4 done of 4 cells');
   });

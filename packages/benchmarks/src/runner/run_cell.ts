@@ -63,6 +63,7 @@ export async function runCell(options: RunCellOptions): Promise<CellResult> {
     clock.lap('latents');
     const prior = model.prior();
     const scores = await scoreCell({ config, cell, out, latents, prior, test, trainName: train.name, clustering: splits.clustering });
+    const accuracy = classifierAccuracy(posterior, test);
     clock.lap('scores');
     const files = await plotCell({
       out, stem: cellId(cell), z: latents.test.z, ...(latents.test.labels ? { labels: latents.test.labels } : {}),
@@ -70,7 +71,6 @@ export async function runCell(options: RunCellOptions): Promise<CellResult> {
       labelName: splits.labelName, plotLatents: options.plotLatents, marked: labelledLatents(posterior, train, cell.seed),
     });
     files.push(scores.file);
-    const accuracy = classifierAccuracy(posterior, test);
     clock.lap('plot');
     return assembleCellResult({ cell, posterior, data, training, bounds, scores, files, classifierAccuracy: accuracy, startedMs, phases: clock.phases });
   } finally {

@@ -1,69 +1,84 @@
 import { Trainer } from '@ddvi/core';
-import type { Dataset } from '@ddvi/core';
-import { buildCellPair, cellData, expandGrid, loadSplits, readCell, semiSplits, trainingObjective } from '@ddvi/benchmarks';
-import type { BenchConfig, Cell, CellData } from '@ddvi/benchmarks';
+import { SplitCache, buildCellPair, cellData, evaluationSeconds, expandGrid, readCell, semiSplits, timeEvaluation, trainingObjective } from '@ddvi/benchmarks';
+import type { BenchConfig, Cell, Splits } from '@ddvi/benchmarks';
 import { duration, num } from './format';
 import { println } from './io';
 import type { Io } from './io';
 
-/** Calibration steps per (dataset, family): one untimed (Adam creates its slots), then timed ones. */
-const WARMUP_STEPS = 1;
-const TIMED_STEPS = 2;
+/**
+ * Calibration steps per (dataset, family, prior): untimed ones (Adam creates its slots; DDVI's
+ * second step still ran 1.5x its later ones), then timed ones, whose median is taken: an odd
+ * count, since the median of two is their larger.
+ */
+const WARMUP_STEPS = 2;
+const TIMED_STEPS = 3;
 
 export interface FamilyCalibration {
   dataset: string;
   family: string;
+  /** The prior the steps were timed with: DDVI's guided steps evaluate its score, whose cost differs by prior. */
+  prior: string;
   msPerStep: number;
-  /** Optimizer steps of one cell, and how many cells of this (dataset, family) are still to train. */
+  /** Optimizer steps of one cell, and how many cells of this (dataset, family, prior) are still to train. */
   stepsPerCell: number;
   cells: number;
+  /** Wall seconds of one cell's evaluation (test bound, IWAE, latents of both sets), from a few timed images. */
+  evaluationSecondsPerCell: number;
 }
 
 export interface GridEstimate {
-  /** Training time of the whole grid, from the calibration (evaluation and metrics excluded). */
+  /** Training time of the whole grid, from the calibration. */
   trainingSeconds: number;
+  /** Evaluation time of the whole grid (bounds and latents; the latent scores and plots excluded). */
+  evaluationSeconds: number;
   calibration: FamilyCalibration[];
   /** Wall time the calibration itself took. */
   calibrationSeconds: number;
 }
 
 /**
- * Estimates a grid's training time before it runs: a few real training steps of each family on
- * each dataset at the configured setting (batch size, hidden widths, family options, the real
- * training data), times the steps each cell will take and the number of cells. Cells differ in
- * prior and seed only, which does not change the work of a step, so one calibration per
- * (dataset, family) covers them. Cells already finished under `out` (read back by the runner) are
- * not counted, and a family with none left is not calibrated. Evaluation and metrics are not included.
+ * Estimates a grid's time before it runs: a few real training steps of each family on each
+ * dataset with each prior at the configured setting (batch size, hidden widths, family options,
+ * the real training data), times the steps each cell will take and the number of cells; then the
+ * cell's evaluation timed on a few test images and scaled to the test and train sets
+ * (timeEvaluation). The prior is part of the key because a DDVI step evaluates the prior's score
+ * (the swiss roll's costs twice the pinwheel's); seeds do not change a step's work. Cells already
+ * finished under `out` (read back by the runner) are not counted, and a combination with none
+ * left is not calibrated. The latent scores and plots are not included (seconds a cell).
  */
 export async function estimateGrid(config: BenchConfig, out?: string): Promise<GridEstimate> {
   const started = Date.now();
   const calibration: FamilyCalibration[] = [];
   const pending = expandGrid(config).filter((cell) => out === undefined || readCell(out, cell) === undefined);
+  const splitCache = new SplitCache();
   for (const dataset of config.datasets) {
-    if (!pending.some((c) => c.dataset === dataset)) continue;
-    const splits = await loadSplits({
-      dataset, dataDir: config.dataDir, trainLimit: config.trainLimit, testLimit: config.testLimit, prior: config.priors[0]!, latentSize: config.latentSize,
-    });
-    const train = splits.train!;
-    const fullEpoch = Math.ceil(train.size / config.batchSize);
-    const stepsPerCell = config.epochs * Math.min(fullEpoch, config.stepsPerEpoch ?? fullEpoch);
     for (const family of config.families) {
-      const cells = pending.filter((c) => c.dataset === dataset && c.family === family);
-      if (cells.length === 0) continue;
-      // A grid smaller than the calibration (tests, smoke runs) gets one timed step, not two.
-      const timed = stepsPerCell * cells.length <= WARMUP_STEPS + TIMED_STEPS ? 1 : TIMED_STEPS;
-      calibration.push({ dataset, family, msPerStep: await timeSteps(config, cells[0]!, train, timed, cellData(splits, config)), stepsPerCell, cells: cells.length });
+      for (const prior of config.priors) {
+        const cells = pending.filter((c) => c.dataset === dataset && c.family === family && c.prior === prior);
+        if (cells.length === 0) continue;
+        const splits = await splitCache.get(config, cells[0]!);
+        const train = splits.train!;
+        const fullEpoch = Math.ceil(train.size / config.batchSize);
+        const stepsPerCell = config.epochs * Math.min(fullEpoch, config.stepsPerEpoch ?? fullEpoch);
+        // A grid smaller than the calibration (tests, smoke runs) gets one timed step, not two.
+        const timed = stepsPerCell * cells.length <= WARMUP_STEPS + TIMED_STEPS ? 1 : TIMED_STEPS;
+        const timing = await calibrateCell(config, cells[0]!, splits, timed);
+        calibration.push({ dataset, family, prior, msPerStep: timing.msPerStep, stepsPerCell, cells: cells.length, evaluationSecondsPerCell: timing.evaluationSeconds });
+      }
     }
   }
   const trainingSeconds = calibration.reduce((s, c) => s + (c.msPerStep * c.stepsPerCell * c.cells) / 1000, 0);
-  return { trainingSeconds, calibration, calibrationSeconds: (Date.now() - started) / 1000 };
+  const evaluationSeconds = calibration.reduce((s, c) => s + c.evaluationSecondsPerCell * c.cells, 0);
+  return { trainingSeconds, evaluationSeconds, calibration, calibrationSeconds: (Date.now() - started) / 1000 };
 }
 
-/** Median ms per step of a cell's real Trainer over `timed` steps after WARMUP_STEPS. */
-async function timeSteps(config: BenchConfig, cell: Cell, data: Dataset, timed: number, networks: CellData): Promise<number> {
+/** Median ms per step of a cell's real Trainer over `timed` steps after WARMUP_STEPS, then its evaluation's seconds with the same pair. */
+async function calibrateCell(config: BenchConfig, cell: Cell, splits: Splits, timed: number): Promise<{ msPerStep: number; evaluationSeconds: number }> {
+  const data = splits.train!;
   // A semi-supervised cell times its family's semi form on its label budget.
   const { train } = semiSplits(cell, data, data);
-  const { model, posterior } = buildCellPair(config, cell, train.dataSize, { ...networks, ...(train.numClasses !== undefined ? { classes: train.numClasses } : {}) });
+  const { test } = semiSplits(cell, data, splits.test ?? data);
+  const { model, posterior } = buildCellPair(config, cell, train.dataSize, { ...cellData(splits, config), ...(train.numClasses !== undefined ? { classes: train.numClasses } : {}) });
   const stamps: number[] = [];
   const trainer = new Trainer({
     model, posterior, objective: trainingObjective(posterior, 1), train,
@@ -74,24 +89,29 @@ async function timeSteps(config: BenchConfig, cell: Cell, data: Dataset, timed: 
   });
   try {
     await trainer.fit();
+    const all = stamps.slice(1).map((t, i) => t - stamps[i]!);
+    // An epoch shorter than the warm-up (a toy grid) keeps its last step.
+    const deltas = all.slice(Math.min(WARMUP_STEPS, all.length - 1)).sort((a, b) => a - b);
+    const cost = timeEvaluation(config, cell, model, posterior, test);
+    return { msPerStep: deltas[Math.floor(deltas.length / 2)]!, evaluationSeconds: evaluationSeconds(cost, { test: test.size, train: train.size }) };
   } finally {
     trainer.dispose();
     posterior.dispose();
     model.dispose();
   }
-  const deltas = stamps.slice(1).map((t, i) => t - stamps[i]!).slice(WARMUP_STEPS).sort((a, b) => a - b);
-  return deltas[Math.floor(deltas.length / 2)]!;
 }
 
 /** Runs the calibration and prints the estimate: one line, then the per-family step times. */
 export async function printGridEstimate(config: BenchConfig, out: string, io: Io, jobs = 1): Promise<GridEstimate> {
   const e = await estimateGrid(config, out);
   if (e.calibration.length === 0) {
-    println(io.stdout, 'estimated training time of the grid: none left (every cell finished earlier)');
+    println(io.stdout, 'estimated time of the grid: none left (every cell finished earlier)');
     return e;
   }
-  const parallel = jobs > 1 ? `, ~${duration(e.trainingSeconds / jobs)} with --jobs ${jobs} if ${jobs} cores are idle` : '';
-  println(io.stdout, `estimated training time of the grid: ~${duration(e.trainingSeconds)}${parallel} (evaluation and metrics come on top; calibrated in ${duration(e.calibrationSeconds)})`);
-  println(io.stdout, `  ms/step: ${e.calibration.map((c) => `${c.dataset}/${c.family} ${num(c.msPerStep, 0)} x ${c.stepsPerCell} steps x ${c.cells} cells`).join('; ')}`);
+  const total = e.trainingSeconds + e.evaluationSeconds;
+  const parallel = jobs > 1 ? `, ~${duration(total / jobs)} with --jobs ${jobs} if ${jobs} cores are idle` : '';
+  println(io.stdout, `estimated time of the grid: ~${duration(total)}${parallel} (training ~${duration(e.trainingSeconds)}, evaluation ~${duration(e.evaluationSeconds)}; latent scores and plots come on top; calibrated in ${duration(e.calibrationSeconds)})`);
+  println(io.stdout, `  ms/step: ${e.calibration.map((c) => `${c.dataset}/${c.family}/${c.prior} ${num(c.msPerStep, 0)} x ${c.stepsPerCell} steps x ${c.cells} cells`).join('; ')}`);
+  println(io.stdout, `  evaluation per cell: ${e.calibration.map((c) => `${c.dataset}/${c.family}/${c.prior} ${duration(c.evaluationSecondsPerCell)}`).join('; ')}`);
   return e;
 }

@@ -162,7 +162,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void, argv: read
     .option('--out <dir>', 'output folder (default runs/bench-<preset>); finished cells there are read back, not recomputed')
     .option('--checkpoint-every <steps>', "also checkpoint each cell's training every this many steps into <out>/partial/ (default: after each epoch); a killed cell resumes there")
     .option('--jobs <n>', 'cells computed at once, each in its own process (default 1): tfjs uses one core per process, so --jobs 2 uses both cores of a 2-core machine; the numbers are the same')
-    .option('--estimate-only', 'print the grid and its estimated training time (a few timed steps of each family), then stop without training')
+    .option('--estimate-only', 'print the grid and its estimated time (a few timed steps and test images of each family and prior), then stop without training')
     .option('--executor <name>', 'local (default): run the cells here, one after another; slurm: submit them to a Slurm cluster as a job array (docs/cluster.md)')
     .option(REQUIRE_FLAG, `${REQUIRE_HELP}; a --config file may list them under "plugins"`, collect)
     .addHelpText(

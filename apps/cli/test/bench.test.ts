@@ -24,10 +24,11 @@ describe('ddvi bench end to end (toy data)', () => {
   it('runs the grid, reporting each cell, and writes the reports and plots', () => {
     expect(first.code, first.stderr).toBe(0);
     // The calibrated estimate comes before the first cell.
-    const estimate = first.stdout.search(/^estimated training time of the grid: ~\S+ /m);
+    const estimate = first.stdout.search(/^estimated time of the grid: ~\S+ /m);
     expect(estimate).toBeGreaterThanOrEqual(0);
     expect(estimate).toBeLessThan(first.stdout.indexOf('cell 1/2'));
-    expect(first.stdout).toMatch(/^ {2}ms\/step: toy\/aae \d+ x 2 steps x 1 cells; toy\/gaussian \d+ x 2 steps x 1 cells$/m);
+    expect(first.stdout).toMatch(/^ {2}ms\/step: toy\/aae\/pinwheel \d+ x 2 steps x 1 cells; toy\/gaussian\/pinwheel \d+ x 2 steps x 1 cells$/m);
+    expect(first.stdout).toMatch(/^ {2}evaluation per cell: toy\/aae\/pinwheel \S+; toy\/gaussian\/pinwheel \S+$/m);
     expect(first.stdout).toMatch(/^cell 1\/2: toy, aae posterior, pinwheel prior, seed 0$/m);
     expect(first.stdout).toMatch(/^cell 2\/2: toy, gaussian posterior, pinwheel prior, seed 0$/m);
     expect(first.stdout).toMatch(/^cell 2\/2 done in .*ELBO -?\d+\.\d+/m);
@@ -51,7 +52,7 @@ describe('ddvi bench end to end (toy data)', () => {
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toContain('cell 1/2: toy, aae posterior, pinwheel prior, seed 0 (done earlier; read back)');
     expect(again.stdout).not.toMatch(/^epoch /m);
-    expect(again.stdout).toContain('estimated training time of the grid: none left (every cell finished earlier)');
+    expect(again.stdout).toContain('estimated time of the grid: none left (every cell finished earlier)');
     expect(again.stdout).toContain('(0 computed, 2 read back)');
   });
 

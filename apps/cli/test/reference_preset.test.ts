@@ -37,7 +37,7 @@ describe('ddvi bench --preset reference (CI size)', () => {
   it('runs every family of the preset end to end with its own weights, after printing the estimate', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/^bench preset reference: datasets toy; families gaussian, ddvi;/m);
-    expect(run.stdout.search(/^estimated training time of the grid: /m)).toBeLessThan(run.stdout.indexOf('cell 1/2'));
+    expect(run.stdout.search(/^estimated time of the grid: /m)).toBeLessThan(run.stdout.indexOf('cell 1/2'));
     expect(results.cells.map((c) => c.cell.family)).toEqual(['gaussian', 'ddvi']);
     for (const c of results.cells) expect(c.error, c.id).toBeUndefined();
     const s = results.config.familySettings!;

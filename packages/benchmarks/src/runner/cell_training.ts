@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { Elbo, Reconstruction, Trainer, linearWarmup } from '@ddvi/core';
+import { Trainer, linearWarmup } from '@ddvi/core';
+import { evaluationObjective } from './cell_evaluation';
 import type { Dataset, Model, Objective, Posterior, TrainEvent, TrainResult } from '@ddvi/core';
 import type { Cell } from './cell';
 import type { BenchConfig } from './config';
@@ -39,11 +40,10 @@ export async function trainCell(input: {
   onEvent?: (event: TrainEvent) => void;
 }): Promise<CellTraining> {
   const { config, cell, model, posterior, checkpoint } = input;
-  const density = posterior.capabilities.hasDensity;
   // Each family trains with its own weights where the grid gives them (familySettings), else the grid's.
   const settings = familySettings(config, cell.family);
   const beta = settings.klWarmup > 0 ? linearWarmup(settings.beta, settings.klWarmup) : settings.beta;
-  const evalObjective = density ? new Elbo() : new Reconstruction();
+  const evalObjective = evaluationObjective(posterior);
   const timer = stepTimer(input.onEvent);
   const trainer = new Trainer({
     model, posterior, objective: trainingObjective(posterior, beta), evalObjective, train: input.train, test: input.test,

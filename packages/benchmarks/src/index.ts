@@ -100,7 +100,7 @@ export type { CellClaim, ClaimResult } from './runner/cell_claim';
 export { currentOwner, describeOwner, ownerLiveness } from './runner/lock_owner';
 export type { LockOwner } from './runner/lock_owner';
 export { systemMemoryBudget, MEMORY_LIMIT_ENV } from './runner/memory_budget';
-export { runCellByIndex, partialCheckpointPath, PARTIAL_DIR } from './runner/cell_task';
+export { runCellByIndex, partialCheckpointPath, legacyPartialCheckpointPath, PARTIAL_DIR } from './runner/cell_task';
 export type { RunCellByIndexOptions, CellOutcome } from './runner/cell_task';
 export { collectReport } from './runner/collect';
 export type { CollectReportOptions, CollectedReport } from './runner/collect';

@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DivergenceError, NonFiniteError, NoSemiSupervisedFormError, ValidationError } from '@ddvi/core';
 import type { TrainEvent } from '@ddvi/core';
@@ -36,6 +36,11 @@ export const PARTIAL_DIR = 'partial';
 
 export function partialCheckpointPath(out: string, cell: Cell): string {
   return join(out, PARTIAL_DIR, `${cellId(cell)}.checkpoint`);
+}
+
+/** Where versions before 2026-12-07 left a cell's partial checkpoint, in the JSON form: still resumed. */
+export function legacyPartialCheckpointPath(out: string, cell: Cell): string {
+  return `${partialCheckpointPath(out, cell)}.json`;
 }
 
 export interface RunCellByIndexOptions {
@@ -93,6 +98,9 @@ async function computeCell(options: RunCellByIndexOptions, cell: Cell): Promise<
   const { config, out, hooks = {} } = options;
   const splits = await (options.splits ?? new SplitCache()).get(config, cell);
   const checkpoint = partialCheckpointPath(out, cell);
+  // A grid started by an older version resumes its JSON checkpoint (loadCheckpoint reads both forms); new ones are binary.
+  const legacy = legacyPartialCheckpointPath(out, cell);
+  const resumeFrom = !existsSync(checkpoint) && existsSync(legacy) ? { resumeFrom: legacy } : {};
   const started = Date.now();
   let result: CellResult;
   try {
@@ -101,7 +109,7 @@ async function computeCell(options: RunCellByIndexOptions, cell: Cell): Promise<
       ? await runBaselineCell({ config, cell, splits, out, ...plot })
       : await runCell({
           config, cell, splits, out,
-          checkpoint: { path: checkpoint, ...(options.checkpointEverySteps !== undefined ? { everySteps: options.checkpointEverySteps } : {}) },
+          checkpoint: { path: checkpoint, ...resumeFrom, ...(options.checkpointEverySteps !== undefined ? { everySteps: options.checkpointEverySteps } : {}) },
           ...(hooks.onTrainEvent ? { onEvent: (e: TrainEvent) => hooks.onTrainEvent!(cell, e) } : {}),
           ...plot,
         });
@@ -114,6 +122,7 @@ async function computeCell(options: RunCellByIndexOptions, cell: Cell): Promise<
   }
   await writeCell(out, result);
   rmSync(checkpoint, { force: true });
+  rmSync(legacy, { force: true });
   return result;
 }
 

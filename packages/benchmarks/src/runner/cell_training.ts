@@ -16,6 +16,8 @@ import { trainingObjective } from './surrogate_objective';
 export interface CellCheckpoint {
   path: string;
   everySteps?: number;
+  /** Resume from this file when `path` does not exist yet (a checkpoint an older version wrote under another name). */
+  resumeFrom?: string;
 }
 
 export interface CellTraining {
@@ -57,7 +59,7 @@ export async function trainCell(input: {
     onEvent: timer.onEvent,
   });
   try {
-    const resumeFrom = checkpoint && existsSync(checkpoint.path) ? checkpoint.path : undefined;
+    const resumeFrom = [checkpoint?.path, checkpoint?.resumeFrom].find((p) => p !== undefined && existsSync(p));
     const result = await trainer.fit(resumeFrom);
     return { result, evalObjective, msPerStep: timer.msPerStep(), checkpointSeconds: timer.checkpointSeconds() };
   } finally {

@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   METRICS, SlurmClient, SlurmError, arraySpec, cellId, cellPath, cellsToResubmit, collectReport, createSlurmExecutor, expandGrid, freezeGrid,
-  gridStatus, partialCheckpointPath, readFrozenGrid, readSubmissions, resolveBenchConfig, resolveSlurmOptions, runBenchmark,
+  gridStatus, legacyPartialCheckpointPath, partialCheckpointPath, readFrozenGrid, readSubmissions, resolveBenchConfig, resolveSlurmOptions, runBenchmark,
   runCellByIndex, runGridTask, taskCells, writeCell, acquireFolderLock, claimCell, claimPath,
 } from '../../src/index';
 import type { BenchConfig, BenchResults, Cell, CellResult, CommandRunner, FrozenGrid } from '../../src/index';
+import { loadCheckpoint, saveCheckpoint } from '@ddvi/core';
 import { TOY_FAMILY, registerToyFamily } from './toy_family';
 
 const TOOL = { name: 'test', version: '0.0.0' };
@@ -73,6 +74,34 @@ describe('runCellByIndex: the one cell path of every executor', () => {
     const { results, missing } = await collectReport({ config, out, tool: TOOL, backend: BACKEND });
     expect(missing).toEqual([]);
     expect(numbers(results)).toEqual(numbers(reference));
+  });
+
+  it('resumes the JSON partial checkpoint an older version left (<cell>.checkpoint.json), then removes it', async () => {
+    const out = temp();
+    const config = tinyConfig();
+    const cell = expandGrid(config)[1]!;
+    let checkpoints = 0;
+    await expect(
+      runCellByIndex({
+        config, out, index: 1, checkpointEverySteps: 1,
+        hooks: { onTrainEvent: (_c, e) => { if (e.type === 'checkpoint' && ++checkpoints === 2) throw new Interrupt('killed'); } },
+      }),
+    ).rejects.toThrow(Interrupt);
+    // What an older version wrote: the same payload, JSON text, under the old name.
+    const legacy = legacyPartialCheckpointPath(out, cell);
+    await saveCheckpoint(legacy, await loadCheckpoint(partialCheckpointPath(out, cell)));
+    rmSync(partialCheckpointPath(out, cell));
+    expect(readFileSync(legacy, 'utf8').startsWith('{')).toBe(true);
+    let resumedAt: number | undefined;
+    const outcome = await runCellByIndex({
+      config, out, index: 1, checkpointEverySteps: 1,
+      hooks: { onTrainEvent: (_c, e) => { if (e.type === 'start') resumedAt = e.resumedAtStep; } },
+    });
+    expect(resumedAt).toBe(2);
+    expect(existsSync(legacy)).toBe(false);
+    expect(existsSync(partialCheckpointPath(out, cell))).toBe(false);
+    const expected = reference.cells.find((c) => c.id === cellId(cell))!;
+    expect(numbers({ ...reference, cells: [outcome.result] })).toEqual(numbers({ ...reference, cells: [expected] }));
   });
 
   it('names the valid range of a bad index or task', async () => {

@@ -60,7 +60,7 @@ export async function estimateGrid(config: BenchConfig, out?: string): Promise<G
         const train = splits.train!;
         const fullEpoch = Math.ceil(train.size / config.batchSize);
         const stepsPerCell = config.epochs * Math.min(fullEpoch, config.stepsPerEpoch ?? fullEpoch);
-        // A grid smaller than the calibration (tests, smoke runs) gets one timed step, not two.
+        // A grid smaller than the calibration (tests, smoke runs) gets one timed step, not three.
         const timed = stepsPerCell * cells.length <= WARMUP_STEPS + TIMED_STEPS ? 1 : TIMED_STEPS;
         const timing = await calibrateCell(config, cells[0]!, splits, timed);
         calibration.push({ dataset, family, prior, msPerStep: timing.msPerStep, stepsPerCell, cells: cells.length, evaluationSecondsPerCell: timing.evaluationSeconds });

@@ -43,7 +43,8 @@ export function timeEvaluation(config: BenchConfig, cell: Cell, model: Model, po
     return (performance.now() - started) / 1000 / images;
   };
   return {
-    bound: perImage((limit) => evaluate(scored.model, scored.posterior, objective, test, { seed: cell.seed, limit })),
+    // With dropout at evaluation the cell scores the test bound again after the trainer's own pass (./cell_evaluation).
+    bound: perImage((limit) => evaluate(scored.model, scored.posterior, objective, test, { seed: cell.seed, limit })) * (config.evalDropout ? 2 : 1),
     iwae: iwaeK === null ? 0 : perImage((limit) => iwaeBound(scored.model, scored.posterior, test, iwaeK, cell.seed, limit), Math.floor(TIMED_IWAE_DRAWS / iwaeK)),
     latents: perImage((limit) => encodeLatents(scored.posterior, test, { seed: cell.seed, limit })),
   };

@@ -28,16 +28,17 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 function usage(message) {
   if (message) console.error(`bench-ddvi-revisions: ${message}`);
-  console.error('usage: node scripts/bench-ddvi-revisions.mjs --baseline <built checkout> [--networks genotypes|mnist] [--steps N] [--warmup N] [--rounds N] [--out file]');
+  console.error('usage: node scripts/bench-ddvi-revisions.mjs --baseline <built checkout> [--networks genotypes|mnist] [--prior name] [--steps N] [--warmup N] [--rounds N] [--out file]');
   process.exit(message ? 2 : 0);
 }
 
 const a = scriptArgs({
-  baseline: { type: 'string' }, child: { type: 'string' }, networks: { type: 'string' }, steps: { type: 'string' }, warmup: { type: 'string' },
+  baseline: { type: 'string' }, child: { type: 'string' }, networks: { type: 'string' }, prior: { type: 'string' }, steps: { type: 'string' }, warmup: { type: 'string' },
   rounds: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' },
 }, usage);
 if (a.help) usage();
 const networks = a.networks ?? 'genotypes';
+const prior = a.prior ?? 'pinwheel';
 if (!(networks in NETWORKS)) usage(`--networks must be one of ${Object.keys(NETWORKS).join(', ')}`);
 const steps = integerArg('steps', a.steps, 8, 1, usage);
 const warmup = integerArg('warmup', a.warmup, 2, 0, usage);
@@ -55,7 +56,7 @@ async function child(tree) {
   const tf = await import(pathToFileURL(createRequire(join(tree, 'packages', 'core', 'package.json')).resolve('@tensorflow/tfjs-core')).href);
   console.warn = () => {};
   const backend = await core.initBackend('auto');
-  const { times, config } = await timeDdviSteps({ core, tf, DecoderModel }, net, { steps, warmup });
+  const { times, config } = await timeDdviSteps({ core, tf, DecoderModel }, net, { steps, warmup, prior });
   const guided = config.priorGuidance ?? 0;
   console.log(JSON.stringify({ kernels: backend.kernels ?? backend.name, priorGuidance: guided, times }));
 }
@@ -67,7 +68,7 @@ async function parent() {
     if (!existsSync(join(tree, 'packages', 'posterior-diffusion', 'dist', 'index.js'))) usage(`${tree} has no built packages (run its build first)`);
   }
   const rounds = integerArg('rounds', a.rounds, 2, 1, usage);
-  const out = a.out === undefined ? join(ROOT, 'runs', `bench-ddvi-revisions-${networks}.json`) : resolve(a.out);
+  const out = a.out === undefined ? join(ROOT, 'runs', `bench-ddvi-revisions-${networks}${prior === 'pinwheel' ? '' : `-${prior}`}.json`) : resolve(a.out);
   const git = (tree) => spawnSync('git', ['-C', tree, 'log', '-1', '--format=%h %s'], { encoding: 'utf8' }).stdout.trim();
   const median = (xs) => {
     const s = [...xs].sort((x, y) => x - y);
@@ -75,7 +76,7 @@ async function parent() {
   };
   const r1 = (x) => Math.round(x * 10) / 10;
   const run = (tree) => {
-    const args = [fileURLToPath(import.meta.url), '--child', tree, '--networks', networks, '--steps', String(steps), '--warmup', String(warmup)];
+    const args = [fileURLToPath(import.meta.url), '--child', tree, '--networks', networks, '--prior', prior, '--steps', String(steps), '--warmup', String(warmup)];
     const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
     const line = r.stdout.trim().split('\n').pop();
     if (r.status !== 0 || !line?.startsWith('{')) {
@@ -95,10 +96,10 @@ async function parent() {
   }
   for (const s of Object.values(sides)) s.medianMs = r1(median(s.times));
   const result = {
-    generated: new Date().toISOString(), cpus: cpus().length, loadavg: loadavg(), networks, steps, warmup, rounds,
+    generated: new Date().toISOString(), cpus: cpus().length, loadavg: loadavg(), networks, prior, steps, warmup, rounds,
     baseline: sides.baseline, current: sides.current, speedup: Math.round((median(sides.baseline.times) / median(sides.current.times)) * 100) / 100,
   };
-  console.log(`DDVI step, ${networks} networks: ${sides.baseline.revision.split(' ')[0]} ${result.baseline.medianMs} ms, ` +
+  console.log(`DDVI step, ${networks} networks, ${prior} prior: ${sides.baseline.revision.split(' ')[0]} ${result.baseline.medianMs} ms, ` +
     `${sides.current.revision.split(' ')[0]} ${result.current.medianMs} ms: ${result.speedup}x`);
   mkdirSync(dirname(out), { recursive: true });
   const tmp = `${out}.${process.pid}.tmp`;

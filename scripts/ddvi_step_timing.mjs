@@ -11,11 +11,11 @@ export const DDVI_STEP_NETWORKS = {
 };
 
 /**
- * Wall-clock ms of each of `steps` DDVI training steps after `warmup` untimed ones (batch 128, the
- * pinwheel prior). `guidance`: hand the posterior the model's prior, as `ddvi bench` does (a tree
+ * Wall-clock ms of each of `steps` DDVI training steps after `warmup` untimed ones (batch 128,
+ * `prior` default the pinwheel: guidance reads its score, whose cost differs by prior). `guidance`: hand the posterior the model's prior, as `ddvi bench` does (a tree
  * whose PosteriorInit has no prior ignores it). Returns the times and the posterior's config.
  */
-export async function timeDdviSteps({ core, tf, DecoderModel }, net, { steps, warmup, guidance = true }) {
+export async function timeDdviSteps({ core, tf, DecoderModel }, net, { steps, warmup, guidance = true, prior = 'pinwheel' }) {
   const B = 128;
   const total = warmup + steps;
   const rng = new core.SeedStream(5);
@@ -29,7 +29,7 @@ export async function timeDdviSteps({ core, tf, DecoderModel }, net, { steps, wa
       return { x: tf.tensor2d(x, [idx.length, net.dataSize]) };
     },
   };
-  const model = new DecoderModel({ latentSize: 2, dataSize: net.dataSize, prior: 'pinwheel', seed: 1, hidden: net.hidden, likelihood: net.likelihood });
+  const model = new DecoderModel({ latentSize: 2, dataSize: net.dataSize, prior, seed: 1, hidden: net.hidden, likelihood: net.likelihood });
   const posterior = core.createPosterior('ddvi', {
     latentSize: 2, dataSize: net.dataSize, seed: 2, config: { hidden: net.hidden }, ...(guidance ? { prior: model.prior() } : {}),
   });

@@ -1,9 +1,10 @@
 import { Trainer } from '@ddvi/core';
-import { SplitCache, buildCellPair, cellData, evaluationSeconds, expandGrid, readCell, semiSplits, timeEvaluation, trainingObjective } from '@ddvi/benchmarks';
+import { SplitCache, buildCellPair, cellData, cellId, evaluationSeconds, expandGrid, readCell, semiSplits, timeEvaluation, trainingObjective } from '@ddvi/benchmarks';
 import type { BenchConfig, Cell, Splits } from '@ddvi/benchmarks';
 import { duration, num } from './format';
 import { println } from './io';
 import type { Io } from './io';
+import type { GridPlan } from './grid_progress';
 
 /**
  * Calibration steps per (dataset, family, prior): untimed ones (Adam creates its slots; DDVI's
@@ -114,4 +115,13 @@ export async function printGridEstimate(config: BenchConfig, out: string, io: Io
   println(io.stdout, `  ms/step: ${e.calibration.map((c) => `${c.dataset}/${c.family}/${c.prior} ${num(c.msPerStep, 0)} x ${c.stepsPerCell} steps x ${c.cells} cells`).join('; ')}`);
   println(io.stdout, `  evaluation per cell: ${e.calibration.map((c) => `${c.dataset}/${c.family}/${c.prior} ${duration(c.evaluationSecondsPerCell)}`).join('; ')}`);
   return e;
+}
+
+/** Each cell of the grid with its estimated wall seconds (training and evaluation), for the grid's ETA; a baseline or a finished cell's key may have none. */
+export function gridPlan(config: BenchConfig, e: GridEstimate, jobs: number): GridPlan {
+  const perCell = new Map(e.calibration.map((c) => [`${c.dataset}/${c.family}/${c.prior}`, (c.msPerStep * c.stepsPerCell) / 1000 + c.evaluationSecondsPerCell]));
+  return {
+    jobs,
+    cells: expandGrid(config).map((cell) => ({ id: cellId(cell), seconds: cell.baseline ? undefined : perCell.get(`${cell.dataset}/${cell.family}/${cell.prior}`) })),
+  };
 }

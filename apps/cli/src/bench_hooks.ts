@@ -6,6 +6,7 @@ import { describeOwner } from '@ddvi/benchmarks';
 import type { BenchHooks, Cell, LatentPlotter } from '@ddvi/benchmarks';
 import { duration, num } from './format';
 import { GridProgress } from './grid_progress';
+import type { GridPlan } from './grid_progress';
 import type { Io } from './io';
 import { renderLatentPlot } from './plots/latent';
 import { TrainProgress } from './progress';
@@ -23,13 +24,13 @@ const pngPlotter: LatentPlotter = async (input) => {
 
 /**
  * What `ddvi bench` (and each Slurm task) shows of each cell: a `cell i/n` line, training progress,
- * the cell's numbers; over a grid progress bar for `total` cells. Also the warnings of the results
+ * the cell's numbers; over a grid progress bar for `total` cells (its ETA from `plan` when given). Also the warnings of the results
  * folder `out`: a stale lock taken over, a corrupt cell file recomputed, a cell another writer holds.
  */
-export function benchHooks(io: Io, total: number, out = 'the results folder'): BenchHooks & { stop: () => void } {
+export function benchHooks(io: Io, total: number, out = 'the results folder', plan?: GridPlan): BenchHooks & { stop: () => void } {
   let progress: TrainProgress | undefined;
   let current: Cell | undefined;
-  const grid = new GridProgress(io, total);
+  const grid = new GridProgress(io, total, plan ? { plan } : {});
   const say = (text: string) => grid.line(text);
   return {
     onCellStart: (i, n, cell, cached) => {
@@ -60,7 +61,7 @@ export function benchHooks(io: Io, total: number, out = 'the results folder'): B
       progress?.stop();
       progress = undefined;
       current = undefined;
-      grid.cellDone(r.timing.wallSeconds, cached);
+      grid.cellDone(r.timing.wallSeconds, cached, r.id);
       if (cached) return;
       const m = r.metrics;
       const show = (v: number | null, digits = 3) => (v === null ? 'n/a' : num(v, digits));

@@ -3,7 +3,7 @@ import { BACKEND_NAMES, BLAS_THREADS_ENV_VAR, initBackend } from '@ddvi/core';
 import { CONTACT_SHEET, EXECUTOR_NAMES, RESULTS_JSON, RESULTS_MD, blasThreadsShare, expandGrid, prepareDatasetFiles, runBenchmark } from '@ddvi/benchmarks';
 import { benchHooks, benchVersions } from '../bench_hooks';
 import { resolveBench } from '../bench_config';
-import { printGridEstimate } from '../bench_estimate';
+import { gridPlan, printGridEstimate } from '../bench_estimate';
 import type { BenchFlags } from '../bench_config';
 import { duration } from '../format';
 import { UsageError } from '../errors';
@@ -40,8 +40,8 @@ export async function benchCommand(flags: BenchFlags, io: Io): Promise<number> {
     return 0;
   }
   if (executor === 'slurm') return submitGrid({ resolved: { ...resolved, config }, flags, backend: backend.name, io, ...(checkpointEverySteps !== undefined ? { checkpointEverySteps } : {}) });
-  await printGridEstimate(config, out, io, jobs);
-  const hooks = benchHooks(io, expandGrid(config).length, out);
+  const estimate = await printGridEstimate(config, out, io, jobs);
+  const hooks = benchHooks(io, expandGrid(config).length, out, gridPlan(config, estimate, jobs));
   let run: Awaited<ReturnType<typeof runBenchmark>>;
   try {
     run = await runBenchmark({

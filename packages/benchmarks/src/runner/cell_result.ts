@@ -54,6 +54,7 @@ export function assembleCellResult(input: {
       trainSeconds: training.result.history.reduce((a, r) => a + r.seconds, 0), msPerStep: training.msPerStep,
       ...(input.phases ? { phases: input.phases } : {}),
     },
+    epochs: training.result.history.map((r) => ({ epoch: r.epoch, phase: r.phase, train: r.train, seconds: r.seconds })),
     files,
   };
 }

@@ -24,6 +24,8 @@ export interface CellResult {
     /** Wall seconds per phase of the cell (setup, steps, checkpoints, evaluation, latents, scores, plot); absent in older files. */
     phases?: Record<string, number>;
   };
+  /** Each epoch's mean training terms (bound, reconstruction, kl, ...) and seconds, as the trainer recorded them (a resumed cell's from its checkpoint); absent in older files. */
+  epochs?: { epoch: number; phase: string; train: Record<string, number>; seconds: number }[];
   /** Files written for the cell, relative to the run's folder. */
   files: string[];
   /** Set when training diverged (non-finite loss, a family's health check): the metrics are then all null. */

@@ -113,7 +113,9 @@ function runCellProcess(
   command: readonly string[], args: string[], logPath: string, env: NodeJS.ProcessEnv | undefined,
 ): Promise<{ code: number | null; signal: NodeJS.Signals | null; tail: string }> {
   return new Promise((resolveRun, reject) => {
-    const log = createWriteStream(logPath);
+    // Appended: a resumed cell's earlier attempts (its training's epoch lines) stay in its log.
+    const log = createWriteStream(logPath, { flags: 'a' });
+    log.write(`--- ${new Date().toISOString()}: ${args.join(' ')}\n`);
     const child = spawn(command[0]!, [...command.slice(1), ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: env ?? process.env });
     let tail = '';
     const keep = (chunk: Buffer) => {

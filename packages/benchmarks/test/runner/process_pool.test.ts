@@ -41,6 +41,17 @@ describe('createProcessPoolExecutor', () => {
     expect(readFileSync(join(out, 'logs', 'cell-0.log'), 'utf8')).toContain('cell process output');
   });
 
+  it('appends to a cell\'s log: a second attempt keeps the first one\'s output, each under a dated header', async () => {
+    const out = temp();
+    const grid = await frozen(out);
+    const attempt = (text: string) =>
+      createProcessPoolExecutor({ command: [process.execPath, '-e', `console.log(${JSON.stringify(text)}); process.exit(3)`], jobs: 1 }).execute(out, grid, [0]);
+    await expect(attempt('first attempt')).rejects.toThrow(/exited with code 3/);
+    await expect(attempt('second attempt')).rejects.toThrow(/exited with code 3/);
+    const log = readFileSync(join(out, 'logs', 'cell-0.log'), 'utf8');
+    expect(log).toMatch(/^--- \d{4}-\d\d-\d\dT[^\n]*: bench run-cell --out .* --index 0\nfirst attempt\n--- [^\n]*: bench run-cell --out .* --index 0\nsecond attempt\n$/);
+  });
+
   it('a process that exits 0 without writing the cell is a failure too', async () => {
     const out = temp();
     const grid = await frozen(out);

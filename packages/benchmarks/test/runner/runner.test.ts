@@ -75,6 +75,10 @@ describe('runBenchmark', () => {
       expect(cell.metrics.knnAccuracy).toBeLessThanOrEqual(1);
       expect(cell.metrics.iwae!).toBeGreaterThanOrEqual(cell.metrics.elbo! - 1); // k = 4 bound, same data; a loose sanity check
       expect(existsSync(join(firstOut, cell.files[0]!))).toBe(true);
+      // The training's epoch means, as the trainer recorded them (one epoch in tinyConfig).
+      expect(cell.epochs!.map((e) => e.epoch)).toEqual([0]);
+      expect(Number.isFinite(cell.epochs![0]!.train.bound)).toBe(true);
+      expect(cell.epochs![0]!.seconds).toBeGreaterThan(0);
       // Where the cell's time went: every phase, none negative, adding up to its wall time.
       const phases = cell.timing.phases!;
       expect(Object.keys(phases)).toEqual(['setup', 'steps', 'checkpoints', 'evaluation', 'latents', 'scores', 'plot']);

@@ -22,9 +22,9 @@ export const BENCH_PRESETS: Record<string, BenchPreset> = {
   standard: {
     name: 'standard',
     description:
-      'the comparison at a budget where the ranking settles: every registered family, priors pinwheel, swiss_roll and square, ' +
-      'seeds 0-2, 20,000 train MNIST images and the full 10,000 test images, 10 epochs, lr 1e-3, IWAE k 50 ' +
-      '(hours on 2 cores: run it with --jobs 2; it prints its own estimate first and resumes after a stop)',
+      'the comparison at a larger budget (whether the ranking settles there is not shown yet: docs/ddvi.md): every registered family, ' +
+      'priors pinwheel, swiss_roll and square, seeds 0-2, 20,000 train MNIST images and the full 10,000 test images, 10 epochs, lr 1e-3, IWAE k 50 ' +
+      '(3 to 3.5 hours on 2 idle cores with --jobs 2, from the 2026-12-07 calibrations: it prints its own estimate of training and evaluation first and resumes after a stop)',
     settings: {
       datasets: ['mnist'], priors: ['pinwheel', 'swiss_roll', 'square'], seeds: [0, 1, 2], epochs: 10, batchSize: 128, learningRate: 1e-3,
       trainLimit: 20000, iwaeK: 50, beta: 1, klWarmup: 0,

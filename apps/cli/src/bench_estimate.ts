@@ -45,7 +45,7 @@ export interface GridEstimate {
  * (timeEvaluation). The prior is part of the key because a DDVI step evaluates the prior's score
  * (the swiss roll's costs twice the pinwheel's); seeds do not change a step's work. Cells already
  * finished under `out` (read back by the runner) are not counted, and a combination with none
- * left is not calibrated. The latent scores and plots are not included (seconds a cell).
+ * left is not calibrated. The latent scores and plots are not included (45 s of a standard DDVI cell on a busy machine).
  */
 export async function estimateGrid(config: BenchConfig, out?: string): Promise<GridEstimate> {
   const started = Date.now();

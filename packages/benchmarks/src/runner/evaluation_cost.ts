@@ -28,7 +28,7 @@ const TIMED_IWAE_DRAWS = 5000;
  * Times the parts of a cell's evaluation that grow with the data (./run_cell: the test bound, the
  * IWAE bound, the latents of both sets) on a few test images, with the calls and batch sizes the
  * cell makes. Their work per image does not depend on the weights, so an untrained pair gives it;
- * the latent scores and the plot are not timed (seconds at the standard budget). Dropout at
+ * the latent scores and the plot are not timed (45 s of a standard DDVI cell on a busy machine). Dropout at
  * evaluation (`evalDropout`) is honoured as the cell honours it.
  */
 export function timeEvaluation(config: BenchConfig, cell: Cell, model: Model, posterior: Posterior, test: Dataset): EvaluationCost {

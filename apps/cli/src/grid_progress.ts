@@ -42,6 +42,7 @@ export class GridProgress {
   private pacedActual = 0;
   private pacedEstimate = 0;
   private readonly plan: GridPlan | undefined;
+  private readonly estimates: Map<string, number | undefined>;
   private readonly doneIds = new Set<string>();
 
   constructor(
@@ -53,6 +54,7 @@ export class GridProgress {
     this.now = options.now ?? Date.now;
     this.startedMs = this.now();
     this.plan = options.plan;
+    this.estimates = new Map(options.plan?.cells.map((c) => [c.id, c.seconds]));
     if (this.interactive) {
       this.bars = new MultiBar(
         {
@@ -101,7 +103,7 @@ export class GridProgress {
     if (!cached) {
       this.computed += 1;
       this.computedSeconds += seconds;
-      const estimate = this.plan?.cells.find((c) => c.id === id)?.seconds;
+      const estimate = id === undefined ? undefined : this.estimates.get(id);
       if (estimate !== undefined && estimate > 0) {
         this.pacedActual += seconds;
         this.pacedEstimate += estimate;

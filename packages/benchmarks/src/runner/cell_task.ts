@@ -1,4 +1,4 @@
-import { existsSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DivergenceError, NonFiniteError, NoSemiSupervisedFormError, ValidationError } from '@ddvi/core';
 import type { TrainEvent } from '@ddvi/core';
@@ -100,7 +100,6 @@ async function computeCell(options: RunCellByIndexOptions, cell: Cell): Promise<
   const checkpoint = partialCheckpointPath(out, cell);
   // A grid started by an older version resumes its JSON checkpoint (loadCheckpoint reads both forms); new ones are binary.
   const legacy = legacyPartialCheckpointPath(out, cell);
-  const resumeFrom = !existsSync(checkpoint) && existsSync(legacy) ? { resumeFrom: legacy } : {};
   const started = Date.now();
   let result: CellResult;
   try {
@@ -109,7 +108,7 @@ async function computeCell(options: RunCellByIndexOptions, cell: Cell): Promise<
       ? await runBaselineCell({ config, cell, splits, out, ...plot })
       : await runCell({
           config, cell, splits, out,
-          checkpoint: { path: checkpoint, ...resumeFrom, ...(options.checkpointEverySteps !== undefined ? { everySteps: options.checkpointEverySteps } : {}) },
+          checkpoint: { path: checkpoint, resumeFrom: legacy, ...(options.checkpointEverySteps !== undefined ? { everySteps: options.checkpointEverySteps } : {}) },
           ...(hooks.onTrainEvent ? { onEvent: (e: TrainEvent) => hooks.onTrainEvent!(cell, e) } : {}),
           ...plot,
         });

@@ -37,6 +37,11 @@ export interface GridEstimate {
   calibrationSeconds: number;
 }
 
+/** The calibration's key, and how the estimate names it: `dataset/family/prior`. */
+function comboKey(c: { dataset: string; family: string; prior: string }): string {
+  return `${c.dataset}/${c.family}/${c.prior}`;
+}
+
 /**
  * Estimates a grid's time before it runs: a few real training steps of each family on each
  * dataset with each prior at the configured setting (batch size, hidden widths, family options,
@@ -112,16 +117,16 @@ export async function printGridEstimate(config: BenchConfig, out: string, io: Io
   const total = e.trainingSeconds + e.evaluationSeconds;
   const parallel = jobs > 1 ? `, ~${duration(total / jobs)} with --jobs ${jobs} if ${jobs} cores are idle` : '';
   println(io.stdout, `estimated time of the grid: ~${duration(total)}${parallel} (training ~${duration(e.trainingSeconds)}, evaluation ~${duration(e.evaluationSeconds)}; latent scores and plots come on top; calibrated in ${duration(e.calibrationSeconds)})`);
-  println(io.stdout, `  ms/step: ${e.calibration.map((c) => `${c.dataset}/${c.family}/${c.prior} ${num(c.msPerStep, 0)} x ${c.stepsPerCell} steps x ${c.cells} cells`).join('; ')}`);
-  println(io.stdout, `  evaluation per cell: ${e.calibration.map((c) => `${c.dataset}/${c.family}/${c.prior} ${duration(c.evaluationSecondsPerCell)}`).join('; ')}`);
+  println(io.stdout, `  ms/step: ${e.calibration.map((c) => `${comboKey(c)} ${num(c.msPerStep, 0)} x ${c.stepsPerCell} steps x ${c.cells} cells`).join('; ')}`);
+  println(io.stdout, `  evaluation per cell: ${e.calibration.map((c) => `${comboKey(c)} ${duration(c.evaluationSecondsPerCell)}`).join('; ')}`);
   return e;
 }
 
 /** Each cell of the grid with its estimated wall seconds (training and evaluation), for the grid's ETA; a baseline or a finished cell's key may have none. */
 export function gridPlan(config: BenchConfig, e: GridEstimate, jobs: number): GridPlan {
-  const perCell = new Map(e.calibration.map((c) => [`${c.dataset}/${c.family}/${c.prior}`, (c.msPerStep * c.stepsPerCell) / 1000 + c.evaluationSecondsPerCell]));
+  const perCell = new Map(e.calibration.map((c) => [comboKey(c), (c.msPerStep * c.stepsPerCell) / 1000 + c.evaluationSecondsPerCell]));
   return {
     jobs,
-    cells: expandGrid(config).map((cell) => ({ id: cellId(cell), seconds: cell.baseline ? undefined : perCell.get(`${cell.dataset}/${cell.family}/${cell.prior}`) })),
+    cells: expandGrid(config).map((cell) => ({ id: cellId(cell), seconds: cell.baseline ? undefined : perCell.get(comboKey(cell)) })),
   };
 }

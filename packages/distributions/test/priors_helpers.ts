@@ -231,3 +231,51 @@ export function expectLogDensitiesAgree(a: number[], b: number[], tol: { meanDif
   expect(Math.abs(meanDiff)).toBeLessThan(tol.meanDiff);
   expect(meanAbs).toBeLessThan(tol.meanAbs);
 }
+
+/** A prior with a host-side score (the pinwheel, the swiss roll) as the score test reads it. */
+interface Scored {
+  score(z: tf.Tensor): tf.Tensor;
+  logProb(z: tf.Tensor): tf.Tensor;
+}
+
+/**
+ * The score check shared by the priors with a host-side score: at every point score(z) equals the
+ * float64 finite difference of the reference density `refLogProb` (step h) and autodiff of
+ * logProb, within abs + rel x |gradient|; each of `others` (a class, a rescaled prior) equals its
+ * own autodiff within abs + othersRel x |gradient|; a [..., 2] input keeps its shape and a NaN row
+ * gives NaN. The caller wraps it in expectNoLeak.
+ */
+export function expectScoreIsGradLogProb(
+  prior: Scored,
+  others: Scored[],
+  points: number[][],
+  refLogProb: (x: number, y: number) => number,
+  tol: { h: number; abs: number; rel: number; othersRel: number },
+): void {
+  const scoreAt = (p: Scored): number[][] => {
+    const t = tf.tidy(() => p.score(tf.tensor2d(points)));
+    const r = rows2(t);
+    t.dispose();
+    return r;
+  };
+  const gap = (a: number[], b: number[]): number => Math.hypot(a[0]! - b[0]!, a[1]! - b[1]!);
+  const score = scoreAt(prior);
+  const auto = tfGrad((z) => prior.logProb(z), points);
+  points.forEach(([x, y], i) => {
+    const fd = fdGrad(refLogProb, x!, y!, tol.h);
+    const size = Math.hypot(fd[0], fd[1]);
+    expect(gap(score[i]!, fd), `point ${i} against finite differences`).toBeLessThan(tol.abs + tol.rel * size);
+    expect(gap(score[i]!, auto[i]!), `point ${i} against autodiff`).toBeLessThan(tol.abs + tol.rel * size);
+  });
+  for (const p of others) {
+    const s = scoreAt(p);
+    const a = tfGrad((z) => p.logProb(z), points);
+    points.forEach((_, i) => expect(gap(s[i]!, a[i]!), `point ${i} of another prior`).toBeLessThan(tol.abs + tol.othersRel * Math.hypot(a[i]![0]!, a[i]![1]!)));
+  }
+  const shaped = tf.tidy(() => prior.score(tf.tensor3d([[[0.3, -0.2]], [[NaN, 1]]])));
+  expect(shaped.shape).toEqual([2, 1, 2]);
+  const v = Array.from(shaped.dataSync());
+  shaped.dispose();
+  expect(v.slice(0, 2).every(Number.isFinite)).toBe(true);
+  expect(v.slice(2).every(Number.isNaN)).toBe(true);
+}

@@ -10,6 +10,7 @@ import { KdePrior, SwissRoll } from '../src/priors';
 import {
   expectNoLeak,
   expectSameMoments,
+  expectScoreIsGradLogProb,
   fdGrad,
   gridPoints,
   LOG_2PI,
@@ -187,35 +188,9 @@ describe('SwissRoll density', () => {
     // Just off the curve (0.1 to 3 noise std), where guidance reads the score and it is steep.
     for (let i = 0; i < 8; i++) pts.push(pts[i]!.map((v) => v + (0.01 + 0.1 * Math.abs(rng.normal())) * (i % 2 ? 1 : -1)));
     for (let i = 0; i < 6; i++) pts.push([6 * rng.uniform() - 3, 6 * rng.uniform() - 3]);
-    const scoreAt = (p: SwissRoll): number[][] => {
-      const t = tf.tidy(() => p.score(tf.tensor2d(pts)));
-      const r = rows2(t);
-      t.dispose();
-      return r;
-    };
     expectNoLeak(() => {
-      const score = scoreAt(base);
-      const auto = tfGrad((z) => base.logProb(z), pts);
-      pts.forEach(([x, y], i) => {
-        const fd = fdGrad((a, b) => refLogProb(a, b, 0.1), x!, y!, 1e-5);
-        const size = Math.hypot(fd[0], fd[1]);
-        expect(Math.hypot(score[i]![0]! - fd[0], score[i]![1]! - fd[1]), `point ${i}`).toBeLessThan(2e-3 + 2e-4 * size);
-        expect(Math.hypot(score[i]![0]! - auto[i]![0]!, score[i]![1]! - auto[i]![1]!), `point ${i}`).toBeLessThan(2e-3 + 2e-4 * size);
-      });
-      for (const p of [base.conditional(3), new SwissRoll({ scale: 1.7, noise: 0.2 })]) {
-        const s = scoreAt(p);
-        const a = tfGrad((z) => p.logProb(z), pts);
-        pts.forEach((_, i) => {
-          const size = Math.hypot(a[i]![0]!, a[i]![1]!);
-          expect(Math.hypot(s[i]![0]! - a[i]![0]!, s[i]![1]! - a[i]![1]!), `point ${i}`).toBeLessThan(2e-3 + 2e-4 * size);
-        });
-      }
-      const shaped = tf.tidy(() => base.score(tf.tensor3d([[[0.3, -0.2]], [[NaN, 1]]])));
-      expect(shaped.shape).toEqual([2, 1, 2]);
-      const v = Array.from(shaped.dataSync());
-      shaped.dispose();
-      expect(v.slice(0, 2).every(Number.isFinite)).toBe(true);
-      expect(v.slice(2).every(Number.isNaN)).toBe(true);
+      const others = [base.conditional(3), new SwissRoll({ scale: 1.7, noise: 0.2 })];
+      expectScoreIsGradLogProb(base, others, pts, (a, b) => refLogProb(a, b, 0.1), { h: 1e-5, abs: 2e-3, rel: 2e-4, othersRel: 2e-4 });
       expect(() => tf.tidy(() => base.score(tf.zeros([3])))).toThrow(ValidationError);
       expect(() => tf.tidy(() => new SwissRoll({ noise: 0 }).score(tf.zeros([1, 2])))).toThrow('SwissRoll.score: the swiss roll with noise 0 is a curve and has no density');
     });

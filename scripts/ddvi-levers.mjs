@@ -63,6 +63,9 @@ const VARIANTS = {
   'context-8': { family: 'ddvi', settings: { posteriorConfig: { contextSize: 8 } } },
   'context-8-no-dropout': { family: 'ddvi', settings: { posteriorConfig: { contextSize: 8, contextDropout: 0 } } },
   'sleep-keeps-context': { family: 'ddvi', settings: { posteriorConfig: { sleepTrainsContext: false } } },
+  // The sleep term's fantasy x: the decoder's mean (the reference) instead of a draw, which for a
+  // Bernoulli decoder is a binary image unlike the grey-level data the context encoder sees awake.
+  'fantasy-mean': { family: 'ddvi', settings: { posteriorConfig: { fantasy: 'mean' } } },
 };
 const DEFAULT_VARIANTS = ['base', 'no-guidance', 'guide-1', 'guide-10', 'floor', 'small-noise', 'T5', 'small-noise-floor', 'T5-floor', 'no-sleep', 'sleep-once', 'beta-2.35', 'pretrain', 'lr-3e-4', 'mean-field', 'iaf'];
 

@@ -31,6 +31,8 @@ const VARIANTS = {
   'small-noise-floor': { family: 'ddvi', settings: { posteriorConfig: { noising: { kind: 'linear', T: 40, end: 0.002 }, varianceFloor: 1e-3 } } },
   'tiny-noise-floor': { family: 'ddvi', settings: { posteriorConfig: { noising: { kind: 'linear', T: 40, start: 1e-5, end: 2e-4 }, varianceFloor: 1e-3 } } },
   T5: { family: 'ddvi', settings: { posteriorConfig: { noising: { kind: 'linear', T: 5 } } } },
+  T10: { family: 'ddvi', settings: { posteriorConfig: { noising: { kind: 'linear', T: 10 } } } },
+  T20: { family: 'ddvi', settings: { posteriorConfig: { noising: { kind: 'linear', T: 20 } } } },
   'T5-floor': { family: 'ddvi', settings: { posteriorConfig: { noising: { kind: 'linear', T: 5 }, varianceFloor: 1e-3 } } },
   'beta-2.35': { family: 'ddvi', settings: { beta: 2.35, klWarmup: 1 } },
   'sleep-once': { family: 'ddvi', settings: { posteriorConfig: { sleepRepeats: 1 } } },

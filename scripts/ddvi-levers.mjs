@@ -10,10 +10,11 @@
 // Each variant writes <out>/<variant>/ (config.json, results.json, cells/...) through the real
 // `ddvi bench`; a finished variant is read back, so a killed sweep resumes. The table, with the
 // bound split into its terms (reconstruction, log p(z), encoder log q(y_T | x), the chain's
-// log-ratio), goes to <out>/levers.md and levers.json.
+// log-ratio), goes to <out>/levers.md and levers.json, gathering every variant already finished in
+// <out> at the same budget (earlier invocations' rows included).
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -44,6 +45,11 @@ const VARIANTS = {
   'no-sleep-T5': { family: 'ddvi', settings: { posteriorConfig: { sleepWeight: 0, noising: { kind: 'linear', T: 5 } } } },
   pretrain: { family: 'ddvi', settings: { posteriorConfig: { priorPretrain: 0.25 } } },
   'lr-3e-4': { family: 'ddvi', settings: { learningRate: 3e-4 } },
+  // DDVI gains the most from more epochs (docs/ddvi.md, "More epochs"): a faster lr for every family.
+  'lr-3e-3': { family: 'ddvi', settings: { learningRate: 3e-3 } },
+  'T5-lr-3e-3': { family: 'ddvi', settings: { learningRate: 3e-3, posteriorConfig: { noising: { kind: 'linear', T: 5 } } } },
+  'mean-field-lr-3e-3': { family: 'gaussian', settings: { learningRate: 3e-3 } },
+  'iaf-lr-3e-3': { family: 'iaf', settings: { learningRate: 3e-3 } },
   'lr-3e-4-floor': { family: 'ddvi', settings: { learningRate: 3e-4, posteriorConfig: { varianceFloor: 1e-3 } } },
   'no-guidance': { family: 'ddvi', settings: { posteriorConfig: { priorGuidance: 0 } } },
   'guide-1': { family: 'ddvi', settings: { posteriorConfig: { priorGuidance: 1 } } },
@@ -81,11 +87,12 @@ const { values: flags } = parseArgs({
     seed: { type: 'string', default: '0' },
     prior: { type: 'string', default: 'pinwheel' },
     out: { type: 'string', default: join(ROOT, 'runs', 'ddvi-levers') },
+    table: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
 if (flags.help) {
-  console.log(`usage: node scripts/ddvi-levers.mjs [--variants a,b] [--epochs N] [--train-limit N] [--validation N] [--iwae-k K] [--seed S] [--prior name] [--out dir]\n  variants: ${Object.keys(VARIANTS).join(', ')}`);
+  console.log(`usage: node scripts/ddvi-levers.mjs [--variants a,b] [--epochs N] [--train-limit N] [--validation N] [--iwae-k K] [--seed S] [--prior name] [--out dir] [--table]\n  --table: run nothing, rewrite <out>/levers.md from the variants already finished there\n  variants: ${Object.keys(VARIANTS).join(', ')}`);
   process.exit(0);
 }
 const variants = flags.variants.split(',').map((s) => s.trim()).filter(Boolean);
@@ -114,39 +121,55 @@ const fmt = (v, digits = 2) => (typeof v === 'number' && Number.isFinite(v) ? v.
 
 const out = resolve(flags.out);
 mkdirSync(out, { recursive: true });
-const rows = [];
-variants.forEach((name, i) => {
+
+/** The sweep's budget: a variant folder joins the table only if it was run at this budget. */
+const budget = (config) =>
+  JSON.stringify([config.priors, config.seeds, config.epochs, config.trainLimit, config.validation, config.iwaeK, config.learningRate]);
+
+function configFor(name) {
   const { family, settings } = VARIANTS[name];
-  const dir = join(out, name);
-  mkdirSync(dir, { recursive: true });
-  const config = {
+  return {
     families: [family], priors: [flags.prior], seeds: [Number(flags.seed)], datasets: ['mnist'],
     epochs: Number(flags.epochs), trainLimit: Number(flags['train-limit']), validation: Number(flags.validation),
     iwaeK: Number(flags['iwae-k']), learningRate: 1e-3, familySettings: { [family]: settings },
   };
-  const configPath = join(dir, 'config.json');
-  writeAtomic(configPath, `${JSON.stringify(config, null, 2)}\n`);
-  const command = ['bench', '--config', configPath, '--out', dir];
-  const resultsPath = join(dir, 'results.json');
-  console.log(`[${i + 1}/${variants.length}] ${name}: ddvi ${command.map((a) => relative(ROOT, a) || a).join(' ')}`);
-  const run = spawnSync(process.execPath, [CLI, ...command], { stdio: 'inherit' });
-  if (run.status !== 0 || !existsSync(resultsPath)) {
-    console.error(`ddvi-levers: variant ${name} failed (exit ${run.status}); rerun to resume it`);
-    return;
-  }
-  const results = JSON.parse(readFileSync(resultsPath, 'utf8'));
+}
+
+/** One table row from a finished variant folder's results.json. */
+function rowFor(name, dir) {
+  const { family, settings } = VARIANTS[name];
+  const results = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
   const cell = results.cells[0];
   const t = cell.test ?? {};
   const m = cell.metrics ?? {};
   // kl = logQ - log p(z), logRatio = logQ for an unsupervised family: log p(z) = logRatio - kl.
   const logPz = t.logRatio !== undefined && t.kl !== undefined ? t.logRatio - t.kl : null;
-  rows.push({
-    variant: name, family, settings, command: `ddvi ${command.map((a) => relative(ROOT, a) || a).join(' ')}`,
+  return {
+    variant: name, family, settings, command: `ddvi bench --config ${relative(ROOT, join(dir, 'config.json'))} --out ${relative(ROOT, dir)}`,
     elbo: m.elbo ?? null, iwae: m.iwae ?? null, reconstruction: t.reconstruction ?? null, kl: t.kl ?? null,
     logPz, encoderLogQ: t.encoderLogQ ?? null, chainLogRatio: t.chainLogRatio ?? null,
     knn: m.knnAccuracy ?? null, latentNll: m.latentNll ?? null, nmi: m.nmi ?? null, msPerStep: m.msPerStep ?? null,
     error: cell.error ?? null,
+  };
+}
+
+/**
+ * Every finished variant under <out> at this sweep's budget, this invocation's first, so the table
+ * gathers the rows of earlier invocations into the same folder instead of keeping only its own.
+ */
+function gatheredRows() {
+  const want = budget(configFor(variants[0]));
+  const names = [...variants, ...readdirSync(out).filter((n) => n in VARIANTS && !variants.includes(n)).sort()];
+  return names.flatMap((name) => {
+    const dir = join(out, name);
+    if (!existsSync(join(dir, 'results.json')) || !existsSync(join(dir, 'config.json'))) return [];
+    if (budget(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'))) !== want) return [];
+    return [rowFor(name, dir)];
   });
+}
+
+function writeTable() {
+  const rows = gatheredRows();
   const table = [
     `# DDVI levers: MNIST, ${flags.prior} prior, scored on a validation split`,
     '',
@@ -161,4 +184,23 @@ variants.forEach((name, i) => {
   writeAtomic(join(out, 'levers.md'), table);
   writeAtomic(join(out, 'levers.json'), `${JSON.stringify({ flags, rows }, null, 2)}\n`);
   console.log(table);
+}
+
+if (flags.table) {
+  writeTable();
+  process.exit(0);
+}
+variants.forEach((name, i) => {
+  const dir = join(out, name);
+  mkdirSync(dir, { recursive: true });
+  const configPath = join(dir, 'config.json');
+  writeAtomic(configPath, `${JSON.stringify(configFor(name), null, 2)}\n`);
+  const command = ['bench', '--config', configPath, '--out', dir];
+  console.log(`[${i + 1}/${variants.length}] ${name}: ddvi ${command.map((a) => relative(ROOT, a) || a).join(' ')}`);
+  const run = spawnSync(process.execPath, [CLI, ...command], { stdio: 'inherit' });
+  if (run.status !== 0 || !existsSync(join(dir, 'results.json'))) {
+    console.error(`ddvi-levers: variant ${name} failed (exit ${run.status}); rerun to resume it`);
+    return;
+  }
+  writeTable();
 });

@@ -32,10 +32,22 @@ const VARIANTS = {
   'small-noise-floor': { family: 'ddvi', settings: { posteriorConfig: { noising: { kind: 'linear', T: 40, end: 0.002 }, varianceFloor: 1e-3 } } },
   'tiny-noise-floor': { family: 'ddvi', settings: { posteriorConfig: { noising: { kind: 'linear', T: 40, start: 1e-5, end: 2e-4 }, varianceFloor: 1e-3 } } },
   T5: { family: 'ddvi', settings: { posteriorConfig: { noising: { kind: 'linear', T: 5 } } } },
+  T2: { family: 'ddvi', settings: { posteriorConfig: { noising: { kind: 'linear', T: 2 }, priorGuidance: 2 } } },
   T10: { family: 'ddvi', settings: { posteriorConfig: { noising: { kind: 'linear', T: 10 } } } },
   T20: { family: 'ddvi', settings: { posteriorConfig: { noising: { kind: 'linear', T: 20 } } } },
   'T5-floor': { family: 'ddvi', settings: { posteriorConfig: { noising: { kind: 'linear', T: 5 }, varianceFloor: 1e-3 } } },
   'beta-2.35': { family: 'ddvi', settings: { beta: 2.35, klWarmup: 1 } },
+  // The prior's weight for every family alike (one epoch of warm-up): at beta 1 a posterior can spread off a
+  // thin prior and keep more of x; a heavier prior asks every family to fit the prior's shape.
+  'T5-beta-2.35': { family: 'ddvi', settings: { beta: 2.35, klWarmup: 1, posteriorConfig: { noising: { kind: 'linear', T: 5 } } } },
+  'mean-field-beta-2.35': { family: 'gaussian', settings: { beta: 2.35, klWarmup: 1 } },
+  'iaf-beta-2.35': { family: 'iaf', settings: { beta: 2.35, klWarmup: 1 } },
+  'T5-beta-5': { family: 'ddvi', settings: { beta: 5, klWarmup: 1, posteriorConfig: { noising: { kind: 'linear', T: 5 } } } },
+  'mean-field-beta-5': { family: 'gaussian', settings: { beta: 5, klWarmup: 1 } },
+  'iaf-beta-5': { family: 'iaf', settings: { beta: 5, klWarmup: 1 } },
+  // The reference's weights for its VAE and IAF (KL weight 0.01 on a per-pixel mean: beta 7.84), with our lr and warm-up.
+  'mean-field-beta-7.84': { family: 'gaussian', settings: { beta: 7.84, klWarmup: 1 } },
+  'iaf-beta-7.84': { family: 'iaf', settings: { beta: 7.84, klWarmup: 1 } },
   'sleep-once': { family: 'ddvi', settings: { posteriorConfig: { sleepRepeats: 1 } } },
   'sleep-10': { family: 'ddvi', settings: { posteriorConfig: { sleepRepeats: 10 } } },
   'sleep-20': { family: 'ddvi', settings: { posteriorConfig: { sleepRepeats: 20 } } },

@@ -174,9 +174,11 @@ function gatheredRows() {
   const names = [...variants, ...readdirSync(out).filter((n) => n in VARIANTS && !variants.includes(n)).sort()];
   return names.flatMap((name) => {
     const dir = join(out, name);
-    if (!existsSync(join(dir, 'results.json')) || !existsSync(join(dir, 'config.json'))) return [];
-    if (budget(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'))) !== want) return [];
-    return [rowFor(name, dir)];
+    if (!existsSync(join(dir, 'results.json'))) return [];
+    // The results' own config, not config.json: a failed rerun at another budget rewrites config.json
+    // but leaves the older results.json behind.
+    const ran = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')).config ?? {};
+    return budget(ran) === want ? [rowFor(name, dir)] : [];
   });
 }
 

@@ -138,19 +138,21 @@ mkdirSync(out, { recursive: true });
 const budget = (config) =>
   JSON.stringify([config.priors, config.seeds, config.epochs, config.trainLimit, config.validation, config.iwaeK, config.learningRate]);
 
+/** The sweep's shared settings, from the flags; each variant adds its family and that family's settings. */
+const sweep = {
+  priors: [flags.prior], seeds: [Number(flags.seed)], datasets: ['mnist'],
+  epochs: Number(flags.epochs), trainLimit: Number(flags['train-limit']), validation: Number(flags.validation),
+  iwaeK: Number(flags['iwae-k']), learningRate: 1e-3,
+};
+
 function configFor(name) {
   const { family, settings } = VARIANTS[name];
-  return {
-    families: [family], priors: [flags.prior], seeds: [Number(flags.seed)], datasets: ['mnist'],
-    epochs: Number(flags.epochs), trainLimit: Number(flags['train-limit']), validation: Number(flags.validation),
-    iwaeK: Number(flags['iwae-k']), learningRate: 1e-3, familySettings: { [family]: settings },
-  };
+  return { families: [family], ...sweep, familySettings: { [family]: settings } };
 }
 
-/** One table row from a finished variant folder's results.json. */
-function rowFor(name, dir) {
+/** One table row from a finished variant folder's parsed results.json. */
+function rowFor(name, dir, results) {
   const { family, settings } = VARIANTS[name];
-  const results = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
   const cell = results.cells[0];
   const t = cell.test ?? {};
   const m = cell.metrics ?? {};
@@ -170,15 +172,15 @@ function rowFor(name, dir) {
  * gathers the rows of earlier invocations into the same folder instead of keeping only its own.
  */
 function gatheredRows() {
-  const want = budget(configFor(variants[0]));
+  const want = budget(sweep);
   const names = [...variants, ...readdirSync(out).filter((n) => n in VARIANTS && !variants.includes(n)).sort()];
   return names.flatMap((name) => {
     const dir = join(out, name);
     if (!existsSync(join(dir, 'results.json'))) return [];
+    const results = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
     // The results' own config, not config.json: a failed rerun at another budget rewrites config.json
     // but leaves the older results.json behind.
-    const ran = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')).config ?? {};
-    return budget(ran) === want ? [rowFor(name, dir)] : [];
+    return budget(results.config ?? {}) === want ? [rowFor(name, dir, results)] : [];
   });
 }
 

@@ -33,6 +33,11 @@ const VARIANTS = {
   'tiny-noise-floor': { family: 'ddvi', settings: { posteriorConfig: { noising: { kind: 'linear', T: 40, start: 1e-5, end: 2e-4 }, varianceFloor: 1e-3 } } },
   T5: { family: 'ddvi', settings: { posteriorConfig: { noising: { kind: 'linear', T: 5 } } } },
   T2: { family: 'ddvi', settings: { posteriorConfig: { noising: { kind: 'linear', T: 2 }, priorGuidance: 2 } } },
+  // One step: the encoder's Gaussian refined once (with guidance); and T = 2 with the sleep term's
+  // updates raised, since a short chain's two denoiser steps may need more prior draws than 3 a batch.
+  T1: { family: 'ddvi', settings: { posteriorConfig: { noising: { kind: 'linear', T: 1 }, priorGuidance: 1 } } },
+  'T2-sleep-10': { family: 'ddvi', settings: { posteriorConfig: { noising: { kind: 'linear', T: 2 }, priorGuidance: 2, sleepRepeats: 10 } } },
+  'T2-no-guidance': { family: 'ddvi', settings: { posteriorConfig: { noising: { kind: 'linear', T: 2 }, priorGuidance: 0 } } },
   T10: { family: 'ddvi', settings: { posteriorConfig: { noising: { kind: 'linear', T: 10 } } } },
   T20: { family: 'ddvi', settings: { posteriorConfig: { noising: { kind: 'linear', T: 20 } } } },
   'T5-floor': { family: 'ddvi', settings: { posteriorConfig: { noising: { kind: 'linear', T: 5 }, varianceFloor: 1e-3 } } },

@@ -164,9 +164,15 @@ export function resolveBench(flags: BenchFlags): ResolvedBench {
   return { preset, config, out, ...(flags.backend !== undefined ? { backend: flags.backend } : {}), ...(slurm !== undefined ? { slurm } : {}) };
 }
 
-/** Per-family settings with each non-zero KL warm-up mapped (a copy: the preset's own object is never changed). */
+/** Per-family (and per-prior) settings with each non-zero KL warm-up mapped (a copy: the preset's own object is never changed). */
 function scaleWarmups(settings: NonNullable<BenchConfigInput['familySettings']>, map: (w: number) => number): NonNullable<BenchConfigInput['familySettings']> {
-  return Object.fromEntries(Object.entries(settings).map(([family, s]) => [family, s.klWarmup ? { ...s, klWarmup: map(s.klWarmup) } : s]));
+  const scaled = <S extends { klWarmup?: number }>(s: S): S => (s.klWarmup ? { ...s, klWarmup: map(s.klWarmup) } : s);
+  return Object.fromEntries(
+    Object.entries(settings).map(([family, s]) => {
+      const own = scaled(s);
+      return [family, s.byPrior ? { ...own, byPrior: Object.fromEntries(Object.entries(s.byPrior).map(([prior, p]) => [prior, scaled(p)])) } : own];
+    }),
+  );
 }
 
 const FLAG_OF: Record<string, string> = {

@@ -27,8 +27,8 @@ export function buildCellPair(
   };
   const model = new DecoderModel(modelConfig);
   try {
-    // The family's own settings over the grid's (familySettings), in its semi-supervised form when the cell has labels.
-    const posteriorConfig = { ...familySettings(config, cell.family).posteriorConfig, ...posteriorDataOptions(data) };
+    // The family's own settings over the grid's, and its own on the cell's prior (familySettings), in its semi-supervised form when the cell has labels.
+    const posteriorConfig = { ...familySettings(config, cell.family, cell.prior).posteriorConfig, ...posteriorDataOptions(data) };
     const posterior = createCellPosterior(config, cell, {
       latentSize: config.latentSize, dataSize, seed: root.fork('posterior').next(), config: posteriorConfig, prior: model.prior(),
     }, data.classes);

@@ -42,8 +42,8 @@ export async function trainCell(input: {
   onEvent?: (event: TrainEvent) => void;
 }): Promise<CellTraining> {
   const { config, cell, model, posterior, checkpoint } = input;
-  // Each family trains with its own weights where the grid gives them (familySettings), else the grid's.
-  const settings = familySettings(config, cell.family);
+  // Each family trains with its own weights where the grid gives them, per prior where it gives those (familySettings), else the grid's.
+  const settings = familySettings(config, cell.family, cell.prior);
   const beta = settings.klWarmup > 0 ? linearWarmup(settings.beta, settings.klWarmup) : settings.beta;
   const evalObjective = evaluationObjective(posterior);
   const timer = stepTimer(input.onEvent);

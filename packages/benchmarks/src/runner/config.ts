@@ -88,13 +88,23 @@ export interface BenchConfig {
   cifarSynthetic?: { trainSize: number; testSize: number; seed: number };
 }
 
-export interface FamilySettings {
+/** One family's training settings over the grid's; every key optional. */
+export interface TrainingSettings {
   posteriorConfig?: Record<string, unknown>;
   beta?: number;
   klWarmup?: number;
   learningRate?: number;
   /** Global gradient-norm clipping of this family's updates (Adam's `clipNorm`; undefined: none). */
   clipNorm?: number;
+}
+
+export interface FamilySettings extends TrainingSettings {
+  /**
+   * Settings of this family's cells on one prior, over the family's own (posterior options merged
+   * key by key): a setting chosen per prior on a validation split, as DDVI's chain length (a short
+   * chain for the broad swiss roll and square, the long one for the pinwheel's thin arms).
+   */
+  byPrior?: Record<string, TrainingSettings>;
 }
 
 export type BenchConfigInput = Partial<BenchConfig>;
@@ -113,6 +123,15 @@ const count = (min: number) => z.int().min(min);
 
 /** KDE bandwidths: a non-empty list of positive numbers. */
 const bandwidths = () => z.array(z.number().positive()).min(1).describe('a non-empty list of positive KDE bandwidths');
+
+/** A family's (or a family's on one prior) settings over the grid's. */
+const trainingSettings = z.strictObject({
+  posteriorConfig: z.record(z.string(), z.unknown()).describe('a JSON object of family options').optional(),
+  beta: z.number().min(0).optional(),
+  klWarmup: count(0).optional(),
+  learningRate: z.number().positive().optional(),
+  clipNorm: z.number().positive().optional(),
+});
 
 /**
  * The schema of a bench config, built per call because the names it accepts come from the
@@ -163,14 +182,15 @@ export function benchConfigSchema() {
       .record(
         z.string(),
         z.strictObject({
-          posteriorConfig: z.record(z.string(), z.unknown()).describe('a JSON object of family options').optional(),
-          beta: z.number().min(0).optional(),
-          klWarmup: count(0).optional(),
-          learningRate: z.number().positive().optional(),
-          clipNorm: z.number().positive().optional(),
+          ...trainingSettings.shape,
+          byPrior: z
+            .record(z.string(), trainingSettings)
+            .refine((v) => Object.keys(v).every((p) => priors.includes(p)), { message: `keys from the registered priors: ${priors.join(', ')}` })
+            .describe('per-prior settings: {"<prior>": {posteriorConfig?, beta?, klWarmup?, learningRate?, clipNorm?}}')
+            .optional(),
         }),
       )
-      .describe('per-family settings: {"<family>": {posteriorConfig?, beta?, klWarmup?, learningRate?, clipNorm?}}')
+      .describe('per-family settings: {"<family>": {posteriorConfig?, beta?, klWarmup?, learningRate?, clipNorm?, byPrior?}}')
       .optional(),
     latentSize: z.literal(2).describe('2 (the priors and the latent NLL are 2-D)').default(2),
     likelihood: z.enum(LIKELIHOODS).optional(),

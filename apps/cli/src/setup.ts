@@ -1,5 +1,6 @@
 import { SeedStream, ValidationError, createPosterior, posteriorFromJSON } from '@ddvi/core';
 import type { CheckpointPayload, Posterior } from '@ddvi/core';
+import { trainingPriorOptions } from '@ddvi/benchmarks';
 import { DecoderModel } from '@ddvi/models';
 import type { DecoderModelConfig } from '@ddvi/models';
 import type { TrainConfig } from './train_config';
@@ -15,8 +16,12 @@ export interface Pair {
  */
 export function buildFresh(config: TrainConfig, dataSize: number): Pair {
   const root = new SeedStream(config.seed);
+  // The prior as the bench trains with it: the square's exact density is 0 beyond its corners, so a
+  // latent landing there makes the bound -inf at the first steps; the bench's smoothed square is not.
+  const priorOptions = trainingPriorOptions(config.prior);
   const modelConfig: DecoderModelConfig = {
     latentSize: config.latentSize, dataSize, prior: config.prior, likelihood: config.likelihood, seed: root.fork('model').next(),
+    ...(priorOptions ? { priorOptions } : {}),
     ...(config.hidden ? { hidden: config.hidden } : {}),
     ...(config.trunk ? { trunk: config.trunk } : {}),
     ...(config.gaussianScale !== undefined ? { gaussianScale: config.gaussianScale } : {}),

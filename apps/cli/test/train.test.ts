@@ -89,6 +89,17 @@ describe('ddvi train end to end (toy data)', () => {
     expect(e.elbo).toBeCloseTo(metrics().final.elbo!, 3);
   });
 
+  it('trains on the square prior as the bench does, against its smoothed density (the exact one is -inf beyond the corners)', async () => {
+    const dir = join(tmp.dir, 'square');
+    const r = await runCli(['train', ...TINY, '--prior', 'square', '--posterior', 'iaf', '--epochs', '3', '--out', dir]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(Number.isFinite(metrics(dir).final.elbo)).toBe(true);
+    const saved = JSON.parse(readFileSync(join(dir, 'checkpoint.json'), 'utf8'));
+    expect(saved.payload.model.config.priorOptions).toEqual(expect.objectContaining({ alongStd: expect.any(Number) }));
+    const e = await runCli(['eval', '--checkpoint', join(dir, 'checkpoint.json'), '--iwae-k', '2']);
+    expect(e.code, e.stderr).toBe(0);
+  });
+
   it('refuses to resume with a different architecture, and to replace an unfinished run', async () => {
     const other = await runCli(['train', ...TINY, '--epochs', '3', '--out', out, '--resume', '--prior', 'gaussian']);
     expect(other.code).toBe(1);

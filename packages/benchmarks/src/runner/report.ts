@@ -125,8 +125,13 @@ export function resultsMarkdown(results: BenchResults): string {
     '',
   );
   // A comparison is fair only if the families train with the same weights or each with its own tuned ones: say which.
+  const own = c.families.filter((f) => Object.keys(c.familySettings?.[f] ?? {}).length > 0);
   lines.push(
-    c.familySettings && Object.keys(c.familySettings).length ? 'Training weights (each family its own):' : 'Training weights (the same for every family):',
+    own.length === 0
+      ? 'Training weights (the same for every family):'
+      : own.length === c.families.length
+        ? 'Training weights (each family its own):'
+        : `Training weights (the grid's; ${own.join(', ')} with ${own.length > 1 ? 'their' : 'its'} own, as listed):`,
     '',
     ...describeFamilySettings(c).map((l) => `- ${l}`),
     '',

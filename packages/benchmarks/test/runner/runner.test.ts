@@ -126,6 +126,19 @@ describe('runBenchmark', () => {
     expect(row('swiss_roll')).not.toContain('**7.000**');
   });
 
+  it("says which families train with their own settings, so a reader knows whether the comparison is at equal weights", () => {
+    const heading = (familySettings?: BenchConfig['familySettings']) => {
+      const config = { ...first.results.config, families: [TOY_FAMILY, 'gaussian'], ...(familySettings ? { familySettings } : {}) };
+      if (!familySettings) delete config.familySettings;
+      return resultsMarkdown({ ...first.results, config }).split('\n').find((l) => l.startsWith('Training weights'));
+    };
+    expect(heading()).toBe('Training weights (the same for every family):');
+    expect(heading({ gaussian: { byPrior: { square: { beta: 2 } } } })).toBe("Training weights (the grid's; gaussian with its own, as listed):");
+    expect(heading({ gaussian: { beta: 2 }, [TOY_FAMILY]: { learningRate: 1e-2 } })).toBe('Training weights (each family its own):');
+    // Settings of a family outside the grid change nothing in it.
+    expect(heading({ iaf: { beta: 2 } })).toBe('Training weights (the same for every family):');
+  });
+
   it('records a diverged cell as failed and keeps going', async () => {
     // A family whose log q is NaN: its ELBO is non-finite from the first step.
     registerPosterior({

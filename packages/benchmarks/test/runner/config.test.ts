@@ -35,6 +35,14 @@ describe('resolveBenchConfig', () => {
     expect(resolveBenchConfig({ learningRateSchedule: 'cosine' }).learningRateSchedule).toBe('cosine');
   });
 
+  it('familySettings.<family>.byPrior: rejects a prior that is not registered and a misspelled setting, naming the path', () => {
+    expect(message({ priors: ['square'], familySettings: { ddvi: { byPrior: { sqaure: { beta: 2 } } } } })).toMatch(
+      /^bench config: familySettings\.ddvi\.byPrior must be keys from the registered priors: .*square.*, got \{"sqaure":\{"beta":2\}\}$/,
+    );
+    expect(message({ priors: ['square'], familySettings: { ddvi: { byPrior: { square: { lr: 2 } } } } })).toMatch(/unknown key "lr" in familySettings\.ddvi\.byPrior\.square/);
+    expect(message({ priors: ['square'], familySettings: { ddvi: { byPrior: { square: { beta: -1 } } } } })).toMatch(/^bench config: familySettings\.ddvi\.byPrior\.square\.beta must be /);
+  });
+
   it('rejects a misspelled key with a suggestion', () => {
     expect(message({ batchsize: 64 })).toMatch(/^bench config: unknown key "batchsize"; did you mean "batchSize"\? \(known keys: families, /);
     expect(message({ epoch: 3 })).toContain('did you mean "epochs"?');

@@ -70,6 +70,7 @@ export type { CheckpointPayload, EpochRecord } from './checkpoint/checkpoint';
 export { writeFileAtomic } from './checkpoint/atomic_write';
 export { posteriorToJSON, posteriorFromState } from './posterior_state';
 export { drawFrom } from './draw_from';
+export { sampleDraws, sampleTiled, tileDraws } from './draws';
 export type { PosteriorState } from './posterior_state';
 export { parseConfig, ConfigError, describeSchema, suggestName } from './config/index';
 export type { ConfigIssue } from './config/index';

@@ -134,6 +134,26 @@ describe('semi-supervised DDVI (classes > 0)', () => {
     wrong.dispose();
   });
 
+  it('draws n per row with sampleDraws as sample does on x and labels tiled n times (labelled and unlabelled rows; each draw its own class)', () => {
+    const model = new TwoClassLinearGaussian();
+    const data = model.sample(6, 3, 9);
+    const q = new DdviPosterior(2, 6, 1, { ...SMALL, noising: { kind: 'linear', T: 3 }, classes: 2 });
+    const before = tf.memory().numTensors;
+    tf.tidy(() => {
+      const { x, label } = data.batch(Int32Array.from([0, 1, 2, 3, 4, 5]));
+      const many = q.sampleDraws(x, 4, { seed: new SeedStream(3), training: false, label });
+      const tiled = q.sample(tf.tile(x, [4, 1]) as tf.Tensor2D, { seed: new SeedStream(3), training: false, label: tf.tile(label!, [4]) as tf.Tensor1D });
+      expect(many.z.shape).toEqual([24, 2]);
+      expect(tf.max(tf.abs(tf.sub(many.z, tiled.z))).dataSync()[0]).toBeLessThan(1e-5);
+      expect(tf.max(tf.abs(tf.sub(many.logQ, tiled.logQ))).dataSync()[0]).toBeLessThan(1e-4);
+      // The label is per row (the posterior tiles it); a label already tiled is refused by name.
+      expect(() => q.sampleDraws(x, 2, { seed: new SeedStream(3), training: false, label: tf.tile(label!, [2]) as tf.Tensor1D })).toThrow(/label/);
+    });
+    expect(tf.memory().numTensors).toBe(before);
+    q.dispose();
+    model.dispose();
+  });
+
   it('bounds log p(x | c) for labelled rows and log p(x) for unlabelled rows, untrained and trained; training closes both gaps', async () => {
     const model = new TwoClassLinearGaussian();
     const data = model.sample(512, 64, 5);

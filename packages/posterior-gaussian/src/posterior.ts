@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { SeedStream, checkPositiveInt, checkShape, drawFrom, posteriorFromState, posteriorToJSON, tidy } from '@ddvi/core';
+import { SeedStream, checkPositiveInt, checkShape, drawFrom, posteriorFromState, posteriorToJSON, sampleTiled, tidy, tileDraws } from '@ddvi/core';
 import type { Posterior, PosteriorInit, PosteriorSample, SampleOptions, SerializedModule } from '@ddvi/core';
 import { DiagNormal } from '@ddvi/distributions';
 import { positiveScale, trunkedMLP } from '@ddvi/nn';
@@ -41,11 +41,15 @@ export class GaussianPosterior implements Posterior {
     return new GaussianPosterior(init.latentSize, init.dataSize, init.seed, init.config);
   }
 
-  /** q(z | x) for a batch: DiagNormal with batch shape [batch] and event shape [latentSize]. */
-  distribution(x: tf.Tensor2D, options: SampleOptions): DiagNormal {
+  /**
+   * q(z | x) for a batch: DiagNormal with batch shape [batch] and event shape [latentSize]; with
+   * `draws` > 1, each row's q repeated that many times, draw-major ([draws * batch]), from one pass
+   * of the encoder.
+   */
+  distribution(x: tf.Tensor2D, options: SampleOptions, draws = 1): DiagNormal {
     checkShape('GaussianPosterior', 'x', x.shape, [null, this.dataSize]);
-    const [mu, s] = this.encoder.apply(x, options) as [tf.Tensor2D, tf.Tensor2D];
-    return new DiagNormal(mu, positiveScale(this.config.scale, s, this.config.minScale), { validateArgs: false });
+    const [mu, s] = (this.encoder.apply(x, options) as [tf.Tensor2D, tf.Tensor2D]).map((t) => (draws === 1 ? t : tileDraws(t, draws)));
+    return new DiagNormal(mu!, positiveScale(this.config.scale, s!, this.config.minScale), { validateArgs: false });
   }
 
   sample(x: tf.Tensor2D, options: SampleOptions): PosteriorSample {
@@ -53,6 +57,12 @@ export class GaussianPosterior implements Posterior {
       // drawFrom ties q to the z it draws, so the ELBO may use q's closed-form KL.
       return drawFrom(this.distribution(x, options), options.seed);
     });
+  }
+
+  /** n draws per row from one pass of the encoder: its outputs are tiled, not x (Posterior.sampleDraws). */
+  sampleDraws(x: tf.Tensor2D, n: number, options: SampleOptions): PosteriorSample {
+    if (options.training) return sampleTiled(this, x, n, options);
+    return tidy(() => drawFrom(this.distribution(x, options, n), options.seed));
   }
 
   auxiliaryLosses() {

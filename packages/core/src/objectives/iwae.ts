@@ -4,6 +4,7 @@ import type { Batch } from '../types/dataset';
 import type { Model } from '../types/model';
 import type { Objective, ObjectiveContext, ObjectiveResult } from '../types/objective';
 import type { Posterior } from '../types/posterior';
+import { sampleDraws, tileDraws } from '../draws';
 import { requireDensity } from './elbo';
 
 export interface IwaeOptions {
@@ -66,10 +67,12 @@ export class Iwae implements Objective {
 /** [n, batch] log p(x, z_i) - log q(z_i | x) for n samples per datapoint. */
 function logWeights(model: Model, posterior: Posterior, batch: Batch, context: ObjectiveContext, n: number): tf.Tensor2D {
   const b = batch.x.shape[0];
-  const x = tf.tile(batch.x, [n, 1]) as tf.Tensor2D;
-  const label = posterior.capabilities.supportsLabels && batch.label ? (tf.tile(batch.label, [n]) as tf.Tensor1D) : undefined;
-  const q = posterior.sample(x, { seed: context.seed, training: context.training, label });
+  const label = posterior.capabilities.supportsLabels && batch.label ? batch.label : undefined;
+  // The posterior runs its networks of x once per row where it can (Posterior.sampleDraws).
+  const q = sampleDraws(posterior, batch.x, n, { seed: context.seed, training: context.training, label });
+  const x = tileDraws(batch.x, n);
+  const labels = label ? tileDraws(label, n) : undefined;
   const logLik = model.likelihood(q.z, { training: context.training, seed: context.seed }).logProb(x);
-  const logW = tf.sub(tf.add(logLik, model.prior(label).logProb(q.z)), q.logQ);
+  const logW = tf.sub(tf.add(logLik, model.prior(labels).logProb(q.z)), q.logQ);
   return tf.reshape(logW, [n, b]);
 }

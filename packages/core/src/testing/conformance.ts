@@ -85,6 +85,30 @@ export function describePosteriorConformance(options: ConformanceOptions): void 
       b.dispose();
     });
 
+    it('draws n per row with sampleDraws as sample draws them on x tiled n times, same seed (where the family has it)', () => {
+      const q = make();
+      if (!q.sampleDraws) {
+        q.dispose();
+        return; // Optional: objectives tile x for a family without it.
+      }
+      const before = tf.memory().numTensors;
+      tf.tidy(() => {
+        const { x } = data.batch(Int32Array.from([0, 1, 2, 3]));
+        // training: false shares the networks' pass; true tiles x (each draw its own dropout mask).
+        for (const training of [false, true]) {
+          const many = q.sampleDraws!(x, 3, { seed: new SeedStream(seed), training });
+          const tiled = q.sample(tf.tile(x, [3, 1]) as tf.Tensor2D, { seed: new SeedStream(seed), training });
+          expect(many.z.shape, 'sampleDraws returns [n * batch, latentSize]').toEqual([12, model.latentSize]);
+          expect(many.logQ.shape, 'and logQ [n * batch]').toEqual([12]);
+          const gap = (a: tf.Tensor, b: tf.Tensor) => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!;
+          expect(gap(many.z, tiled.z), `z of sampleDraws against sample on tiled x (training ${training})`).toBeLessThan(1e-4);
+          if (q.capabilities.hasDensity) expect(gap(many.logQ, tiled.logQ), `logQ (training ${training})`).toBeLessThan(1e-3);
+        }
+      });
+      expect(tf.memory().numTensors, 'sampleDraws leaks no tensors outside tidy').toBe(before);
+      q.dispose();
+    });
+
     it('gets a non-zero gradient into every variable (from the bound or its auxiliary losses)', () => {
       const q = make();
       const vars = q.namedVariables();

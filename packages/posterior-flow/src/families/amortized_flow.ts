@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { SeedStream, checkPositiveInt, checkShape, posteriorToJSON, tidy } from '@ddvi/core';
+import { SeedStream, checkPositiveInt, checkShape, posteriorToJSON, sampleTiled, tidy } from '@ddvi/core';
 import type { Posterior, PosteriorSample, SampleOptions, SerializedModule } from '@ddvi/core';
 import type { Bijector } from '../bijectors/bijector';
 import { reparameterizedNormalLogProb } from '../normal_log_prob';
-import { GaussianBase } from './gaussian_base';
+import { GaussianBase, tileBase } from './gaussian_base';
 import type { EncoderConfig } from './gaussian_base';
 
 /** What distinguishes one amortized flow family from another: its name, config and flow. */
@@ -52,9 +52,19 @@ export class AmortizedFlowPosterior<C extends EncoderConfig> implements Posterio
   }
 
   sample(x: tf.Tensor2D, options: SampleOptions): PosteriorSample {
+    return this.draw(x, 1, options);
+  }
+
+  /** n draws per row from one pass of the encoder: its outputs are tiled, not x (Posterior.sampleDraws). */
+  sampleDraws(x: tf.Tensor2D, n: number, options: SampleOptions): PosteriorSample {
+    return options.training ? sampleTiled(this, x, n, options) : this.draw(x, n, options);
+  }
+
+  /** n draws of z per row of x, draw-major: the base's parameters are computed once per row. */
+  private draw(x: tf.Tensor2D, n: number, options: SampleOptions): PosteriorSample {
     checkShape(this.spec.label, 'x', x.shape, [null, this.dataSize]);
     return tidy(() => {
-      const { mu, sigma, h } = this.encoder.apply(x, options);
+      const { mu, sigma, h } = tileBase(this.encoder.apply(x, options), n);
       const eps = tf.randomNormal(mu.shape, 0, 1, 'float32', options.seed.next()) as tf.Tensor2D;
       const z0 = tf.add(mu, tf.mul(sigma, eps)) as tf.Tensor2D;
       const { y, logDetJ } = this.flow.forward(z0, h);

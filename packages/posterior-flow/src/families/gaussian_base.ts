@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { tileDraws } from '@ddvi/core';
 import type { SampleOptions } from '@ddvi/core';
 import { SCALE_PARAMETERIZATIONS, TrunkSchema, positiveScale, trunkedMLP } from '@ddvi/nn';
 import type { EncoderNet, TrunkSpec } from '@ddvi/nn';
@@ -40,6 +41,13 @@ export interface BaseParams {
   sigma: tf.Tensor2D;
   /** [batch, contextSize], absent when contextSize is 0. */
   h?: tf.Tensor2D;
+}
+
+/** Each row's parameters repeated n times, draw-major (tileDraws): n draws per row from one pass of the net. */
+export function tileBase(params: BaseParams, n: number): BaseParams {
+  if (n === 1) return params;
+  const { mu, sigma, h } = params;
+  return h ? { mu: tileDraws(mu, n), sigma: tileDraws(sigma, n), h: tileDraws(h, n) } : { mu: tileDraws(mu, n), sigma: tileDraws(sigma, n) };
 }
 
 /**

@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { SeedStream, checkPositiveInt, checkShape, posteriorFromState, posteriorToJSON, tidy } from '@ddvi/core';
+import { SeedStream, checkPositiveInt, checkShape, posteriorFromState, posteriorToJSON, sampleTiled, tidy, tileDraws } from '@ddvi/core';
 import type { Posterior, PosteriorInit, PosteriorSample, SampleOptions, SerializedModule } from '@ddvi/core';
 import { trunkedMLP } from '@ddvi/nn';
 import type { EncoderNet } from '@ddvi/nn';
 import type { Chain } from '../bijectors/chain';
 import { reparameterizedNormalLogProb, standardNormalLogProb } from '../normal_log_prob';
 import { integerAtLeast, oneOf, resolveWith, widths } from './config_checks';
-import { GaussianBase } from './gaussian_base';
+import { GaussianBase, tileBase } from './gaussian_base';
 import { IAF_CHECKS, IAF_DEFAULTS, iafChain } from './iaf';
 import type { IAFConfig } from './iaf';
 import { ReverseModel } from './reverse_model';
@@ -105,15 +105,26 @@ export class HIAFPosterior implements Posterior {
 
   /** z = z2, logQ the auxiliary log-ratio (class doc); diagnostics split it into its three terms. */
   sample(x: tf.Tensor2D, options: SampleOptions): PosteriorSample {
+    return this.draw(x, 1, options);
+  }
+
+  /** n draws per row with the networks of x (level 1, the features) run once per row (Posterior.sampleDraws). */
+  sampleDraws(x: tf.Tensor2D, n: number, options: SampleOptions): PosteriorSample {
+    return options.training ? sampleTiled(this, x, n, options) : this.draw(x, n, options);
+  }
+
+  /** n draws per row of x, draw-major: level 1 and the features read x once, level 2 reads each draw's z1. */
+  private draw(x: tf.Tensor2D, n: number, options: SampleOptions): PosteriorSample {
     checkShape('HIAFPosterior', 'x', x.shape, [null, this.dataSize]);
     return tidy(() => {
-      const one = this.level1.apply(x, options);
+      const one = tileBase(this.level1.apply(x, options), n);
       const eps1 = tf.randomNormal(one.mu.shape, 0, 1, 'float32', options.seed.next()) as tf.Tensor2D;
       const f1 = this.flow1.forward(tf.add(one.mu, tf.mul(one.sigma, eps1)) as tf.Tensor2D, one.h);
       const z1 = f1.y;
       const logQ1 = tf.sub(reparameterizedNormalLogProb(eps1, one.sigma), f1.logDetJ) as tf.Tensor1D;
 
-      const [features] = this.features.apply(x, { training: options.training, seed: options.seed }) as [tf.Tensor2D];
+      const [own] = this.features.apply(x, { training: options.training, seed: options.seed }) as [tf.Tensor2D];
+      const features = n === 1 ? own : tileDraws(own, n);
       const two = this.level2.apply(tf.concat([features, z1], 1) as tf.Tensor2D, options);
       const eps2 = tf.randomNormal(two.mu.shape, 0, 1, 'float32', options.seed.next()) as tf.Tensor2D;
       const f2 = this.flow2.forward(tf.add(two.mu, tf.mul(two.sigma, eps2)) as tf.Tensor2D, two.h);

@@ -79,7 +79,7 @@ export { contactSheetSvg, CONTACT_SHEET } from './runner/contact_sheet';
 export { registerEmbedding, listEmbeddings, getEmbedding, pcaProjection } from './baselines/registry';
 export type { EmbeddingInput, EmbeddingMethod } from './baselines/registry';
 export { runCell, buildCellPair } from './runner/run_cell';
-export { timeEvaluation, evaluationSeconds } from './runner/evaluation_cost';
+export { timeEvaluation, evaluationSeconds, timeLatentScores } from './runner/evaluation_cost';
 export type { EvaluationCost } from './runner/evaluation_cost';
 export { cifarSplits, CIFAR_TRUNK, CIFAR_GAUSSIAN_SCALE } from './runner/cifar_splits';
 export { prepareDatasetFiles, CIFAR_GENERATED_DIR } from './runner/dataset_files';

@@ -1,9 +1,12 @@
-import { encodeLatents, evaluate } from '@ddvi/core';
-import type { Dataset, Model, Posterior } from '@ddvi/core';
+import { SeedStream, encodeLatents, evaluate } from '@ddvi/core';
+import type { Dataset, Distribution, Model, Posterior } from '@ddvi/core';
 import type { Cell } from './cell';
 import type { BenchConfig } from './config';
 import { cellIwaeK, evaluationObjective, iwaeBound } from './cell_evaluation';
 import { scoringPair } from './eval_dropout';
+import { latentNllMetrics } from './kept_latents';
+import { scoreLatents } from './latent_scores';
+import type { ClusteringSpec } from './latent_scores';
 
 /** Wall seconds per image of each part of a cell's evaluation. */
 export interface EvaluationCost {
@@ -53,4 +56,32 @@ export function timeEvaluation(config: BenchConfig, cell: Cell, model: Model, po
 /** A cell's evaluation seconds from the per-image costs: both bounds on the test set, latents of both sets. */
 export function evaluationSeconds(cost: EvaluationCost, sizes: { test: number; train: number }): number {
   return (cost.bound + cost.iwae) * sizes.test + cost.latents * (sizes.test + sizes.train);
+}
+
+/**
+ * Wall seconds of one cell's latent scores (./cell_latents: kNN and logistic regression fit on the
+ * train latents, the clustering of the test latents with NMI and purity, the latent NLL against
+ * `config.latentNllSamples` prior draws) at the cell's set sizes. Their cost depends on the sizes and
+ * the labels, not on the family, so prior draws stand in for the latents, with the sets' real labels.
+ */
+export function timeLatentScores(
+  config: BenchConfig, cell: Cell, prior: Distribution, sets: { train: Dataset; test: Dataset }, clustering?: ClusteringSpec,
+): number {
+  const seeds = new SeedStream(cell.seed).fork('timed-scores');
+  const draw = (n: number): Float32Array => {
+    const t = prior.sample(seeds.next(), [n]);
+    const z = Float32Array.from(t.dataSync());
+    t.dispose();
+    return z;
+  };
+  const [trainZ, testZ, priorZ] = [draw(sets.train.size), draw(sets.test.size), draw(config.latentNllSamples)];
+  const trainY = sets.train.labels?.();
+  const testY = sets.test.labels?.();
+  const started = performance.now();
+  scoreLatents({
+    trainZ, testZ, dim: config.latentSize, ...(trainY ? { trainY } : {}), ...(testY ? { testY } : {}),
+    numClasses: sets.test.numClasses ?? (testY ? new Set(testY).size : null), knnK: config.knnK, seed: cell.seed, ...(clustering ? { clustering } : {}),
+  });
+  latentNllMetrics(config, testZ, priorZ);
+  return (performance.now() - started) / 1000;
 }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import '@ddvi/posterior-gaussian';
-import { buildCellPair, evaluationSeconds, loadSplits, resolveBenchConfig, timeEvaluation } from '../../src/index';
+import { buildCellPair, evaluationSeconds, loadSplits, resolveBenchConfig, timeEvaluation, timeLatentScores } from '../../src/index';
 
 describe('timeEvaluation', () => {
   const config = (iwaeK: number) => resolveBenchConfig({ datasets: ['toy'], families: ['gaussian'], priors: ['pinwheel'], hidden: [8], iwaeK, testLimit: 40 });
@@ -20,6 +20,23 @@ describe('timeEvaluation', () => {
       model.dispose();
       posterior.dispose();
     }
+    expect(tf.memory().numTensors).toBe(before);
+  }, 60_000);
+
+  it('times the latent scores of a cell at its set sizes, on prior draws with the sets\' labels, and grows with the sets', async () => {
+    const before = tf.memory().numTensors;
+    const cell = { dataset: 'toy', family: 'gaussian', prior: 'pinwheel', seed: 0 };
+    const seconds = [];
+    for (const n of [200, 2000]) {
+      const splits = await loadSplits({ dataset: 'toy', prior: 'pinwheel', latentSize: 2, trainLimit: n, testLimit: n });
+      const { model, posterior } = buildCellPair(config(8), cell, splits.test!.dataSize);
+      seconds.push(timeLatentScores(config(8), cell, model.prior(), { train: splits.train!, test: splits.test! }));
+      model.dispose();
+      posterior.dispose();
+    }
+    expect(seconds[0]).toBeGreaterThan(0);
+    // kNN alone is quadratic in the sets' size: 10 times the rows take well over 5 times as long.
+    expect(seconds[1]).toBeGreaterThan(5 * seconds[0]!);
     expect(tf.memory().numTensors).toBe(before);
   }, 60_000);
 

@@ -1,11 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkPositiveInt, type Distribution, type SeedLike } from '@ddvi/core';
-import { KdePrior, REFERENCE_KDE_BANDWIDTHS } from '@ddvi/distributions';
+import { REFERENCE_KDE_BANDWIDTHS } from '@ddvi/distributions';
 import { mustBe } from '../datasets/validate';
-import { toPoints, type PointsInput } from './points';
-
-/** Kernel entries (samples x latents) scored per chunk: ~8 MB per float32 tensor. */
-const CHUNK_ENTRIES = 2_000_000;
+import { kdeLogDensity } from './kde_log_density';
+import { toPoints, type Points, type PointsInput } from './points';
 
 export interface LatentNllOptions {
   /** The (test) latents whose aggregate posterior is scored, [n, 2] (spec §10.2: the 10k test latents). */
@@ -28,8 +26,9 @@ export interface LatentNllOptions {
  * by log q̂(z) = logsumexp_h log KDE_h(z) - log |H|, and the result is -mean(log q̂). Lower is
  * better: the aggregate posterior covers the prior. In nats.
  *
- * The KDE is `KdePrior` from @ddvi/distributions with the latents as its points and no clamp
- * (sklearn's `KernelDensity.score_samples` clamps nothing).
+ * The KDE is the density of `KdePrior` (@ddvi/distributions) with the latents as its points and no
+ * clamp (sklearn's `KernelDensity.score_samples` clamps nothing), computed on the host in float64
+ * over the latents near each sample (`kdeLogDensity`; terms 40 nats below a sample's largest left out).
  */
 export function latentNll(options: LatentNllOptions): number {
   const where = 'latentNll';
@@ -38,39 +37,32 @@ export function latentNll(options: LatentNllOptions): number {
   if ((options.prior === undefined) === (options.priorSamples === undefined)) {
     mustBe(where, 'prior / priorSamples', 'exactly one of them', options.prior === undefined ? 'neither' : 'both');
   }
-  let samples: tf.Tensor2D;
+  let samples: Points;
   if (options.prior !== undefined) {
     const m = checkPositiveInt(where, 'samples', options.samples ?? 10_000);
     const prior = options.prior;
-    samples = tf.tidy(() => tf.reshape(prior.sample(options.seed ?? 0, [m]), [m, -1]) as tf.Tensor2D);
-    if (samples.shape[1] !== 2) {
-      samples.dispose();
-      mustBe(where, 'prior', 'a distribution with event shape [2]', `samples of dimension ${samples.shape[1]}`);
+    const drawn = tf.tidy(() => tf.reshape(prior.sample(options.seed ?? 0, [m]), [m, -1]) as tf.Tensor2D);
+    try {
+      if (drawn.shape[1] !== 2) mustBe(where, 'prior', 'a distribution with event shape [2]', `samples of dimension ${drawn.shape[1]}`);
+      samples = toPoints(where, 'prior samples', drawn);
+    } finally {
+      drawn.dispose();
     }
   } else {
-    const p = toPoints(where, 'priorSamples', options.priorSamples!);
-    if (p.dim !== 2) mustBe(where, 'priorSamples', 'of shape [m, 2]', `dimension ${p.dim}`);
-    samples = tf.tensor2d(Float32Array.from(p.data), [p.n, 2]);
+    samples = toPoints(where, 'priorSamples', options.priorSamples!);
+    if (samples.dim !== 2) mustBe(where, 'priorSamples', 'of shape [m, 2]', `dimension ${samples.dim}`);
   }
-  const points = tf.tensor2d(Float32Array.from(latents.data), [latents.n, 2]);
-  let kde: KdePrior | null = null;
-  try {
-    kde = new KdePrior(points, { bandwidths: options.bandwidths ?? REFERENCE_KDE_BANDWIDTHS, clamp: null });
-    // Score the samples in chunks, each in its own tidy, summing on the host in float64: memory
-    // stays bounded by one chunk and the mean of 10k log-densities keeps its digits.
-    const m = samples.shape[0];
-    const rows = Math.max(1, Math.floor(CHUNK_ENTRIES / latents.n));
-    let total = 0;
-    for (let start = 0; start < m; start += rows) {
-      const size = Math.min(rows, m - start);
-      const sum = tf.tidy(() => tf.sum(kde!.logProb(tf.slice(samples, [start, 0], [size, 2]))));
-      total += sum.dataSync()[0]!;
-      sum.dispose();
-    }
-    return -total / m;
-  } finally {
-    kde?.dispose();
-    points.dispose();
-    samples.dispose();
+  const bandwidths = checkBandwidths(options.bandwidths ?? REFERENCE_KDE_BANDWIDTHS);
+  // Summed in float64: the mean of 10k log-densities keeps its digits.
+  const logQ = kdeLogDensity(latents, samples, bandwidths);
+  let total = 0;
+  for (const v of logQ) total += v;
+  return -total / samples.n;
+}
+
+function checkBandwidths(h: readonly number[]): readonly number[] {
+  if (!Array.isArray(h) || h.length === 0 || !h.every((x) => typeof x === 'number' && Number.isFinite(x) && x > 0)) {
+    mustBe('latentNll', 'bandwidths', 'a non-empty list of finite numbers > 0', JSON.stringify(h));
   }
+  return h;
 }

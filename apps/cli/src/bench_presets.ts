@@ -34,7 +34,7 @@ export const BENCH_PRESETS: Record<string, BenchPreset> = {
       'the comparison at a larger budget (at 20 epochs instead of 10 DDVI\'s place among DDVI, IAF and mean-field did not move on the swiss roll, seed 0, though its gaps narrowed: docs/ddvi.md): every registered family, ' +
       'priors pinwheel, swiss_roll and square, seeds 0-2, 20,000 train MNIST images and the full 10,000 test images, 10 epochs, lr 1e-3, IWAE k 50, ' +
       "beta 1 for every family; DDVI's chain per prior, chosen on this budget's validation split: 2 guided steps on the swiss roll and the square, the default 40 on the pinwheel " +
-      '(about 3 hours on 2 idle cores with --jobs 2: its own estimate on 2026-12-07 was 2h55m of training, evaluation and latent scores, checkpoints and plots on top; it prints that estimate first and resumes after a stop)',
+      '(about 3 hours on 2 idle cores with --jobs 2: its own estimate on 2026-12-07 was 2h54m of training, evaluation and latent scores, checkpoints and plots (about 2 minutes) on top; it prints that estimate first and resumes after a stop)',
     settings: {
       datasets: ['mnist'], priors: ['pinwheel', 'swiss_roll', 'square'], seeds: [0, 1, 2], epochs: 10, batchSize: 128, learningRate: 1e-3,
       trainLimit: 20000, iwaeK: 50, beta: 1, klWarmup: 0,

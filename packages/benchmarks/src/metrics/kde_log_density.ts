@@ -23,6 +23,7 @@ const MAX_CELLS_PER_SIDE = 128;
 export function kdeLogDensity(points: Points, queries: Points, bandwidths: readonly number[]): Float64Array {
   const grid = new PointGrid(points, Math.sqrt(2 * CUTOFF) * Math.max(...bandwidths));
   const logNorm = bandwidths.map((h) => -Math.log(2 * Math.PI) - 2 * Math.log(h) - Math.log(points.n));
+  const widestSpan = 2 * CUTOFF * Math.max(...bandwidths) ** 2;
   const out = new Float64Array(queries.n);
   const near: number[] = [];
   const perH = new Float64Array(bandwidths.length);
@@ -31,8 +32,7 @@ export function kdeLogDensity(points: Points, queries: Points, bandwidths: reado
     const y = queries.data[2 * q + 1]!;
     const d2min = grid.nearestSquaredDistance(x, y);
     near.length = 0;
-    const widest = d2min + 2 * CUTOFF * Math.max(...bandwidths) ** 2;
-    grid.forEachWithin(x, y, widest, (d2) => near.push(d2 - d2min));
+    grid.forEachWithin(x, y, d2min + widestSpan, (d2) => near.push(d2 - d2min));
     // Shifted by the nearest point's distance, each sum's largest term is exp(0) = 1: no underflow however far the query.
     for (let k = 0; k < bandwidths.length; k++) {
       const h = bandwidths[k]!;
@@ -55,7 +55,7 @@ function logSumExp(v: Float64Array): number {
   return max + Math.log(sum);
 }
 
-/** 2-D points bucketed in square cells (counting sort: `order` lists point indices cell by cell). */
+/** 2-D points bucketed in square cells: `xs` / `ys` hold them cell by cell (a counting sort), cell c's from `start[c]` to `start[c + 1]`. */
 class PointGrid {
   private readonly x0: number;
   private readonly y0: number;

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { Elbo, Reconstruction, SeedStream, createPosterior, encodeLatents, evaluate } from '@ddvi/core';
+import { Elbo, Iwae, Reconstruction, SeedStream, createPosterior, encodeLatents, evaluate } from '@ddvi/core';
 import { expectNoLeak } from '@ddvi/core/testing';
 import { DecoderModel } from '@ddvi/models';
 import { DdviPosterior } from '@ddvi/posterior-diffusion';
@@ -89,6 +89,19 @@ describe('scoringPair: dropout at evaluation (the reference protocol)', () => {
       const b = evaluate(pair.model, pair.posterior, new Elbo(), data, { seed: 2 }).bound!;
       expect(Number.isFinite(b)).toBe(true);
       expect(b).not.toBe(a);
+    });
+  });
+
+  it("with evalDropout the IWAE's draws keep dropout on too (sampleDraws), each draw its own mask: the tiled path's bound", () => {
+    const pair = scoringPair(true, model, gaussian);
+    expectNoLeak(() => {
+      const iwae = new Iwae({ k: 5 });
+      const on = evaluate(pair.model, pair.posterior, iwae, data, { seed: 3 }).bound!;
+      // The family without sampleDraws, through the same dropout-on pair: x tiled, dropout per draw (the path before sampleDraws).
+      const tiledOnly = new Proxy(gaussian, { get: (t, p) => (p === 'sampleDraws' ? undefined : Reflect.get(t, p, t)) });
+      const tiledPair = scoringPair(true, model, tiledOnly);
+      expect(on).toBeCloseTo(evaluate(tiledPair.model, tiledPair.posterior, iwae, data, { seed: 3 }).bound!, 4);
+      expect(on).not.toBeCloseTo(evaluate(model, gaussian, iwae, data, { seed: 3 }).bound!, 4);
     });
   });
 });

@@ -128,9 +128,9 @@ export class DdviPosterior implements Posterior {
   }
 
   /**
-   * n draws per row with the networks of x (encoder, context, classifier) run once per row: two
-   * fifths of a standard cell's IWAE at T = 2 went to running them on x tiled 50 times
-   * (scripts/profile-eval.mjs). Each draw has its own chain (Posterior.sampleDraws).
+   * n draws per row with the networks of x (encoder, context, classifier) run once per row: on x
+   * tiled 50 times they took half of a standard cell's IWAE at T = 2 (scripts/bench-iwae.mjs). Each
+   * draw has its own chain and class (Posterior.sampleDraws).
    */
   sampleDraws(x: tf.Tensor2D, n: number, options: SampleOptions): PosteriorSample {
     return options.training ? sampleTiled(this, x, n, options) : this.draw(x, n, options);

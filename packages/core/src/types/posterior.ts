@@ -130,8 +130,8 @@ export interface Posterior {
    * `n` draws per row of x, draw-major ([n * batch] rows; row i * batch + j is draw i of row j),
    * with the law and, under the same seed, the draws of `sample` on x tiled `n` times. A family
    * implements it to run its networks of x once per row instead of once per draw: the IWAE's 50
-   * draws otherwise repeat the encoder's work 50 times (a quarter to two fifths of a standard
-   * cell's IWAE: scripts/profile-eval.mjs). While `training` it should sample the tiled x, so each
+   * draws otherwise repeat the encoder's work 50 times (a standard cell's IWAE runs 1.4-2x faster
+   * without: scripts/bench-iwae.mjs). While `training` it should sample the tiled x, so each
    * draw keeps its own dropout mask (`sampleTiled`). Absent: objectives tile x (`sampleDraws`).
    */
   sampleDraws?(x: tf.Tensor2D, n: number, options: SampleOptions): PosteriorSample;

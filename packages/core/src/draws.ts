@@ -3,10 +3,11 @@ import type { Posterior, PosteriorSample, SampleOptions } from './types/posterio
 
 /**
  * Each row of `t` repeated `n` times, draw-major: row i * batch + j of the result is row j of `t`
- * (the layout of `n` draws per row that the IWAE reshapes to [n, batch]).
+ * (the layout of `n` draws per row that the IWAE reshapes to [n, batch]). For n = 1 it is `t`
+ * itself, no copy: one draw per row needs no tiling.
  */
 export function tileDraws<T extends tf.Tensor>(t: T, n: number): T {
-  return tf.tile(t, [n, ...t.shape.slice(1).map(() => 1)]) as T;
+  return n === 1 ? t : (tf.tile(t, [n, ...t.shape.slice(1).map(() => 1)]) as T);
 }
 
 /**

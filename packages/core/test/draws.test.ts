@@ -31,10 +31,12 @@ describe('n draws per row (sampleDraws, tileDraws)', () => {
     await initBackend();
   });
 
-  it('tileDraws lays the draws out draw-major: row i * batch + j is row j', () => {
+  it('tileDraws lays the draws out draw-major: row i * batch + j is row j; n = 1 is the tensor itself', () => {
     tf.tidy(() => {
       expect(tileDraws(tf.tensor2d([[1, 2], [3, 4]]), 3).arraySync()).toEqual([[1, 2], [3, 4], [1, 2], [3, 4], [1, 2], [3, 4]]);
       expect(tileDraws(tf.tensor1d([5, 6], 'int32'), 2).arraySync()).toEqual([5, 6, 5, 6]);
+      const one = tf.tensor2d([[1, 2]]);
+      expect(tileDraws(one, 1), 'one draw per row: the tensor itself').toBe(one);
     });
   });
 

@@ -163,12 +163,11 @@ export class DdviPosterior implements Posterior {
    * beside it; each repeated n times, draw-major, from one pass of the networks (the classes drawn per draw).
    */
   private encode(x: tf.Tensor2D, { seed, training, label }: SampleOptions, n: number): EncodedInput {
-    const tile = <T extends tf.Tensor>(t: T): T => (n === 1 ? t : tileDraws(t, n));
-    const [mu, logVar] = (this.encoder.apply(x, { training, seed: seed.fork('encoder') }) as [tf.Tensor2D, tf.Tensor2D]).map(tile) as [tf.Tensor2D, tf.Tensor2D];
-    const own = tile(this.context.apply(x, { training, seed: seed.fork('context') })[0]! as tf.Tensor2D);
+    const [mu, logVar] = (this.encoder.apply(x, { training, seed: seed.fork('encoder') }) as tf.Tensor2D[]).map((t) => tileDraws(t, n)) as [tf.Tensor2D, tf.Tensor2D];
+    const own = tileDraws(this.context.apply(x, { training, seed: seed.fork('context') })[0]! as tf.Tensor2D, n);
     if (!this.classifier) return { mu, logVar, context: own };
-    const logits = tile(this.classifier.apply(x, { training, seed: seed.fork('classifier') })[0] as tf.Tensor2D);
-    const classes = assignClasses(logits, label && tile(label), seed.fork('class'));
+    const logits = tileDraws(this.classifier.apply(x, { training, seed: seed.fork('classifier') })[0] as tf.Tensor2D, n);
+    const classes = assignClasses(logits, label && tileDraws(label, n), seed.fork('class'));
     return { mu, logVar, context: tf.concat([own, classes.onehot], 1) as tf.Tensor2D, classes };
   }
 

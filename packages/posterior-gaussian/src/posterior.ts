@@ -48,7 +48,7 @@ export class GaussianPosterior implements Posterior {
    */
   distribution(x: tf.Tensor2D, options: SampleOptions, draws = 1): DiagNormal {
     checkShape('GaussianPosterior', 'x', x.shape, [null, this.dataSize]);
-    const [mu, s] = (this.encoder.apply(x, options) as [tf.Tensor2D, tf.Tensor2D]).map((t) => (draws === 1 ? t : tileDraws(t, draws)));
+    const [mu, s] = (this.encoder.apply(x, options) as [tf.Tensor2D, tf.Tensor2D]).map((t) => tileDraws(t, draws));
     return new DiagNormal(mu!, positiveScale(this.config.scale, s!, this.config.minScale), { validateArgs: false });
   }
 

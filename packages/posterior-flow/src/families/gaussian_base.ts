@@ -45,7 +45,6 @@ export interface BaseParams {
 
 /** Each row's parameters repeated n times, draw-major (tileDraws): n draws per row from one pass of the net. */
 export function tileBase(params: BaseParams, n: number): BaseParams {
-  if (n === 1) return params;
   const { mu, sigma, h } = params;
   return h ? { mu: tileDraws(mu, n), sigma: tileDraws(sigma, n), h: tileDraws(h, n) } : { mu: tileDraws(mu, n), sigma: tileDraws(sigma, n) };
 }

@@ -123,8 +123,7 @@ export class HIAFPosterior implements Posterior {
       const z1 = f1.y;
       const logQ1 = tf.sub(reparameterizedNormalLogProb(eps1, one.sigma), f1.logDetJ) as tf.Tensor1D;
 
-      const [own] = this.features.apply(x, { training: options.training, seed: options.seed }) as [tf.Tensor2D];
-      const features = n === 1 ? own : tileDraws(own, n);
+      const features = tileDraws(this.features.apply(x, { training: options.training, seed: options.seed })[0] as tf.Tensor2D, n);
       const two = this.level2.apply(tf.concat([features, z1], 1) as tf.Tensor2D, options);
       const eps2 = tf.randomNormal(two.mu.shape, 0, 1, 'float32', options.seed.next()) as tf.Tensor2D;
       const f2 = this.flow2.forward(tf.add(two.mu, tf.mul(two.sigma, eps2)) as tf.Tensor2D, two.h);

@@ -27,6 +27,24 @@ export interface CellScores {
 }
 
 /**
+ * The label-based scores of a cell's latents (scoreLatents with the grid's k, the cell's seed and
+ * clustering), and the test set's classes (its own count, else the labels seen; null when unlabelled).
+ */
+export function labelScores(
+  config: BenchConfig, cell: Cell, latents: CellLatents, testSet: Pick<Dataset, 'numClasses'>, clustering?: ClusteringSpec,
+): { scores: LatentScores; numClasses: number | null } {
+  const { train, test } = latents;
+  const labelled = test.labels !== undefined && train.labels !== undefined;
+  const numClasses = testSet.numClasses ?? (labelled ? new Set(test.labels).size : null);
+  const scores = scoreLatents({
+    trainZ: train.z, testZ: test.z, dim: config.latentSize, ...(train.labels ? { trainY: train.labels } : {}),
+    ...(test.labels ? { testY: test.labels } : {}), numClasses, knnK: config.knnK, seed: cell.seed,
+    ...(clustering ? { clustering } : {}),
+  });
+  return { scores, numClasses };
+}
+
+/**
  * The latent-space scores of a trained cell: those a baseline gets too (scoreLatents), and the
  * latents' NLL under the model's prior (null when a latent is not finite). The latents are kept in
  * `<out>/latents/<cell>.npz` (./kept_latents) so they can be scored again without retraining.
@@ -43,14 +61,7 @@ export async function scoreCell(input: {
 }): Promise<CellScores> {
   const { config, cell, latents, prior } = input;
   const { train, test } = latents;
-  const dim = config.latentSize;
-  const labelled = test.labels !== undefined && train.labels !== undefined;
-  const numClasses = input.test.numClasses ?? (labelled ? new Set(test.labels).size : null);
-  const scores = scoreLatents({
-    trainZ: train.z, testZ: test.z, dim, ...(train.labels ? { trainY: train.labels } : {}),
-    ...(test.labels ? { testY: test.labels } : {}), numClasses, knnK: config.knnK, seed: cell.seed,
-    ...(input.clustering ? { clustering: input.clustering } : {}),
-  });
+  const { scores, numClasses } = labelScores(config, cell, latents, input.test, input.clustering);
   const finite = allFinite(test.z) && allFinite(train.z);
   const kept = await keepAndScoreLatents({
     config, cell, out: input.out, test, train, prior, numClasses, finite, splitNames: { test: input.test.name, train: input.trainName },

@@ -1,11 +1,11 @@
 import { SeedStream, encodeLatents, evaluate } from '@ddvi/core';
-import type { Dataset, Distribution, Model, Posterior } from '@ddvi/core';
+import type { Dataset, Distribution, Latents, Model, Posterior } from '@ddvi/core';
 import type { Cell } from './cell';
 import type { BenchConfig } from './config';
 import { cellIwaeK, evaluationObjective, iwaeBound } from './cell_evaluation';
 import { scoringPair } from './eval_dropout';
+import { labelScores } from './cell_latents';
 import { latentNllMetrics } from './kept_latents';
-import { scoreLatents } from './latent_scores';
 import type { ClusteringSpec } from './latent_scores';
 
 /** Wall seconds per image of each part of a cell's evaluation. */
@@ -61,8 +61,9 @@ export function evaluationSeconds(cost: EvaluationCost, sizes: { test: number; t
 /**
  * Wall seconds of one cell's latent scores (./cell_latents: kNN and logistic regression fit on the
  * train latents, the clustering of the test latents with NMI and purity, the latent NLL against
- * `config.latentNllSamples` prior draws) at the cell's set sizes. Their cost depends on the sizes and
- * the labels, not on the family, so prior draws stand in for the latents, with the sets' real labels.
+ * `config.latentNllSamples` prior draws) at the cell's set sizes, through the cell's own calls. Their
+ * cost depends on the sizes and the labels, not on the family, so prior draws stand in for the
+ * latents, with the sets' real labels.
  */
 export function timeLatentScores(
   config: BenchConfig, cell: Cell, prior: Distribution, sets: { train: Dataset; test: Dataset }, clustering?: ClusteringSpec,
@@ -74,14 +75,13 @@ export function timeLatentScores(
     t.dispose();
     return z;
   };
-  const [trainZ, testZ, priorZ] = [draw(sets.train.size), draw(sets.test.size), draw(config.latentNllSamples)];
-  const trainY = sets.train.labels?.();
-  const testY = sets.test.labels?.();
+  const latents = (set: Dataset): Latents => {
+    const labels = set.labels?.();
+    return { z: draw(set.size), latentSize: config.latentSize, ...(labels ? { labels } : {}) };
+  };
+  const [train, test, priorZ] = [latents(sets.train), latents(sets.test), draw(config.latentNllSamples)];
   const started = performance.now();
-  scoreLatents({
-    trainZ, testZ, dim: config.latentSize, ...(trainY ? { trainY } : {}), ...(testY ? { testY } : {}),
-    numClasses: sets.test.numClasses ?? (testY ? new Set(testY).size : null), knnK: config.knnK, seed: cell.seed, ...(clustering ? { clustering } : {}),
-  });
-  latentNllMetrics(config, testZ, priorZ);
+  labelScores(config, cell, { train, test }, sets.test, clustering);
+  latentNllMetrics(config, test.z, priorZ);
   return (performance.now() - started) / 1000;
 }

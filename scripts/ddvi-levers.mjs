@@ -37,6 +37,21 @@ const VARIANTS = {
   // updates raised, since a short chain's two denoiser steps may need more prior draws than 3 a batch.
   T1: { family: 'ddvi', settings: { posteriorConfig: { noising: { kind: 'linear', T: 1 }, priorGuidance: 1 } } },
   'T2-sleep-10': { family: 'ddvi', settings: { posteriorConfig: { noising: { kind: 'linear', T: 2 }, priorGuidance: 2, sleepRepeats: 10 } } },
+  // KL warm-up at the equal weight (beta 1 at the end, reached over the first three epochs): the
+  // encoder lays the digits out before the prior's pull, as warm-up does for VAEs.
+  'T2-warmup-3': { family: 'ddvi', settings: { klWarmup: 3, posteriorConfig: { noising: { kind: 'linear', T: 2 }, priorGuidance: 2 } } },
+  realnvp: { family: 'realnvp', settings: {} },
+  // The context a = Q2(x) is all the chain knows of x: eight dimensions and lighter dropout let the
+  // two steps place z by x rather than by y_T alone.
+  'T2-context-8': { family: 'ddvi', settings: { posteriorConfig: { noising: { kind: 'linear', T: 2 }, priorGuidance: 2, contextSize: 8, contextDropout: 0.2 } } },
+  // A schedule ending at 0.005 instead of 0.02: the encoder's y_T spread (sqrt(1 - abar_T)) and the
+  // chain's noise halve, so one draw of z sits nearer its x's mean.
+  'T2-end-0.005': { family: 'ddvi', settings: { posteriorConfig: { noising: { kind: 'linear', T: 2, end: 0.005 }, priorGuidance: 2 } } },
+  // The sleep term spreads the latents over the whole curve (docs/ddvi.md): a lighter one lets them
+  // gather where the digits separate, at some cost in coverage.
+  'T2-sleep-0.3': { family: 'ddvi', settings: { posteriorConfig: { noising: { kind: 'linear', T: 2 }, priorGuidance: 2, sleepWeight: 0.3 } } },
+  // A faster lr for the family furthest from convergence, with the gradient's norm clipped.
+  'T2-lr-2e-3-clip': { family: 'ddvi', settings: { learningRate: 2e-3, clipNorm: 100, posteriorConfig: { noising: { kind: 'linear', T: 2 }, priorGuidance: 2 } } },
   'T2-no-guidance': { family: 'ddvi', settings: { posteriorConfig: { noising: { kind: 'linear', T: 2 }, priorGuidance: 0 } } },
   T10: { family: 'ddvi', settings: { posteriorConfig: { noising: { kind: 'linear', T: 10 } } } },
   T20: { family: 'ddvi', settings: { posteriorConfig: { noising: { kind: 'linear', T: 20 } } } },

@@ -4,7 +4,7 @@ export type { SeedLike } from './random/seed_stream';
 export { permutation } from './random/shuffle';
 export { stopGradient, allFinite, tidy } from './ops';
 export { LOG_2PI, HALF_LOG_2PI } from './math_constants';
-export { initBackend, BACKEND_NAMES, BACKEND_ENV_VAR } from './backend/init';
+export { initBackend, activeKernels, BACKEND_NAMES, BACKEND_ENV_VAR } from './backend/init';
 export type { BackendInfo, BackendName } from './backend/init';
 export { BLAS_ENV_VAR, BLAS_THREADS_ENV_VAR } from './backend/blas';
 export { installMatMulFix, uninstallMatMulFix, isMatMulFixInstalled, matMulFixStats } from './backend/matmul_fix';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BACKEND_ENV_VAR, BACKEND_NAMES, BLAS_ENV_VAR, ValidationError, initBackend, isMatMulFixInstalled } from '../src';
+import { BACKEND_ENV_VAR, BACKEND_NAMES, BLAS_ENV_VAR, ValidationError, activeKernels, initBackend, isMatMulFixInstalled } from '../src';
 import { tryBlasKernels } from '../src/backend/blas';
 
 const savedEnv = process.env[BACKEND_ENV_VAR];
@@ -39,6 +39,17 @@ describe('native products (@ddvi/backend-blas)', () => {
       if (saved === undefined) delete process.env[BLAS_ENV_VAR];
       else process.env[BLAS_ENV_VAR] = saved;
     }
+  });
+});
+
+describe('activeKernels', () => {
+  it("names initBackend's kernels while its backend is active, and tfjs' backend name once switched behind it", async () => {
+    const wasm = await initBackend('wasm');
+    expect(activeKernels()).toBe(wasm.kernels);
+    const cpu = await initBackend('cpu');
+    expect(activeKernels()).toBe(cpu.kernels);
+    await tf.setBackend('wasm'); // not through initBackend: the record must not claim cpu's kernels
+    expect(activeKernels()).toBe('wasm');
   });
 });
 

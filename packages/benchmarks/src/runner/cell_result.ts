@@ -1,3 +1,4 @@
+import { activeKernels } from '@ddvi/core';
 import type { Dataset, Posterior, TrainResult } from '@ddvi/core';
 import { cellId } from './cell';
 import type { Cell } from './cell';
@@ -53,6 +54,7 @@ export function assembleCellResult(input: {
       startedAt: new Date(startedMs).toISOString(), finishedAt: new Date(finishedMs).toISOString(), wallSeconds,
       trainSeconds: training.result.history.reduce((a, r) => a + r.seconds, 0), msPerStep: training.msPerStep,
       ...(input.phases ? { phases: input.phases } : {}),
+      kernels: activeKernels(),
     },
     epochs: training.result.history.map((r) => ({ epoch: r.epoch, phase: r.phase, train: r.train, seconds: r.seconds })),
     files,

@@ -23,6 +23,8 @@ export interface CellResult {
     startedAt: string; finishedAt: string; wallSeconds: number; trainSeconds: number; msPerStep: number | null;
     /** Wall seconds per phase of the cell (setup, steps, checkpoints, evaluation, latents, scores, plot); absent in older files. */
     phases?: Record<string, number>;
+    /** The kernels the cell computed with ('wasm + OpenBLAS 0.3.21, 1 thread'; core's `activeKernels`); absent in older files. */
+    kernels?: string;
   };
   /** Each epoch's mean training terms (bound, reconstruction, kl, ...) and seconds, as the trainer recorded them (a resumed cell's from its checkpoint); absent in older files. */
   epochs?: { epoch: number; phase: string; train: Record<string, number>; seconds: number }[];

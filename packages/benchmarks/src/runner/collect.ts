@@ -56,7 +56,7 @@ export async function collectReport(options: CollectReportOptions): Promise<Coll
   const finishedMs = options.startedMs !== undefined ? Date.now() : latest(cells) ?? Date.now();
   const startedMs = options.startedMs ?? earliest(cells) ?? finishedMs;
   const results: BenchResults = {
-    tool: options.tool, versions: options.versions ?? {}, backend: options.backend, config,
+    tool: options.tool, versions: options.versions ?? {}, backend: withCellKernels(options.backend, cells), config,
     startedAt: new Date(startedMs).toISOString(), finishedAt: new Date(finishedMs).toISOString(), wallSeconds: (finishedMs - startedMs) / 1000,
     complete: missing.length === 0, cells, metrics: METRICS,
     ...(rescored ? { rescored: { ...rescored.record, at: new Date().toISOString() } } : {}),
@@ -66,6 +66,22 @@ export async function collectReport(options: CollectReportOptions): Promise<Coll
   await writeFileAtomic(join(out, CONTACT_SHEET), contactSheetSvg(out, results.cells));
   if (config.labels) await writeFileAtomic(join(out, BUDGET_CURVE), budgetCurveSvg(results.cells));
   return { results, missing };
+}
+
+/**
+ * The backend with the kernels the cells recorded (each cell process its own: a report collected
+ * later, or by a process that did not compute, cannot know them otherwise); one kernels string, or
+ * each with its count of cells when they differ. Cells from before the record keep the caller's.
+ */
+export function withCellKernels(backend: CollectReportOptions['backend'], cells: readonly CellResult[]): CollectReportOptions['backend'] {
+  const counts = new Map<string, number>();
+  for (const c of cells) if (c.timing.kernels) counts.set(c.timing.kernels, (counts.get(c.timing.kernels) ?? 0) + 1);
+  if (counts.size === 0) return backend;
+  const unrecorded = cells.length - [...counts.values()].reduce((a, b) => a + b, 0);
+  const kernels = counts.size === 1 && unrecorded === 0
+    ? [...counts.keys()][0]!
+    : [...[...counts].map(([k, n]) => `${k} (${n} cells)`), ...(unrecorded > 0 ? [`not recorded (${unrecorded} cells)`] : [])].join('; ');
+  return { ...backend, kernels };
 }
 
 function earliest(cells: readonly CellResult[]): number | undefined {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { ValidationError, listPosteriors, registerPosterior } from '@ddvi/core';
+import { ValidationError, activeKernels, listPosteriors, registerPosterior } from '@ddvi/core';
 import type { PosteriorSample, SampleOptions } from '@ddvi/core';
 import {
   METRICS, RESULTS_JSON, RESULTS_MD, cellPath, expandGrid, resolveBenchConfig, resultsMarkdown, runBenchmark,
@@ -86,13 +86,18 @@ describe('runBenchmark', () => {
       const total = Object.values(phases).reduce((a, b) => a + b, 0);
       expect(Math.abs(total - cell.timing.wallSeconds)).toBeLessThan(0.02);
       expect(Math.abs(phases['steps']! - cell.timing.trainSeconds)).toBeLessThan(0.02);
+      // What computed it: the process's kernels (the test setup's initBackend selection).
+      expect(cell.timing.kernels).toBe(activeKernels());
+      expect(cell.timing.kernels).toMatch(new RegExp(`^${tf.getBackend()}\\b`));
     }
     const md = readFileSync(join(firstOut, RESULTS_MD), 'utf8');
     expect(md).toContain(`| ${TOY_FAMILY} | pinwheel |`);
     expect(md).toContain(`| ${TOY_FAMILY} | swiss_roll |`);
     const json = JSON.parse(readFileSync(join(firstOut, RESULTS_JSON), 'utf8')) as BenchResults;
     expect(json.cells.map((c) => c.id)).toEqual(first.results.cells.map((c) => c.id));
-    expect(json.backend).toEqual(BACKEND);
+    // The report names the kernels the cells recorded, which the caller's backend did not say.
+    expect(json.backend).toEqual({ ...BACKEND, kernels: activeKernels() });
+    expect(md).toContain(`backend ${activeKernels()}.`);
     expect(json.config.seeds).toEqual([3]);
   });
 

@@ -29,6 +29,7 @@ export interface BackendInfo {
 let active: Promise<BackendInfo> | undefined;
 let activeRequest: BackendName | undefined;
 let activeName: string | undefined;
+let activeInfo: BackendInfo | undefined;
 
 /**
  * Selects and initializes the tfjs backend once per process. 'auto' uses tfjs-node when it can be
@@ -52,7 +53,10 @@ export function initBackend(requested?: BackendName): Promise<BackendInfo> {
   activeName = undefined;
   const attempt = select(name).then(
     (info) => {
-      if (active === attempt) activeName = info.name;
+      if (active === attempt) {
+        activeName = info.name;
+        activeInfo = info;
+      }
       return { ...info, reason: requested === undefined && envValue() ? `${info.reason} (${BACKEND_ENV_VAR}=${envValue()})` : info.reason };
     },
     (e: unknown) => {
@@ -65,6 +69,16 @@ export function initBackend(requested?: BackendName): Promise<BackendInfo> {
   );
   active = attempt;
   return attempt;
+}
+
+/**
+ * The kernels computing now, for records of work done (a benchmark cell's): those `initBackend`
+ * selected ('wasm + OpenBLAS 0.3.21, 1 thread'), or tfjs' backend name where it did not select the
+ * active backend (tests that call `tf.setBackend` themselves, or a backend switched since).
+ */
+export function activeKernels(): string {
+  const now = tf.getBackend();
+  return activeInfo && activeInfo.name === now ? (activeInfo.kernels ?? activeInfo.name) : now;
 }
 
 function envValue(): string | undefined {

@@ -47,6 +47,7 @@ const VARIANTS = {
   // A schedule ending at 0.005 instead of 0.02: the encoder's y_T spread (sqrt(1 - abar_T)) and the
   // chain's noise halve, so one draw of z sits nearer its x's mean.
   'T2-end-0.005': { family: 'ddvi', settings: { posteriorConfig: { noising: { kind: 'linear', T: 2, end: 0.005 }, priorGuidance: 2 } } },
+  'T2-end-0.001': { family: 'ddvi', settings: { posteriorConfig: { noising: { kind: 'linear', T: 2, end: 0.001 }, priorGuidance: 2 } } },
   // The sleep term spreads the latents over the whole curve (docs/ddvi.md): a lighter one lets them
   // gather where the digits separate, at some cost in coverage.
   'T2-sleep-0.3': { family: 'ddvi', settings: { posteriorConfig: { noising: { kind: 'linear', T: 2 }, priorGuidance: 2, sleepWeight: 0.3 } } },

@@ -17,7 +17,7 @@
 //     point on the curve, so only its position along the curve is left to separate the digits.
 // The curves are the priors' defaults (scale 1; the square's noise level 3), as every preset uses.
 
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { readdirSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { integerArg, scriptArgs } from './script_args.mjs';
@@ -161,10 +161,10 @@ for (const run of runs) {
   }
 }
 
-rows.sort((a, b) => a.prior.localeCompare(b.prior) || a.family.localeCompare(b.family) || a.seed.localeCompare(b.seed));
-console.log(`| prior | family | seed | kNN (k = ${K}) | test latents within 3 noise stds of the curve | prior mass covered | kNN along the curve |`);
-console.log('| --- | --- | --- | --- | --- | --- | --- |');
-for (const [prior, near] of priorNear) console.log(`| ${prior} | the prior's own draws | | | ${(100 * near.near).toFixed(1)}% | ${(100 * near.covered).toFixed(0)}% | |`);
+rows.sort((a, b) => a.prior.localeCompare(b.prior) || a.family.localeCompare(b.family) || a.seed.localeCompare(b.seed) || a.run.localeCompare(b.run));
+console.log(`| run | prior | family | seed | kNN (k = ${K}) | test latents within 3 noise stds of the curve | prior mass covered | kNN along the curve |`);
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+for (const [prior, near] of priorNear) console.log(`| | ${prior} | the prior's own draws | | | ${(100 * near.near).toFixed(1)}% | ${(100 * near.covered).toFixed(0)}% | |`);
 for (const r of rows) {
-  console.log(`| ${r.prior} | ${r.family} | ${r.seed} | ${r.knn.toFixed(3)} | ${(100 * r.near).toFixed(1)}% | ${(100 * r.covered).toFixed(0)}% | ${r.along.toFixed(3)} |`);
+  console.log(`| ${basename(r.run)} | ${r.prior} | ${r.family} | ${r.seed} | ${r.knn.toFixed(3)} | ${(100 * r.near).toFixed(1)}% | ${(100 * r.covered).toFixed(0)}% | ${r.along.toFixed(3)} |`);
 }

@@ -33,6 +33,10 @@ describe('ddvi bench: executor flags and the grid subcommands', () => {
     const after = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as BenchResults;
     expect(after.cells).toEqual(before.cells);
     expect(after.backend.name).toBe('cpu');
+    // The report names the kernels the cell recorded, not only the grid's frozen backend name.
+    expect(after.cells[0]!.timing.kernels).toBe('cpu');
+    expect(after.backend.kernels).toBe('cpu');
+    expect(readFileSync(join(out, 'results.md'), 'utf8')).toContain('backend cpu.');
   });
 
   it('run-cell reads a finished cell back and names the valid task range', async () => {

@@ -80,8 +80,12 @@ export function withCellKernels(backend: CollectReportOptions['backend'], cells:
   const unrecorded = cells.length - [...counts.values()].reduce((a, b) => a + b, 0);
   const kernels = counts.size === 1 && unrecorded === 0
     ? [...counts.keys()][0]!
-    : [...[...counts].map(([k, n]) => `${k} (${n} cells)`), ...(unrecorded > 0 ? [`not recorded (${unrecorded} cells)`] : [])].join('; ');
+    : [...[...counts].map(([k, n]) => `${k} (${cellCount(n)})`), ...(unrecorded > 0 ? [`not recorded (${cellCount(unrecorded)})`] : [])].join('; ');
   return { ...backend, kernels };
+}
+
+function cellCount(n: number): string {
+  return `${n} cell${n === 1 ? '' : 's'}`;
 }
 
 function earliest(cells: readonly CellResult[]): number | undefined {

@@ -1,4 +1,4 @@
-import { ValidationError } from '@ddvi/core';
+import { ValidationError, activeKernels } from '@ddvi/core';
 import { getEmbedding } from '../baselines/registry';
 import { cellId } from './cell';
 import type { Cell } from './cell';
@@ -81,7 +81,7 @@ export async function runBaselineCell(options: RunBaselineOptions): Promise<Cell
       numClasses,
     },
     steps: { total: 0, skipped: 0 },
-    timing: { startedAt: new Date(startedMs).toISOString(), finishedAt: new Date(finishedMs).toISOString(), wallSeconds, trainSeconds: 0, msPerStep: null },
+    timing: { startedAt: new Date(startedMs).toISOString(), finishedAt: new Date(finishedMs).toISOString(), wallSeconds, trainSeconds: 0, msPerStep: null, kernels: activeKernels() },
     files,
   };
 }

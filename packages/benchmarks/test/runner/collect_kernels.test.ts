@@ -18,7 +18,7 @@ describe('withCellKernels (the report names the kernels the cells ran on)', () =
 
   it('counts the cells of each when they differ, and those that recorded none', () => {
     const got = withCellKernels(BACKEND, [cell('wasm'), cell('wasm + OpenBLAS 0.3.21, 1 thread'), cell('wasm'), cell()]);
-    expect(got.kernels).toBe('wasm (2 cells); wasm + OpenBLAS 0.3.21, 1 thread (1 cells); not recorded (1 cells)');
+    expect(got.kernels).toBe('wasm (2 cells); wasm + OpenBLAS 0.3.21, 1 thread (1 cell); not recorded (1 cell)');
   });
 
   it("keeps the caller's backend when no cell recorded its kernels (files from before the record)", () => {

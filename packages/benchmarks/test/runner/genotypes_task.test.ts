@@ -68,7 +68,10 @@ describe('the genotypes task end to end', () => {
       expect(cell.metrics.nmi, cell.id).toBeLessThanOrEqual(1);
       expect(cell.metrics.purity, cell.id).toBeGreaterThanOrEqual(0.25);
       expect(cell.data.test.size).toBe(33);
+      // Baselines record the process's kernels as the families do, so the report names one set.
+      expect(cell.timing.kernels, cell.id).toBeDefined();
     }
+    expect(results.backend.kernels).not.toMatch(/not recorded/);
     // PCA of well separated populations (F_ST 0.1) clusters them almost perfectly.
     const pca = results.cells.find((c) => c.cell.baseline && c.cell.family === 'pca')!;
     expect(pca.metrics.nmi!).toBeGreaterThan(0.5);

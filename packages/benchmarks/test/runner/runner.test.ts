@@ -158,6 +158,7 @@ describe('runBenchmark', () => {
     const run = await runBenchmark({ config: tinyConfig({ families: [EXPLODING_FAMILY, TOY_FAMILY], priors: ['pinwheel'] }), out, tool: TOOL, backend: BACKEND });
     const [exploding, toy] = run.results.cells;
     expect(exploding!.error).toMatch(/non-finite/);
+    expect(exploding!.timing.kernels).toBe(activeKernels());
     for (const m of METRICS) expect(exploding!.metrics[m.key]).toBeNull();
     expect(toy!.error).toBeUndefined();
     expect(Number.isFinite(toy!.metrics.elbo)).toBe(true);

@@ -18,7 +18,7 @@
 // The curves are the priors' defaults (scale 1; the square's noise level 3), as every preset uses.
 
 import { basename, dirname, join, resolve } from 'node:path';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { integerArg, scriptArgs } from './script_args.mjs';
 
@@ -138,6 +138,7 @@ const rows = [];
 const priorNear = new Map();
 for (const run of runs) {
   const dir = join(resolve(run), benchmarks.LATENTS_DIR);
+  if (!existsSync(dir)) usage(`--runs: ${run} has no ${benchmarks.LATENTS_DIR}/ folder (a \`ddvi bench\` run's folder keeps its cells' latents there)`);
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.npz')).sort()) {
     const [dataset, family, prior, seed] = file.replace(/\.npz$/, '').split('__');
     const shape = CURVES[prior];

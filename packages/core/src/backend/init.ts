@@ -28,7 +28,7 @@ export interface BackendInfo {
 
 let active: Promise<BackendInfo> | undefined;
 let activeRequest: BackendName | undefined;
-let activeName: string | undefined;
+/** What the settled selection found (undefined while one is in flight or after one failed). */
 let activeInfo: BackendInfo | undefined;
 
 /**
@@ -48,15 +48,12 @@ export function initBackend(requested?: BackendName): Promise<BackendInfo> {
     return Promise.reject(e);
   }
   // Reuse the selection unless someone switched backends behind our back (tf.setBackend).
-  if (active && activeRequest === name && (activeName === undefined || activeName === tf.getBackend())) return active;
+  if (active && activeRequest === name && (activeInfo === undefined || activeInfo.name === tf.getBackend())) return active;
   activeRequest = name;
-  activeName = undefined;
+  activeInfo = undefined;
   const attempt = select(name).then(
     (info) => {
-      if (active === attempt) {
-        activeName = info.name;
-        activeInfo = info;
-      }
+      if (active === attempt) activeInfo = info;
       return { ...info, reason: requested === undefined && envValue() ? `${info.reason} (${BACKEND_ENV_VAR}=${envValue()})` : info.reason };
     },
     (e: unknown) => {

@@ -50,13 +50,24 @@ export function assembleCellResult(input: {
       numClasses: scores.numClasses,
     },
     steps: { total: training.result.steps, skipped: training.result.skippedSteps },
-    timing: {
-      startedAt: new Date(startedMs).toISOString(), finishedAt: new Date(finishedMs).toISOString(), wallSeconds,
+    timing: cellTiming(startedMs, finishedMs, {
       trainSeconds: training.result.history.reduce((a, r) => a + r.seconds, 0), msPerStep: training.msPerStep,
       ...(input.phases ? { phases: input.phases } : {}),
-      kernels: activeKernels(),
-    },
+    }),
     epochs: training.result.history.map((r) => ({ epoch: r.epoch, phase: r.phase, train: r.train, seconds: r.seconds })),
     files,
+  };
+}
+
+/**
+ * A cell record's timing: its span, what training took (none for a baseline or a failed cell), and
+ * the kernels this process computed with, so every kind of cell names them (core's `activeKernels`).
+ */
+export function cellTiming(
+  startedMs: number, finishedMs: number, training: Pick<CellResult['timing'], 'trainSeconds' | 'msPerStep' | 'phases'> = { trainSeconds: 0, msPerStep: null },
+): CellResult['timing'] {
+  return {
+    startedAt: new Date(startedMs).toISOString(), finishedAt: new Date(finishedMs).toISOString(), wallSeconds: (finishedMs - startedMs) / 1000,
+    ...training, kernels: activeKernels(),
   };
 }

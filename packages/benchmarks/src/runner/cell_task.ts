@@ -1,10 +1,11 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { DivergenceError, NonFiniteError, NoSemiSupervisedFormError, ValidationError, activeKernels } from '@ddvi/core';
+import { DivergenceError, NonFiniteError, NoSemiSupervisedFormError, ValidationError } from '@ddvi/core';
 import type { TrainEvent } from '@ddvi/core';
 import { cellId, expandGrid } from './cell';
 import type { Cell } from './cell';
 import { computeOnce } from './cell_once';
+import { cellTiming } from './cell_result';
 import { inspectCell, writeCell } from './cell_store';
 import type { CellResult } from './cell_store';
 import type { CellOutcome } from './cell_once';
@@ -132,7 +133,7 @@ function failedCell(cell: Cell, message: string, startedMs: number): CellResult 
     id: cellId(cell), cell, capabilities: { hasDensity: false, supportsIWAE: false }, metrics, iwaeK: null, test: {},
     data: { train: { name: '', size: 0 }, test: { name: '', size: 0 }, dataSize: 0, numClasses: null },
     steps: { total: 0, skipped: 0 },
-    timing: { startedAt: new Date(startedMs).toISOString(), finishedAt: new Date(now).toISOString(), wallSeconds: (now - startedMs) / 1000, trainSeconds: 0, msPerStep: null, kernels: activeKernels() },
+    timing: cellTiming(startedMs, now),
     files: [], error: message,
   };
 }

@@ -1,4 +1,4 @@
-import { ValidationError, activeKernels } from '@ddvi/core';
+import { ValidationError } from '@ddvi/core';
 import { getEmbedding } from '../baselines/registry';
 import { cellId } from './cell';
 import type { Cell } from './cell';
@@ -7,6 +7,7 @@ import type { BenchConfig } from './config';
 import { DEFAULT_CLUSTERING, scoreLatents } from './latent_scores';
 import { writeLatentFile } from './latent_file';
 import { plotCell } from './cell_plot';
+import { cellTiming } from './cell_result';
 import type { LatentPlotter } from './cell_plot';
 import type { CellMetrics } from './metric_table';
 import { embeddingRows } from './splits';
@@ -81,7 +82,7 @@ export async function runBaselineCell(options: RunBaselineOptions): Promise<Cell
       numClasses,
     },
     steps: { total: 0, skipped: 0 },
-    timing: { startedAt: new Date(startedMs).toISOString(), finishedAt: new Date(finishedMs).toISOString(), wallSeconds, trainSeconds: 0, msPerStep: null, kernels: activeKernels() },
+    timing: cellTiming(startedMs, finishedMs),
     files,
   };
 }
